@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+// The `netcon` bin. Everything but wiring the real streams lives in cli-main.ts.
+import { main } from './cli-main';
+
+void main(process.argv.slice(2), {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+}).then((code) => {
+  // Not process.exit(): on Windows a pipe write may still be pending and would be cut off.
+  process.exitCode = code;
+});

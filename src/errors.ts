@@ -1,0 +1,347 @@
+// Every error netcon raises. The HRESULTS table is the single source for a COM failure's
+// code, class and message: errorFromHResult reads it, the tests iterate it.
+import { inspect } from 'util';
+
+import { canonicalGuid } from './guid';
+
+/** The public call a COM failure happened in; it opens the error message. */
+export type ComOperation = 'list' | 'find' | 'disconnect' | 'connect';
+
+/** The connection an error is about, as far as it is known. */
+export interface ConnectionRef {
+  readonly id: string;
+  readonly name?: string;
+}
+
+// Marks every error netcon creates, so NetConError can recognise the argument errors,
+// which cannot inherit from it (see [Symbol.hasInstance] below).
+const NETCON_ERROR = Symbol('netcon.error');
+
+function brand(error: Error): void {
+  // Non-enumerable: keeps util.inspect and JSON.stringify output free of it.
+  Object.defineProperty(error, NETCON_ERROR, { value: true });
+}
+
+/** Base class of every error netcon raises; `code` is a stable string to branch on. */
+export class NetConError extends Error {
+  /** `'E_ACCESSDENIED'`-style HRESULT name, `'E_UNKNOWN_HRESULT'`, or a Node-style `'ERR_*'` code. */
+  readonly code: string;
+
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'NetConError';
+    this.code = code;
+    brand(this);
+  }
+
+  // Argument errors must be real TypeError/RangeError instances, as Node's own are, and a
+  // class has only one parent, so they cannot extend NetConError. This makes
+  // `err instanceof NetConError` hold for them as well. Subclasses (ComError, ...) inherit
+  // this method; for them it falls back to the ordinary prototype-chain check.
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (this !== NetConError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === 'object' && value !== null && NETCON_ERROR in value;
+  }
+}
+
+/** Node's `determineSpecificType` shape, so our messages read like Node's own. */
+function describeReceived(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (typeof value === 'function') return `function ${value.name || '<anonymous>'}`;
+  if (typeof value === 'object') {
+    const ctor = (value as { constructor?: { name?: unknown } }).constructor?.name;
+    if (typeof ctor === 'string' && ctor !== '' && ctor !== 'Object') return `an instance of ${ctor}`;
+    return shortInspect(value);
+  }
+  return `type ${typeof value} (${shortInspect(value)})`;
+}
+
+// Bounded and single-line: the value may be a 4 KiB name or hold control characters.
+function shortInspect(value: unknown): string {
+  const text = inspect(value, { depth: 1, breakLength: Infinity, colors: false });
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+// Node says "property" instead of "argument" for dotted names ("options.id").
+function argumentPhrase(name: string): string {
+  return `The "${name}" ${name.includes('.') ? 'property' : 'argument'}`;
+}
+
+/** An argument of the wrong type, as Node reports it: a `TypeError` with code `ERR_INVALID_ARG_TYPE`. */
+export class NetConInvalidArgTypeError extends TypeError {
+  readonly code = 'ERR_INVALID_ARG_TYPE';
+
+  constructor(argName: string, expected: string, received: unknown) {
+    super(`${argumentPhrase(argName)} must be ${expected}. Received ${describeReceived(received)}`);
+    brand(this);
+  }
+}
+
+/** An argument of the right type but an unusable value: a `RangeError` with code `ERR_INVALID_ARG_VALUE`. */
+export class NetConInvalidArgValueError extends RangeError {
+  readonly code = 'ERR_INVALID_ARG_VALUE';
+
+  constructor(argName: string, expected: string, received: unknown) {
+    super(`${argumentPhrase(argName)} must be ${expected}. Received ${shortInspect(received)}`);
+    brand(this);
+  }
+}
+
+/** Thrown by every call when the process is not running on Windows. */
+export class UnsupportedPlatformError extends NetConError {
+  readonly platform: string;
+
+  constructor(platform: string) {
+    super(
+      'ERR_UNSUPPORTED_PLATFORM',
+      `netcon only works on Windows: this process runs on "${platform}", which has no INetConnection COM interface.`,
+    );
+    this.name = 'UnsupportedPlatformError';
+    this.platform = platform;
+  }
+}
+
+/** On Windows, the native module could not be loaded; `cause` holds the loader's error. */
+export class NativeModuleLoadError extends NetConError {
+  constructor(cause: unknown, arch: string) {
+    // The first line says what failed; require stacks and search paths stay in `cause`.
+    const reason = (cause instanceof Error ? cause.message : String(cause)).trim().split(/\r?\n/)[0];
+    super(
+      'ERR_NATIVE_MODULE_LOAD',
+      [
+        `netcon could not load its native module for win32-${arch}: ${reason}`,
+        'Possible solutions:',
+        '- Reinstall netcon so that its install step runs (npm install, without --ignore-scripts).',
+        `- Make sure a prebuild for win32-${arch} is present (prebuilds/win32-${arch}/ in the netcon package).`,
+        '- To build from source, install Visual Studio Build Tools with the "Desktop development with C++" workload, then reinstall netcon.',
+      ].join('\n'),
+      { cause },
+    );
+    this.name = 'NativeModuleLoadError';
+  }
+}
+
+/** No connection has the requested name or GUID. */
+export class ConnectionNotFoundError extends NetConError {
+  /** The name as given, or the GUID in canonical form. */
+  readonly target: string;
+
+  constructor(target: string) {
+    super('ERR_CONNECTION_NOT_FOUND', `No network connection matches "${target}".`);
+    this.name = 'ConnectionNotFoundError';
+    this.target = target;
+  }
+}
+
+/** Several connections share the requested name; pass one of `candidates` (GUIDs) instead. */
+export class AmbiguousConnectionError extends NetConError {
+  readonly target: string;
+  readonly candidates: readonly string[];
+
+  constructor(target: string, candidates: readonly string[]) {
+    super(
+      'ERR_AMBIGUOUS_CONNECTION',
+      `"${target}" matches ${candidates.length} network connections: ${candidates.join(', ')}. Pass one of these GUIDs instead of the name.`,
+    );
+    this.name = 'AmbiguousConnectionError';
+    this.target = target;
+    this.candidates = Object.freeze([...candidates]);
+  }
+}
+
+/** What a ComError is built from; errorFromHResult fills it in from the HRESULTS table. */
+export interface ComErrorDetails {
+  readonly code: string;
+  readonly hresult: number;
+  readonly operation?: ComOperation;
+  readonly step?: string;
+  readonly connection?: ConnectionRef;
+  readonly systemMessage?: string;
+}
+
+/** A COM call returned a failing HRESULT. Known HRESULTs get a subclass (see HRESULTS). */
+export class ComError extends NetConError {
+  /** The HRESULT as an unsigned 32-bit number (`0x80070005`, not `-2147024891`). */
+  readonly hresult: number;
+  /** Absent only when errorFromHResult was called without one. */
+  readonly operation?: ComOperation;
+  /** The COM call that failed, e.g. `'INetConnection::Disconnect'`. */
+  readonly step?: string;
+  readonly connection?: ConnectionRef;
+  /** Windows' own text for the HRESULT (FormatMessage), when it has one. */
+  readonly systemMessage?: string;
+
+  constructor(message: string, details: ComErrorDetails) {
+    super(details.code, message);
+    this.name = 'ComError';
+    this.hresult = details.hresult >>> 0;
+    if (details.operation !== undefined) this.operation = details.operation;
+    if (details.step !== undefined) this.step = details.step;
+    if (details.connection !== undefined) this.connection = copyConnection(details.connection);
+    if (details.systemMessage !== undefined) this.systemMessage = details.systemMessage;
+  }
+}
+
+function copyConnection(connection: ConnectionRef): ConnectionRef {
+  return connection.name === undefined ? { id: connection.id } : { id: connection.id, name: connection.name };
+}
+
+/** E_ABORT */ export class OperationAbortedError extends ComError { override name = 'OperationAbortedError'; }
+/** E_FAIL */ export class UnspecifiedFailureError extends ComError { override name = 'UnspecifiedFailureError'; }
+/** E_INVALIDARG */ export class InvalidArgumentError extends ComError { override name = 'InvalidArgumentError'; }
+/** E_NOINTERFACE */ export class NoInterfaceError extends ComError { override name = 'NoInterfaceError'; }
+/** E_NOTIMPL */ export class NotImplementedError extends ComError { override name = 'NotImplementedError'; }
+/** E_OUTOFMEMORY */ export class OutOfMemoryError extends ComError { override name = 'OutOfMemoryError'; }
+/** E_POINTER */ export class InvalidPointerError extends ComError { override name = 'InvalidPointerError'; }
+/** E_UNEXPECTED */ export class UnexpectedError extends ComError { override name = 'UnexpectedError'; }
+/** E_ACCESSDENIED */ export class AccessDeniedError extends ComError { override name = 'AccessDeniedError'; }
+/** REGDB_E_CLASSNOTREG */ export class ClassNotRegisteredError extends ComError { override name = 'ClassNotRegisteredError'; }
+/** CO_E_CLASSSTRING */ export class InvalidClassStringError extends ComError { override name = 'InvalidClassStringError'; }
+/** CO_E_NOTINITIALIZED */ export class ComNotInitializedError extends ComError { override name = 'ComNotInitializedError'; }
+/** RPC_E_CHANGED_MODE */ export class ApartmentModeChangedError extends ComError { override name = 'ApartmentModeChangedError'; }
+
+/** One row of HRESULTS. */
+export interface HResultEntry {
+  /** Unsigned 32-bit value. */
+  readonly hresult: number;
+  readonly ErrorClass: new (message: string, details: ComErrorDetails) => ComError;
+  /** The SDK's description, used in the message. */
+  readonly meaning: string;
+  /** What the user can do about it, appended to the message. */
+  readonly hint?: string;
+}
+
+// Meanings follow the SDK's descriptions (winerror.h, "Common HRESULT Values"), not
+// FormatMessage, so messages read the same on every Windows language.
+const table = {
+  E_ABORT: { hresult: 0x80004004, ErrorClass: OperationAbortedError, meaning: 'Operation aborted' },
+  E_FAIL: { hresult: 0x80004005, ErrorClass: UnspecifiedFailureError, meaning: 'Unspecified failure' },
+  E_INVALIDARG: { hresult: 0x80070057, ErrorClass: InvalidArgumentError, meaning: 'One or more arguments are not valid' },
+  E_NOINTERFACE: { hresult: 0x80004002, ErrorClass: NoInterfaceError, meaning: 'No such interface supported' },
+  E_NOTIMPL: { hresult: 0x80004001, ErrorClass: NotImplementedError, meaning: 'Not implemented' },
+  E_OUTOFMEMORY: { hresult: 0x8007000e, ErrorClass: OutOfMemoryError, meaning: 'Failed to allocate necessary memory' },
+  E_POINTER: { hresult: 0x80004003, ErrorClass: InvalidPointerError, meaning: 'Pointer that is not valid' },
+  E_UNEXPECTED: { hresult: 0x8000ffff, ErrorClass: UnexpectedError, meaning: 'Unexpected failure' },
+  E_ACCESSDENIED: {
+    hresult: 0x80070005,
+    ErrorClass: AccessDeniedError,
+    meaning: 'General access denied',
+    hint: 'Disconnecting or connecting usually needs an elevated process: Run as administrator.',
+  },
+  REGDB_E_CLASSNOTREG: {
+    hresult: 0x80040154,
+    ErrorClass: ClassNotRegisteredError,
+    meaning: 'Class not registered',
+    hint: 'HNetCfg.HNetShare is not available on this system: hnetcfg.dll is missing or not registered (e.g. Windows Server Core, Wine).',
+  },
+  CO_E_CLASSSTRING: {
+    hresult: 0x800401f3,
+    ErrorClass: InvalidClassStringError,
+    meaning: 'Invalid class string',
+    hint: 'The ProgID is not registered on this system.',
+  },
+  CO_E_NOTINITIALIZED: { hresult: 0x800401f0, ErrorClass: ComNotInitializedError, meaning: 'CoInitialize has not been called' },
+  RPC_E_CHANGED_MODE: { hresult: 0x80010106, ErrorClass: ApartmentModeChangedError, meaning: 'Cannot change thread mode after it is set' },
+} satisfies Record<string, HResultEntry>;
+
+/** Symbolic names of the HRESULTs that have their own error class. */
+export type HResultCode = keyof typeof table;
+
+/** The known failing HRESULTs: symbolic code → value, error class, meaning and hint. */
+export const HRESULTS: { readonly [K in HResultCode]: HResultEntry } = Object.freeze(
+  Object.fromEntries(Object.entries(table).map(([code, entry]) => [code, Object.freeze(entry)])) as typeof table,
+);
+
+const byValue = new Map<number, { code: HResultCode } & HResultEntry>(
+  (Object.keys(HRESULTS) as HResultCode[]).map((code) => [HRESULTS[code].hresult, { code, ...HRESULTS[code] }]),
+);
+
+/** `0x80070005`: the unsigned value as 8 upper-case hex digits. */
+export function hresultToHex(hresult: number): string {
+  return `0x${(hresult >>> 0).toString(16).toUpperCase().padStart(8, '0')}`;
+}
+
+/** Where a failing HRESULT came from; every field only enriches the message and the error. */
+export interface ComErrorContext {
+  operation?: ComOperation;
+  step?: string;
+  connection?: ConnectionRef;
+  systemMessage?: string;
+  /** The name or GUID the caller asked for. */
+  target?: string;
+}
+
+/**
+ * The typed error for a failing HRESULT (signed or unsigned): an instance of the class
+ * HRESULTS names for it, or a plain ComError with code `'E_UNKNOWN_HRESULT'`.
+ * Throws ERR_INVALID_ARG_VALUE for a success code or a value that is not a 32-bit integer.
+ */
+export function errorFromHResult(hresult: number, context: ComErrorContext = {}): ComError {
+  if (typeof hresult !== 'number') throw new NetConInvalidArgTypeError('hresult', 'of type number', hresult);
+  if (!Number.isInteger(hresult) || hresult < -0x80000000 || hresult > 0xffffffff) {
+    throw new NetConInvalidArgValueError('hresult', 'a 32-bit integer', hresult);
+  }
+  const value = hresult >>> 0;
+  if (value < 0x80000000) {
+    throw new NetConInvalidArgValueError('hresult', 'a failing HRESULT (bit 31 set)', hresult);
+  }
+
+  const known = byValue.get(value);
+  const details: ComErrorDetails = {
+    code: known?.code ?? 'E_UNKNOWN_HRESULT',
+    hresult: value,
+    operation: context.operation,
+    step: context.step,
+    connection: context.connection,
+    systemMessage: context.systemMessage,
+  };
+  const explanation = known
+    ? [`${known.meaning}.`, known.hint].filter(Boolean).join(' ')
+    : sentence(context.systemMessage ?? '');
+  const message =
+    `${operationLabel(context)} failed: ${known ? `${known.code} (${hresultToHex(value)})` : hresultToHex(value)}` +
+    (context.step ? ` at ${context.step}` : '') +
+    connectionSuffix(context) +
+    (explanation ? ` — ${explanation}` : '.');
+  return new (known?.ErrorClass ?? ComError)(message, details);
+}
+
+// FormatMessage text may span lines and may lack the final full stop.
+function sentence(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat === '' || /[.!?]$/.test(flat) ? flat : `${flat}.`;
+}
+
+function operationLabel(context: ComErrorContext): string {
+  switch (context.operation) {
+    case 'list':
+      return 'List connections';
+    case 'find':
+      return context.target === undefined ? 'Find connection' : `Find "${context.target}"`;
+    case 'disconnect':
+    case 'connect': {
+      const verb = context.operation === 'disconnect' ? 'Disconnect' : 'Connect';
+      const subject = subjectOf(context);
+      return subject === undefined ? verb : `${verb} "${subject}"`;
+    }
+    default:
+      return 'COM call';
+  }
+}
+
+// The connection the user meant: the name they typed, else the name the failure reported,
+// else the GUID.
+function subjectOf(context: ComErrorContext): string | undefined {
+  const { target, connection } = context;
+  if (target !== undefined && canonicalGuid(target) === undefined) return target;
+  return connection?.name || connection?.id || target;
+}
+
+// Names the connection a step failed on when the label does not already: a list can fail
+// while reading some other connection than the one the user asked for.
+function connectionSuffix(context: ComErrorContext): string {
+  const label = context.connection?.name || context.connection?.id;
+  if (!label) return '';
+  const subject = context.operation === 'disconnect' || context.operation === 'connect' ? subjectOf(context) : undefined;
+  return subject !== undefined && subject.toUpperCase() === label.toUpperCase() ? '' : ` for "${label}"`;
+}

@@ -1,0 +1,14 @@
+// One spelling for every GUID that crosses the API: what the user typed, what get_Guid
+// returned and what the native layer receives are compared as plain strings.
+
+const GUID_BODY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * `{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}` in upper case for a well-formed GUID written with
+ * or without (balanced) braces in any case; `undefined` for anything else.
+ */
+export function canonicalGuid(text: string): string | undefined {
+  const braced = text.length > 1 && text.startsWith('{') && text.endsWith('}');
+  const body = braced ? text.slice(1, -1) : text;
+  return GUID_BODY.test(body) ? `{${body.toUpperCase()}}` : undefined;
+}

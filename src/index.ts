@@ -1,0 +1,94 @@
+// netcon's public entry. Importing it never loads the native module and never throws;
+// off Windows every call rejects with ERR_UNSUPPORTED_PLATFORM.
+import { isBindingLoadable, loadBinding } from './binding';
+import { createClientWith } from './client';
+import type { NetConnection } from './connection';
+import type { Target } from './target';
+
+const client = createClientWith(loadBinding);
+
+/**
+ * Lists every network connection Windows shows in Network Connections (ncpa.cpl).
+ * Rejects with a ComError subclass when a COM call fails.
+ */
+export function listConnections(): Promise<NetConnection[]> {
+  return client.listConnections();
+}
+
+/**
+ * The one connection with this name (compared ignoring case) or GUID (braces optional,
+ * any case). Rejects with ERR_CONNECTION_NOT_FOUND, or ERR_AMBIGUOUS_CONNECTION when
+ * several connections share the name.
+ */
+export function findConnection(target: string): Promise<NetConnection> {
+  return client.findConnection(target);
+}
+
+/**
+ * Disconnects a connection given by name, GUID or a NetConnection from listConnections.
+ * Resolves once INetConnection::Disconnect returned success. Usually needs an elevated
+ * process (else AccessDeniedError, code E_ACCESSDENIED).
+ */
+export function disconnect(target: Target): Promise<void> {
+  return client.disconnect(target);
+}
+
+/**
+ * Connects a connection given by name, GUID or a NetConnection from listConnections.
+ * Resolves once INetConnection::Connect returned success. Usually needs an elevated
+ * process (else AccessDeniedError, code E_ACCESSDENIED).
+ */
+export function connect(target: Target): Promise<void> {
+  return client.connect(target);
+}
+
+/** True only on Windows once the native module has loaded (it is loaded by this call if needed). */
+export function isSupported(): boolean {
+  return isBindingLoadable();
+}
+
+export type { Target } from './target';
+export {
+  CHARACTERISTIC_FLAGS,
+  CONNECTION_STATUSES,
+  MEDIA_TYPES,
+  NCCF_BLUETOOTH_MASK,
+  NCCF_LAN_MASK,
+  type CharacteristicFlag,
+  type Characteristics,
+  type ConnectionStatus,
+  type MediaType,
+  type NetConnection,
+} from './connection';
+export {
+  AccessDeniedError,
+  AmbiguousConnectionError,
+  ApartmentModeChangedError,
+  ClassNotRegisteredError,
+  ComError,
+  ComNotInitializedError,
+  ConnectionNotFoundError,
+  HRESULTS,
+  InvalidArgumentError,
+  InvalidClassStringError,
+  InvalidPointerError,
+  NativeModuleLoadError,
+  NetConError,
+  NetConInvalidArgTypeError,
+  NetConInvalidArgValueError,
+  NoInterfaceError,
+  NotImplementedError,
+  OperationAbortedError,
+  OutOfMemoryError,
+  UnexpectedError,
+  UnspecifiedFailureError,
+  UnsupportedPlatformError,
+  errorFromHResult,
+  hresultToHex,
+  type ComErrorContext,
+  type ComErrorDetails,
+  type ComOperation,
+  type ConnectionRef,
+  type HResultCode,
+  type HResultEntry,
+} from './errors';

@@ -1,0 +1,205 @@
+// The CLI runs in-process over the real client and a fake binding, so argument checking,
+// error classes and exit codes are the ones a user gets.
+import { readFileSync } from 'fs';
+import * as path from 'path';
+import { describe, expect, it } from 'vitest';
+
+import { main, type CliApi } from '../../src/cli-main';
+import { createClientWith } from '../../src/client';
+import { NativeModuleLoadError, UnsupportedPlatformError } from '../../src/errors';
+import { EXIT_CODES, exitCodeFor } from '../../src/exit-codes';
+import type { NativeFailure } from '../../src/native';
+import { ALL, ETHERNET, ETHERNET_2, fakeBinding, type FakeScript } from './fake-binding';
+
+async function run(argv: string[], api: CliApi) {
+  let stdout = '';
+  let stderr = '';
+  const exitCode = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) }, api);
+  return { exitCode, stdout, stderr };
+}
+
+async function runFake(argv: string[], script: FakeScript = { connections: ALL }) {
+  const fake = fakeBinding(script);
+  return { ...(await run(argv, fake.client)), calls: fake.calls };
+}
+
+function failure(hresult: number, step = 'INetConnection::Disconnect'): NativeFailure {
+  return { ok: false, hresult, step, message: 'Windows says no.\r\n' };
+}
+
+// Every error goes to stderr as exactly this.
+const ERROR_LINE = /^netcon: [A-Z][A-Z0-9_]*: [^\r\n]+\n$/;
+
+describe('netcon list', () => {
+  it('prints an aligned table', async () => {
+    const { exitCode, stdout, stderr } = await runFake(['list'], { connections: [ETHERNET, ETHERNET_2] });
+    expect({ exitCode, stderr }).toEqual({ exitCode: 0, stderr: '' });
+    expect(stdout).toBe(
+      [
+        'NAME        STATUS              TYPE  DEVICE                               GUID',
+        'Ethernet    connected           lan   Intel(R) Ethernet Connection I219-V  {6A1F2B3C-4D5E-4F60-8A9B-0C1D2E3F4A5B}',
+        'Ethernet 2  media-disconnected  lan   Realtek USB GbE Family Controller    {11111111-2222-3333-4444-555555555555}',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('prints only the header when there are no connections', async () => {
+    const { stdout } = await runFake(['list'], { connections: [] });
+    expect(stdout).toBe('NAME  STATUS  TYPE  DEVICE  GUID\n');
+  });
+
+  it('prints the array as JSON with --json', async () => {
+    const fake = fakeBinding({ connections: ALL });
+    const { exitCode, stdout } = await run(['list', '--json'], fake.client);
+    expect(exitCode).toBe(0);
+    expect(JSON.parse(stdout)).toEqual(await fake.client.listConnections());
+  });
+});
+
+describe.each([
+  ['disconnect', 'Disconnected'],
+  ['connect', 'Connected'],
+] as const)('netcon %s', (command, done) => {
+  it('acts on a name and confirms in one line', async () => {
+    const { exitCode, stdout, stderr, calls } = await runFake([command, 'ethernet 2']);
+    expect({ exitCode, stdout, stderr }).toEqual({ exitCode: 0, stdout: `${done} "ethernet 2".\n`, stderr: '' });
+    expect(calls.at(-1)).toMatchObject({ method: command, guid: '{11111111-2222-3333-4444-555555555555}' });
+  });
+
+  it('acts on a GUID directly', async () => {
+    const { exitCode, calls } = await runFake([command, '11111111-2222-3333-4444-555555555555']);
+    expect(exitCode).toBe(0);
+    expect(calls.map((c) => c.method)).toEqual([command]);
+  });
+
+  it('takes a name that starts with a dash after --', async () => {
+    const { stderr } = await runFake([command, '--', '-odd name']);
+    expect(stderr).toBe('netcon: ERR_CONNECTION_NOT_FOUND: No network connection matches "-odd name".\n');
+  });
+});
+
+describe('help and version', () => {
+  it.each([['--help'], ['-h'], ['list', '--help']])('%s prints usage to stdout', async (...argv) => {
+    const { exitCode, stdout, stderr, calls } = await runFake(argv);
+    expect({ exitCode, stderr }).toEqual({ exitCode: 0, stderr: '' });
+    expect(stdout).toMatch(/^Usage: netcon <command>/);
+    expect(stdout).toContain('disconnect <name|GUID>');
+    expect(calls).toEqual([]);
+  });
+
+  it('--version prints the package version', async () => {
+    const { version } = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+    const { exitCode, stdout } = await runFake(['--version']);
+    expect(exitCode).toBe(0);
+    expect(stdout).toBe(`${version}\n`);
+  });
+});
+
+describe('usage errors exit 2 with one line on stderr and touch nothing', () => {
+  it.each([
+    [[], 'ERR_USAGE'],
+    [['bogus'], 'ERR_USAGE'],
+    [['disconnect'], 'ERR_USAGE'],
+    [['connect', 'Ethernet', '2'], 'ERR_USAGE'],
+    [['list', 'extra'], 'ERR_USAGE'],
+    [['disconnect', 'Ethernet', '--json'], 'ERR_USAGE'],
+    [['list', '--bad'], 'ERR_PARSE_ARGS_UNKNOWN_OPTION'],
+    [['disconnect', ''], 'ERR_INVALID_ARG_VALUE'],
+    [['disconnect', '{1234}'], 'ERR_INVALID_ARG_VALUE'],
+  ])('%j', async (argv, code) => {
+    const { exitCode, stdout, stderr, calls } = await runFake(argv);
+    expect(exitCode).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(ERROR_LINE);
+    expect(stderr.startsWith(`netcon: ${code}: `)).toBe(true);
+    expect(calls).toEqual([]);
+  });
+});
+
+describe('failures map to exit codes', () => {
+  it('3 when no connection matches', async () => {
+    const { exitCode, stderr } = await runFake(['disconnect', 'Nope']);
+    expect(exitCode).toBe(3);
+    expect(stderr).toBe('netcon: ERR_CONNECTION_NOT_FOUND: No network connection matches "Nope".\n');
+  });
+
+  it('4 when a name is ambiguous', async () => {
+    const { exitCode, stderr } = await runFake(['connect', 'VPN']);
+    expect(exitCode).toBe(4);
+    expect(stderr).toMatch(ERROR_LINE);
+    expect(stderr).toContain('{0000000A-0000-0000-0000-000000000001}, {0000000B-0000-0000-0000-000000000002}');
+  });
+
+  it('5 for access denied', async () => {
+    const { exitCode, stderr } = await runFake(['disconnect', 'Ethernet 2'], { connections: ALL, disconnect: failure(0x80070005) });
+    expect(exitCode).toBe(5);
+    expect(stderr).toBe(
+      'netcon: E_ACCESSDENIED: Disconnect "Ethernet 2" failed: E_ACCESSDENIED (0x80070005) at INetConnection::Disconnect — ' +
+        'General access denied. Disconnecting or connecting usually needs an elevated process: Run as administrator.\n',
+    );
+  });
+
+  it('1 for any other COM failure, known or not', async () => {
+    for (const hresult of [0x80004005, 0x80070490]) {
+      const { exitCode, stderr } = await runFake(['list'], { list: failure(hresult, 'EnumEveryConnection') });
+      expect(exitCode).toBe(1);
+      expect(stderr).toMatch(ERROR_LINE);
+    }
+  });
+
+  it('6 off Windows', async () => {
+    const api = createClientWith(() => {
+      throw new UnsupportedPlatformError('linux');
+    });
+    const { exitCode, stderr } = await run(['list'], api);
+    expect(exitCode).toBe(6);
+    expect(stderr).toMatch(/^netcon: ERR_UNSUPPORTED_PLATFORM: .*"linux"/);
+  });
+
+  it('6, on one line, when the native module cannot be loaded', async () => {
+    const api = createClientWith(() => {
+      throw new NativeModuleLoadError(new Error('not a valid Win32 application.\r\nC:\\x\\netcon.node'), 'x64');
+    });
+    const { exitCode, stderr } = await run(['list'], api);
+    expect(exitCode).toBe(6);
+    expect(stderr).toMatch(ERROR_LINE);
+    expect(stderr).toMatch(/^netcon: ERR_NATIVE_MODULE_LOAD: .*Possible solutions: - Reinstall/);
+  });
+
+  it('1 for something that is not a netcon error at all', async () => {
+    const api: CliApi = {
+      listConnections: () => Promise.reject(new Error('boom')),
+      disconnect: () => Promise.reject('a string'),
+      connect: () => Promise.resolve(),
+    };
+    expect(await run(['list'], api)).toEqual({ exitCode: 1, stdout: '', stderr: 'netcon: Error: boom\n' });
+    expect(await run(['disconnect', 'x'], api)).toEqual({ exitCode: 1, stdout: '', stderr: 'netcon: ERROR: a string\n' });
+  });
+});
+
+describe('exit-code table', () => {
+  it('has the documented values', () => {
+    expect(EXIT_CODES).toEqual({
+      OK: 0,
+      FAILURE: 1,
+      USAGE: 2,
+      CONNECTION_NOT_FOUND: 3,
+      AMBIGUOUS_CONNECTION: 4,
+      ACCESS_DENIED: 5,
+      UNSUPPORTED: 6,
+    });
+    expect(Object.isFrozen(EXIT_CODES)).toBe(true);
+  });
+
+  it.each([
+    ['ERR_PARSE_ARGS_INVALID_OPTION_VALUE', 2],
+    ['ERR_INVALID_ARG_TYPE', 2],
+    ['E_FAIL', 1],
+    ['E_UNKNOWN_HRESULT', 1],
+    ['toString', 1],
+    [undefined, 1],
+  ])('maps %s to %i', (code, exit) => {
+    expect(exitCodeFor(code)).toBe(exit);
+  });
+});

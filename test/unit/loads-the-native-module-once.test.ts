@@ -1,0 +1,86 @@
+import { readdirSync, readFileSync } from 'fs';
+import * as path from 'path';
+import { describe, expect, it } from 'vitest';
+
+import { createBindingLoader } from '../../src/binding';
+import { NativeModuleLoadError, NetConError, UnsupportedPlatformError } from '../../src/errors';
+import { fakeBinding } from './fake-binding';
+
+function counting(load: () => unknown) {
+  let count = 0;
+  return {
+    load: () => {
+      count += 1;
+      return load();
+    },
+    count: () => count,
+  };
+}
+
+const caught = (fn: () => unknown): unknown => {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  return expect.unreachable('expected a throw');
+};
+
+describe('createBindingLoader', () => {
+  it('does not try to load anything off Windows', () => {
+    const loader = counting(() => fakeBinding().binding);
+    const { loadBinding, isBindingLoadable } = createBindingLoader({ platform: () => 'darwin', load: loader.load });
+    const error = caught(loadBinding);
+    expect(error).toBeInstanceOf(UnsupportedPlatformError);
+    expect((error as UnsupportedPlatformError).message).toContain('"darwin"');
+    expect(isBindingLoadable()).toBe(false);
+    expect(loader.count()).toBe(0);
+  });
+
+  it('wraps a load failure with its cause and the ways out, and does not retry', () => {
+    const cause = new Error('No native build was found for platform=win32 arch=arm64\n    loaded from: C:\\app\\node_modules\\netcon\n');
+    const loader = counting(() => {
+      throw cause;
+    });
+    const { loadBinding, isBindingLoadable } = createBindingLoader({ platform: () => 'win32', arch: () => 'arm64', load: loader.load });
+
+    const first = caught(loadBinding) as NativeModuleLoadError;
+    const second = caught(loadBinding) as NativeModuleLoadError;
+    expect(isBindingLoadable()).toBe(false);
+    expect(loader.count()).toBe(1);
+
+    for (const error of [first, second]) {
+      expect(error).toBeInstanceOf(NativeModuleLoadError);
+      expect(error).toBeInstanceOf(NetConError);
+      expect(error.code).toBe('ERR_NATIVE_MODULE_LOAD');
+      expect(error.cause).toBe(cause);
+    }
+    const lines = first.message.split('\n');
+    expect(lines[0]).toBe('netcon could not load its native module for win32-arm64: No native build was found for platform=win32 arch=arm64');
+    expect(first.message).not.toContain('loaded from'); // the detail stays in `cause`
+    expect(lines.slice(1).join('\n')).toMatch(/Possible solutions:[^]*install step[^]*prebuild for win32-arm64[^]*Visual Studio Build Tools/);
+  });
+
+  it('refuses a module that lacks the expected functions', () => {
+    const { loadBinding } = createBindingLoader({ platform: () => 'win32', load: () => ({ list: () => undefined }) });
+    const error = caught(loadBinding) as NativeModuleLoadError;
+    expect(error.code).toBe('ERR_NATIVE_MODULE_LOAD');
+    expect((error.cause as Error).message).toBe('the native module does not export disconnect, connect');
+  });
+
+  it('loads once and hands out the same binding', () => {
+    const binding = fakeBinding().binding;
+    const loader = counting(() => binding);
+    const { loadBinding, isBindingLoadable } = createBindingLoader({ platform: () => 'win32', load: loader.load });
+    expect(isBindingLoadable()).toBe(true);
+    expect(loadBinding()).toBe(binding);
+    expect(loadBinding()).toBe(binding);
+    expect(loader.count()).toBe(1);
+  });
+});
+
+it('src/binding.ts is the only source file that loads the addon', () => {
+  const src = path.join(__dirname, '..', '..', 'src');
+  const loaders = readdirSync(src).filter((file) => /node-gyp-build|\.node['"]/.test(readFileSync(path.join(src, file), 'utf8')));
+  expect(loaders).toEqual(['binding.ts']);
+});

@@ -1,0 +1,229 @@
+import { describe, expect, it } from 'vitest';
+
+import {
+  AccessDeniedError,
+  ComError,
+  HRESULTS,
+  NetConError,
+  errorFromHResult,
+  hresultToHex,
+  type HResultCode,
+} from '../../src/errors';
+import type { NativeFailure } from '../../src/native';
+import { ALL, ETHERNET_2, WIFI, fakeBinding } from './fake-binding';
+
+const codes = Object.keys(HRESULTS) as HResultCode[];
+
+function disconnectFailure(hresult: number, message = 'Text from FormatMessage.'): NativeFailure {
+  return { ok: false, hresult, step: 'INetConnection::Disconnect', message, connection: { id: ETHERNET_2.id, name: 'Ethernet 2' } };
+}
+
+function thrownBy(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  return expect.unreachable('expected a throw');
+}
+
+async function rejection(promise: Promise<unknown>): Promise<ComError> {
+  const error = await promise.then(
+    () => expect.unreachable('expected a rejection'),
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ComError);
+  return error as ComError;
+}
+
+describe('every HRESULT in the table becomes its own error class', () => {
+  it.each(codes)('%s', async (code) => {
+    const entry = HRESULTS[code];
+    const fake = fakeBinding({ connections: ALL, disconnect: disconnectFailure(entry.hresult) });
+
+    const error = await rejection(fake.client.disconnect('Ethernet 2'));
+
+    expect(error).toBeInstanceOf(entry.ErrorClass);
+    expect(error).toBeInstanceOf(NetConError);
+    expect(error).toBeInstanceOf(Error);
+    expect(error.name).toBe(entry.ErrorClass.name);
+    expect(error.code).toBe(code);
+    expect(error.hresult).toBe(entry.hresult);
+    expect(error.operation).toBe('disconnect');
+    expect(error.step).toBe('INetConnection::Disconnect');
+    expect(error.connection).toEqual({ id: ETHERNET_2.id, name: 'Ethernet 2' });
+    expect(error.systemMessage).toBe('Text from FormatMessage.');
+    expect(error.message).toBe(
+      `Disconnect "Ethernet 2" failed: ${code} (${hresultToHex(entry.hresult)}) at INetConnection::Disconnect — ` +
+        `${entry.meaning}.${entry.hint ? ` ${entry.hint}` : ''}`,
+    );
+  });
+
+  it('gives each code a distinct class, a distinct failing value and a meaning', () => {
+    const classes = new Set(codes.map((code) => HRESULTS[code].ErrorClass));
+    const values = new Set(codes.map((code) => HRESULTS[code].hresult));
+    expect(classes.size).toBe(codes.length);
+    expect(values.size).toBe(codes.length);
+    for (const code of codes) {
+      expect(HRESULTS[code].hresult).toBeGreaterThanOrEqual(0x80000000);
+      expect(HRESULTS[code].hresult).toBeLessThanOrEqual(0xffffffff);
+      expect(HRESULTS[code].meaning).not.toBe('');
+    }
+  });
+
+  it('pins the values the SDK defines', () => {
+    expect(Object.fromEntries(codes.map((code) => [code, hresultToHex(HRESULTS[code].hresult)]))).toEqual({
+      E_ABORT: '0x80004004',
+      E_FAIL: '0x80004005',
+      E_INVALIDARG: '0x80070057',
+      E_NOINTERFACE: '0x80004002',
+      E_NOTIMPL: '0x80004001',
+      E_OUTOFMEMORY: '0x8007000E',
+      E_POINTER: '0x80004003',
+      E_UNEXPECTED: '0x8000FFFF',
+      E_ACCESSDENIED: '0x80070005',
+      REGDB_E_CLASSNOTREG: '0x80040154',
+      CO_E_CLASSSTRING: '0x800401F3',
+      CO_E_NOTINITIALIZED: '0x800401F0',
+      RPC_E_CHANGED_MODE: '0x80010106',
+    });
+  });
+
+  it('cannot be changed at run time', () => {
+    expect(Object.isFrozen(HRESULTS)).toBe(true);
+    expect(Object.isFrozen(HRESULTS.E_ACCESSDENIED)).toBe(true);
+  });
+});
+
+describe('the message says what failed, where, and what to do', () => {
+  it('reads as documented for access denied', async () => {
+    const fake = fakeBinding({ connections: ALL, disconnect: disconnectFailure(0x80070005, 'Access is denied.') });
+    const error = await rejection(fake.client.disconnect('Ethernet 2'));
+    expect(error).toBeInstanceOf(AccessDeniedError);
+    expect(error.message).toBe(
+      'Disconnect "Ethernet 2" failed: E_ACCESSDENIED (0x80070005) at INetConnection::Disconnect — General access denied. ' +
+        'Disconnecting or connecting usually needs an elevated process: Run as administrator.',
+    );
+  });
+
+  it('names the connection from the failure when the caller gave a GUID', async () => {
+    const fake = fakeBinding({ connect: { ...disconnectFailure(0x80004005), step: 'INetConnection::Connect' } });
+    const error = await rejection(fake.client.connect(ETHERNET_2.id.toLowerCase()));
+    expect(error.message).toMatch(/^Connect "Ethernet 2" failed: E_FAIL \(0x80004005\) at INetConnection::Connect — /);
+  });
+
+  it('falls back to the selected connection when the failure carries none', async () => {
+    const failure: NativeFailure = { ok: false, hresult: 0x80004004, step: 'INetConnection::Disconnect', message: '' };
+    const fake = fakeBinding({ connections: ALL, disconnect: failure });
+    const error = await rejection(fake.client.disconnect('ethernet 2'));
+    expect(error.connection).toEqual({ id: '{11111111-2222-3333-4444-555555555555}', name: 'Ethernet 2' });
+    expect(error.message).toMatch(/^Disconnect "ethernet 2" failed: E_ABORT/);
+  });
+
+  it('falls back to the GUID when nothing else is known', async () => {
+    const failure: NativeFailure = { ok: false, hresult: 0x80004005, step: 'INetConnection::Disconnect', message: '' };
+    const fake = fakeBinding({ disconnect: failure });
+    const error = await rejection(fake.client.disconnect('11111111-2222-3333-4444-555555555555'));
+    expect(error.connection).toBeUndefined();
+    expect(error.message).toMatch(/^Disconnect "\{11111111-2222-3333-4444-555555555555\}" failed: E_FAIL/);
+  });
+
+  it('reports a list failure with the connection being read', async () => {
+    const list: NativeFailure = {
+      ok: false,
+      hresult: 0x80004005,
+      step: 'INetConnectionProps::get_Status',
+      message: 'Unspecified error',
+      connection: { id: WIFI.id, name: 'Wi-Fi' },
+    };
+    const fake = fakeBinding({ list });
+    const error = await rejection(fake.client.listConnections());
+    expect(error.operation).toBe('list');
+    expect(error.message).toBe(
+      'List connections failed: E_FAIL (0x80004005) at INetConnectionProps::get_Status for "Wi-Fi" — Unspecified failure.',
+    );
+  });
+
+  it('keeps the target in front when the list fails on another connection during a disconnect by name', async () => {
+    const list: NativeFailure = { ok: false, hresult: 0x8007000e, step: 'INetConnectionProps::get_Name', message: '', connection: { id: WIFI.id } };
+    const fake = fakeBinding({ list });
+    const error = await rejection(fake.client.disconnect('Ethernet 2'));
+    expect(error.operation).toBe('disconnect');
+    expect(error.connection).toEqual({ id: WIFI.id });
+    expect(error.message).toBe(
+      `Disconnect "Ethernet 2" failed: E_OUTOFMEMORY (0x8007000E) at INetConnectionProps::get_Name for "${WIFI.id}" — ` +
+        'Failed to allocate necessary memory.',
+    );
+    expect(fake.calls.map((c) => c.method)).toEqual(['list']);
+  });
+
+  it('labels a find failure with what was searched for', async () => {
+    const list: NativeFailure = { ok: false, hresult: 0x80040154, step: 'CoCreateInstance', message: 'Class not registered' };
+    const error = await rejection(fakeBinding({ list }).client.findConnection('Wi-Fi'));
+    expect(error.operation).toBe('find');
+    expect(error.message).toMatch(/^Find "Wi-Fi" failed: REGDB_E_CLASSNOTREG \(0x80040154\) at CoCreateInstance — Class not registered\. HNetCfg\.HNetShare is not available/);
+  });
+});
+
+describe('an HRESULT outside the table', () => {
+  it('is a plain ComError that quotes the system message', async () => {
+    const fake = fakeBinding({ connections: ALL, disconnect: disconnectFailure(0x80070490, 'Element not found.') });
+    const error = await rejection(fake.client.disconnect('Ethernet 2'));
+    expect(Object.getPrototypeOf(error)).toBe(ComError.prototype);
+    expect(error.name).toBe('ComError');
+    expect(error.code).toBe('E_UNKNOWN_HRESULT');
+    expect(error.hresult).toBe(0x80070490);
+    expect(error.systemMessage).toBe('Element not found.');
+    expect(error.message).toBe('Disconnect "Ethernet 2" failed: 0x80070490 at INetConnection::Disconnect — Element not found.');
+  });
+
+  it('ends the message after the step when Windows has no text', () => {
+    const error = errorFromHResult(0x80071234, { operation: 'list', step: 'EnumEveryConnection', systemMessage: '' });
+    expect(error.message).toBe('List connections failed: 0x80071234 at EnumEveryConnection.');
+  });
+
+  it('keeps a multi-line system message on one line and ends it with a full stop', () => {
+    const error = errorFromHResult(0x80071234, { operation: 'list', step: 'EnumEveryConnection', systemMessage: 'First part\r\nsecond part' });
+    expect(error.message).toBe('List connections failed: 0x80071234 at EnumEveryConnection — First part second part.');
+    expect(error.systemMessage).toBe('First part\r\nsecond part');
+  });
+});
+
+describe('errorFromHResult and hresultToHex', () => {
+  it('accepts the signed form of an HRESULT', () => {
+    const error = errorFromHResult(0x80070005 | 0);
+    expect(0x80070005 | 0).toBeLessThan(0);
+    expect(error).toBeInstanceOf(AccessDeniedError);
+    expect(error.hresult).toBe(0x80070005);
+  });
+
+  it('works without context', () => {
+    const error = errorFromHResult(0x80004005);
+    expect(error.operation).toBeUndefined();
+    expect(error.step).toBeUndefined();
+    expect(error.message).toBe('COM call failed: E_FAIL (0x80004005) — Unspecified failure.');
+  });
+
+  it.each([0, 1, 2, 0x7fffffff, 1.5, Number.NaN, Infinity, 2 ** 32, -(2 ** 31) - 1])('refuses %s as not a failing HRESULT', (value) => {
+    const error = thrownBy(() => errorFromHResult(value));
+    expect(error).toBeInstanceOf(RangeError);
+    expect(error).toBeInstanceOf(NetConError);
+    expect(error).toMatchObject({ code: 'ERR_INVALID_ARG_VALUE', message: expect.stringMatching(/^The "hresult" argument must be /) });
+  });
+
+  it('refuses a non-number as the wrong type', () => {
+    const error = thrownBy(() => errorFromHResult('0x80004005' as unknown as number));
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error).toMatchObject({ code: 'ERR_INVALID_ARG_TYPE' });
+  });
+
+  it.each([
+    [0, '0x00000000'],
+    [5, '0x00000005'],
+    [0x8007000e, '0x8007000E'],
+    [-2147024891, '0x80070005'],
+    [0xffffffff, '0xFFFFFFFF'],
+  ])('formats %s as %s', (value, hex) => {
+    expect(hresultToHex(value)).toBe(hex);
+  });
+});
