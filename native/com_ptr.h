@@ -1,0 +1,75 @@
+// Owners for the three kinds of COM resources the addon touches. Every early return in
+// netcon_com.cc relies on these to release what was acquired, so a failing step never leaks.
+#pragma once
+
+#include <windows.h>
+#include <oleauto.h>
+
+#include <string>
+
+template <typename T>
+class ComPtr {
+ public:
+  ComPtr() = default;
+  ComPtr(const ComPtr&) = delete;
+  ComPtr& operator=(const ComPtr&) = delete;
+  ~ComPtr() { reset(); }
+
+  T* get() const { return p_; }
+  T* operator->() const { return p_; }
+  explicit operator bool() const { return p_ != nullptr; }
+
+  // For out-parameters: drops what is held so a reused pointer cannot leak.
+  T** put() {
+    reset();
+    return &p_;
+  }
+  void** put_void() { return reinterpret_cast<void**>(put()); }
+
+  void reset() {
+    if (p_) {
+      T* p = p_;
+      p_ = nullptr;
+      p->Release();
+    }
+  }
+
+ private:
+  T* p_ = nullptr;
+};
+
+class Bstr {
+ public:
+  Bstr() = default;
+  Bstr(const Bstr&) = delete;
+  Bstr& operator=(const Bstr&) = delete;
+  ~Bstr() { SysFreeString(b_); }
+
+  BSTR* put() {
+    SysFreeString(b_);
+    b_ = nullptr;
+    return &b_;
+  }
+  // SysStringLen, not wcslen: a BSTR may hold embedded NULs and must not be cut there.
+  std::wstring str() const { return b_ ? std::wstring(b_, SysStringLen(b_)) : std::wstring(); }
+
+ private:
+  BSTR b_ = nullptr;
+};
+
+class Variant {
+ public:
+  Variant() { VariantInit(&v_); }
+  Variant(const Variant&) = delete;
+  Variant& operator=(const Variant&) = delete;
+  ~Variant() { VariantClear(&v_); }
+
+  VARIANT* put() {
+    VariantClear(&v_);
+    return &v_;
+  }
+  const VARIANT& get() const { return v_; }
+
+ private:
+  VARIANT v_;
+};

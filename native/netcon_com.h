@@ -1,0 +1,49 @@
+// The COM side of netcon: plain data in, plain data out, no Node-API. Each function runs
+// a whole job on the calling thread (a worker thread), from CoInitializeEx to CoUninitialize.
+#pragma once
+
+#include <windows.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+struct ComFailure {
+  HRESULT hr = S_OK;
+  const char* step = "";
+  // What was learnt about the connection being read when the step failed, if anything.
+  std::wstring connectionId;
+  std::wstring connectionName;
+};
+
+struct RawConnection {
+  std::wstring id;
+  std::wstring name;
+  std::wstring deviceName;
+  int32_t status = 0;
+  int32_t mediaType = 0;
+  uint32_t characteristics = 0;
+};
+
+struct ListOutcome {
+  bool ok = false;
+  std::vector<RawConnection> connections;
+  ComFailure failure;
+};
+
+enum class ConnectionAction { Disconnect, Connect };
+
+struct ActionOutcome {
+  bool ok = false;
+  bool found = false;
+  HRESULT hr = S_OK;  // the success code Disconnect/Connect returned
+  std::wstring id;
+  std::wstring name;
+  ComFailure failure;
+};
+
+ListOutcome ListConnections(const std::wstring& progId);
+ActionOutcome ApplyToConnection(const std::wstring& progId, const std::wstring& guid, ConnectionAction action);
+
+// The system's text for an HRESULT (FormatMessage), or "" when Windows has none.
+std::wstring SystemMessage(HRESULT hr);
