@@ -1,0 +1,291 @@
+#include "script.h"
+
+#include <objbase.h>
+
+#include <cstdio>
+
+namespace {
+
+// A "hresult" or "delay" line. A rule without a GUID applies to every call of the method.
+struct Rule {
+  std::string method;
+  bool anyConn;
+  GUID guid;
+  DWORD value;
+};
+
+struct State {
+  std::vector<ConnState> conns;
+  std::vector<Rule> hresults;
+  std::vector<Rule> delays;
+  NETCON_STATUS afterDisconnect = NCS_DISCONNECTED;
+  NETCON_STATUS afterConnect = NCS_CONNECTED;
+};
+
+const char* const kMethods[] = {
+    "CreateInstance", "EnumEveryConnection", "_NewEnum",      "Next",
+    "NetConnectionProps", "get_Guid",        "get_Name",      "get_DeviceName",
+    "get_Status",     "get_MediaType",       "get_Characteristics",
+    "Disconnect",     "Connect",             "GetProperties",
+};
+
+// Calls arrive on several thread-pool threads at once; this guards everything below.
+SRWLOCK g_lock = SRWLOCK_INIT;
+State g_state;
+bool g_loaded = false;
+std::string g_loadedBytes;
+
+// Separate from g_lock so that writing a line never waits behind the state, or the reverse.
+SRWLOCK g_logLock = SRWLOCK_INIT;
+
+std::wstring Env(const wchar_t* name) {
+  DWORD size = GetEnvironmentVariableW(name, nullptr, 0);
+  if (size == 0) return std::wstring();
+  std::wstring value(size, L'\0');
+  DWORD length = GetEnvironmentVariableW(name, &value[0], size);
+  if (length >= size) return std::wstring();  // changed meanwhile: treat as unset
+  value.resize(length);
+  return value;
+}
+
+std::string Narrow(const std::wstring& wide) {
+  if (wide.empty()) return std::string();
+  int n = WideCharToMultiByte(CP_UTF8, 0, wide.data(), static_cast<int>(wide.size()), nullptr, 0,
+                              nullptr, nullptr);
+  std::string out(n, '\0');
+  WideCharToMultiByte(CP_UTF8, 0, wide.data(), static_cast<int>(wide.size()), &out[0], n, nullptr,
+                      nullptr);
+  return out;
+}
+
+bool ReadWholeFile(const std::wstring& path, std::string* out) {
+  HANDLE file = CreateFileW(path.c_str(), GENERIC_READ,
+                            FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr,
+                            OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, nullptr);
+  if (file == INVALID_HANDLE_VALUE) return false;
+  out->clear();
+  char buffer[4096];
+  bool ok = true;
+  for (;;) {
+    DWORD got = 0;
+    if (!ReadFile(file, buffer, sizeof buffer, &got, nullptr)) ok = false;
+    if (!ok || got == 0) break;
+    out->append(buffer, got);
+  }
+  CloseHandle(file);
+  return ok;
+}
+
+std::vector<std::string> Split(const std::string& text, char sep) {
+  std::vector<std::string> parts;
+  size_t start = 0;
+  for (;;) {
+    size_t end = text.find(sep, start);
+    parts.push_back(text.substr(start, end - start));
+    if (end == std::string::npos) return parts;
+    start = end + 1;
+  }
+}
+
+// Decimal or 0x-hex, 32 bits; strtoul would also take octal and signs, which no test means.
+bool ParseNumber(const std::string& text, DWORD* out) {
+  bool hex = text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X');
+  size_t i = hex ? 2 : 0;
+  if (i == text.size()) return false;
+  unsigned long long value = 0;
+  for (; i < text.size(); ++i) {
+    char c = text[i];
+    int digit;
+    if (c >= '0' && c <= '9') digit = c - '0';
+    else if (hex && c >= 'a' && c <= 'f') digit = c - 'a' + 10;
+    else if (hex && c >= 'A' && c <= 'F') digit = c - 'A' + 10;
+    else return false;
+    value = value * (hex ? 16 : 10) + digit;
+    if (value > 0xFFFFFFFFull) return false;
+  }
+  *out = static_cast<DWORD>(value);
+  return true;
+}
+
+bool ParseGuid(const std::string& text, GUID* out) {
+  std::wstring wide = Widen(text);
+  return SUCCEEDED(IIDFromString(wide.c_str(), out));
+}
+
+bool KnownMethod(const std::string& name) {
+  for (const char* known : kMethods)
+    if (name == known) return true;
+  return false;
+}
+
+// Turns the config into a fresh state; anything it cannot use becomes a warning, never a
+// failure, so a typo in a test shows up in the log instead of as a mysterious COM error.
+State Parse(std::string text, std::vector<std::string>* warnings) {
+  State state;
+  if (text.compare(0, 3, "\xEF\xBB\xBF") == 0) text.erase(0, 3);  // editors add a UTF-8 BOM
+  std::vector<std::string> lines = Split(text, '\n');
+  for (size_t n = 0; n < lines.size(); ++n) {
+    std::string line = lines[n];
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty() || line[0] == '#') continue;
+    std::vector<std::string> f = Split(line, '\t');
+    std::string where = "line " + std::to_string(n + 1) + ": ";
+    const std::string& kind = f[0];
+
+    if (kind == "conn") {
+      ConnState c;
+      DWORD status, media;
+      if (f.size() != 7 || !ParseGuid(f[1], &c.id.guid) || !ParseNumber(f[4], &status) ||
+          !ParseNumber(f[5], &media) || !ParseNumber(f[6], &c.characteristics)) {
+        warnings->push_back(where + "bad conn line");
+        continue;
+      }
+      c.id.text = f[1];
+      c.name = Widen(f[2]);
+      c.device = Widen(f[3]);
+      c.status = static_cast<NETCON_STATUS>(status);
+      c.media = static_cast<NETCON_MEDIATYPE>(media);
+      state.conns.push_back(c);
+    } else if (kind == "hresult" || kind == "delay") {
+      // Writers that join an absent optional GUID leave a trailing tab: same as no GUID.
+      if (f.size() == 4 && f[3].empty()) f.pop_back();
+      Rule rule{};
+      rule.anyConn = f.size() != 4;
+      if ((f.size() != 3 && f.size() != 4) || !ParseNumber(f[2], &rule.value) ||
+          (f.size() == 4 && !ParseGuid(f[3], &rule.guid))) {
+        warnings->push_back(where + "bad " + kind + " line");
+        continue;
+      }
+      if (!KnownMethod(f[1])) {
+        warnings->push_back(where + "unknown method " + f[1]);
+        continue;
+      }
+      rule.method = f[1];
+      (kind == "hresult" ? state.hresults : state.delays).push_back(rule);
+    } else if (kind == "after") {
+      DWORD status;
+      if (f.size() != 3 || (f[1] != "Disconnect" && f[1] != "Connect") ||
+          !ParseNumber(f[2], &status)) {
+        warnings->push_back(where + "bad after line");
+        continue;
+      }
+      (f[1] == "Connect" ? state.afterConnect : state.afterDisconnect) =
+          static_cast<NETCON_STATUS>(status);
+    } else {
+      warnings->push_back(where + "unknown keyword " + kind);
+    }
+  }
+  return state;
+}
+
+// The first matching line wins, so a test puts GUID-specific lines before general ones.
+const Rule* Match(const std::vector<Rule>& rules, const char* method, const ConnId* conn) {
+  for (const Rule& rule : rules) {
+    if (rule.method != method) continue;
+    if (rule.anyConn || (conn && IsEqualGUID(rule.guid, conn->guid))) return &rule;
+  }
+  return nullptr;
+}
+
+ConnState* Find(const GUID& guid) {
+  for (ConnState& c : g_state.conns)
+    if (IsEqualGUID(c.id.guid, guid)) return &c;
+  return nullptr;
+}
+
+}  // namespace
+
+std::wstring Widen(const std::string& utf8) {
+  if (utf8.empty()) return std::wstring();
+  int n = MultiByteToWideChar(CP_UTF8, 0, utf8.data(), static_cast<int>(utf8.size()), nullptr, 0);
+  std::wstring out(n, L'\0');
+  MultiByteToWideChar(CP_UTF8, 0, utf8.data(), static_cast<int>(utf8.size()), &out[0], n);
+  return out;
+}
+
+void LogLine(const std::string& line) {
+  std::wstring path = Env(L"NETCON_FAKE_LOG");
+  if (path.empty()) return;
+  std::string whole = line + "\n";
+  // Several processes may append to the same file: FILE_APPEND_DATA plus one WriteFile per
+  // line keeps their lines whole; the lock does the same for our own threads.
+  AcquireSRWLockExclusive(&g_logLock);
+  HANDLE file = CreateFileW(path.c_str(), FILE_APPEND_DATA,
+                            FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr,
+                            OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL, nullptr);
+  if (file != INVALID_HANDLE_VALUE) {
+    DWORD written;
+    WriteFile(file, whole.data(), static_cast<DWORD>(whole.size()), &written, nullptr);
+    CloseHandle(file);
+  }
+  ReleaseSRWLockExclusive(&g_logLock);
+}
+
+void ReloadConfigIfChanged() {
+  // A missing variable or unreadable file reads as an empty config: zero connections.
+  std::wstring path = Env(L"NETCON_FAKE_CONFIG");
+  std::string bytes;
+  if (!path.empty() && !ReadWholeFile(path, &bytes)) {
+    LogLine("warn\tcannot read config " + Narrow(path));
+    bytes.clear();
+  }
+
+  std::vector<std::string> warnings;
+  State fresh = Parse(bytes, &warnings);
+  size_t count = fresh.conns.size();
+  bool reloaded = false;
+  AcquireSRWLockExclusive(&g_lock);
+  if (!g_loaded || bytes != g_loadedBytes) {
+    g_state = std::move(fresh);
+    g_loadedBytes = std::move(bytes);
+    g_loaded = true;
+    reloaded = true;
+  }
+  ReleaseSRWLockExclusive(&g_lock);
+
+  if (!reloaded) return;
+  for (const std::string& w : warnings) LogLine("warn\t" + w);
+  LogLine("config\t" + std::to_string(count));
+}
+
+std::vector<ConnId> ConnectionIds() {
+  std::vector<ConnId> ids;
+  AcquireSRWLockShared(&g_lock);
+  for (const ConnState& c : g_state.conns) ids.push_back(c.id);
+  ReleaseSRWLockShared(&g_lock);
+  return ids;
+}
+
+bool FindConnection(const GUID& guid, ConnState* out) {
+  AcquireSRWLockShared(&g_lock);
+  const ConnState* c = Find(guid);
+  if (c) *out = *c;
+  ReleaseSRWLockShared(&g_lock);
+  return c != nullptr;
+}
+
+bool ApplyAfterStatus(const GUID& guid, bool connected) {
+  AcquireSRWLockExclusive(&g_lock);
+  ConnState* c = Find(guid);
+  if (c) c->status = connected ? g_state.afterConnect : g_state.afterDisconnect;
+  ReleaseSRWLockExclusive(&g_lock);
+  return c != nullptr;
+}
+
+ScriptedCall::ScriptedCall(const char* method, const ConnId* conn)
+    : method_(method), conn_(conn ? conn->text : "-"), scripted_(S_OK) {
+  DWORD delay = 0;
+  AcquireSRWLockShared(&g_lock);
+  if (const Rule* r = Match(g_state.hresults, method, conn)) scripted_ = static_cast<HRESULT>(r->value);
+  if (const Rule* r = Match(g_state.delays, method, conn)) delay = r->value;
+  ReleaseSRWLockShared(&g_lock);
+  // Outside the lock, so a delayed call does not stall the other threads' calls.
+  if (delay) Sleep(delay);
+}
+
+HRESULT ScriptedCall::Return(HRESULT hr) {
+  char hex[16];
+  std::snprintf(hex, sizeof hex, "0x%08lX", static_cast<unsigned long>(hr));
+  LogLine(std::string("call\t") + method_ + "\t" + conn_ + "\t" + hex);
+  return hr;
+}

@@ -1,0 +1,56 @@
+// The fake's scripted world: the connections and faults read from NETCON_FAKE_CONFIG,
+// shared by every COM object in the process, and the NETCON_FAKE_LOG writer.
+#pragma once
+
+#include <windows.h>
+#include <netcon.h>
+
+#include <string>
+#include <vector>
+
+// Which connection an object talks about. The text is kept as the config wrote it
+// because get_Guid must hand it back unchanged (tests may write lower-case GUIDs).
+struct ConnId {
+  GUID guid;
+  std::string text;  // UTF-8
+};
+
+struct ConnState {
+  ConnId id;
+  std::wstring name;
+  std::wstring device;
+  NETCON_STATUS status;
+  NETCON_MEDIATYPE media;
+  DWORD characteristics;
+};
+
+// What a connection's methods return once a config reload has dropped it.
+const HRESULT kConnectionGone = HRESULT_FROM_WIN32(ERROR_NOT_FOUND);
+
+// Appends one line (a newline is added) to NETCON_FAKE_LOG, if that is set.
+void LogLine(const std::string& line);
+
+// Called on each CoCreateInstance: resets the state when the config file's bytes changed,
+// so one process keeps its Disconnects while a test that rewrites the file starts afresh.
+void ReloadConfigIfChanged();
+
+std::vector<ConnId> ConnectionIds();
+bool FindConnection(const GUID& guid, ConnState* out);
+// Gives the connection its scripted status after a successful Connect or Disconnect.
+bool ApplyAfterStatus(const GUID& guid, bool connected);
+
+// The part every scripted method shares: the constructor sleeps the scripted delay and
+// looks up the scripted HRESULT; Return writes the "call" log line.
+class ScriptedCall {
+ public:
+  ScriptedCall(const char* method, const ConnId* conn);
+  HRESULT scripted() const { return scripted_; }
+  HRESULT Return(HRESULT hr);
+
+ private:
+  const char* method_;
+  std::string conn_;
+  HRESULT scripted_;
+};
+
+std::wstring Widen(const std::string& utf8);
