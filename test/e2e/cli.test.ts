@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { ethernet, machine, vpn } from './support/fixtures';
+import { cliInWine } from './support/wine';
+
+describe('the netcon CLI in Windows node.exe under Wine', () => {
+  it('lists connections as an aligned table', async () => {
+    const out = await cliInWine(['list'], { fake: { connections: machine } });
+    expect(out.code).toBe(0);
+    const lines = out.stdout.trimEnd().split(/\r?\n/);
+    expect(lines[0]).toMatch(/^NAME\s+STATUS\s+TYPE\s+DEVICE\s+GUID$/);
+    expect(lines).toHaveLength(5);
+    expect(lines[1]).toMatch(/^Ethernet\s+connected\s+lan\s+Intel\(R\) Ethernet Connection \(7\) I219-V\s+\{6B0C3F2A-91D4-4E8B-A7C5-2F1E3D4C5B6A\}$/);
+    // Columns line up: every GUID starts at the same offset.
+    const guidColumn = lines[0].indexOf('GUID');
+    for (const line of lines.slice(1)) expect(line.indexOf('{')).toBe(guidColumn);
+    expect(lines[4]).toContain(vpn.name);
+    expect(out.live).toEqual({});
+  });
+
+  it('prints JSON with --json', async () => {
+    const out = await cliInWine(['list', '--json'], { fake: { connections: machine } });
+    expect(out.code).toBe(0);
+    const list = JSON.parse(out.stdout);
+    expect(list.map((c: { id: string }) => c.id)).toEqual(machine.map((c) => c.id.toUpperCase()));
+    expect(list[3].name).toBe(vpn.name);
+  });
+
+  it('disconnects and connects by name or GUID', async () => {
+    const off = await cliInWine(['disconnect', 'Ethernet'], { fake: { connections: machine } });
+    expect(off.code).toBe(0);
+    expect(off.calls.filter((c) => c.method === 'Disconnect')).toEqual([{ method: 'Disconnect', id: ethernet.id, hresult: 0 }]);
+    const on = await cliInWine(['connect', vpn.id], { fake: { connections: machine } });
+    expect(on.code).toBe(0);
+    expect(on.calls.filter((c) => c.method === 'Connect').map((c) => c.id)).toEqual([vpn.id]);
+  });
+
+  it('reports failures as one stderr line with the code and hex HRESULT, and distinct exit codes', async () => {
+    const denied = await cliInWine(['disconnect', 'Ethernet'], {
+      fake: { connections: machine, hresults: [{ method: 'Disconnect', hresult: 0x80070005 }] },
+    });
+    expect(denied.code).toBe(5);
+    expect(denied.stdout).toBe('');
+    expect(denied.stderr.trimEnd().split(/\r?\n/)).toHaveLength(1);
+    expect(denied.stderr).toMatch(/^netcon: E_ACCESSDENIED: Disconnect "Ethernet" failed: E_ACCESSDENIED \(0x80070005\)/);
+
+    const missing = await cliInWine(['connect', 'Ethernet 9'], { fake: { connections: machine } });
+    expect(missing.code).toBe(3);
+    expect(missing.stderr).toMatch(/^netcon: ERR_CONNECTION_NOT_FOUND: /);
+
+    const noServer = await cliInWine(['list'], { prefix: 'bare' });
+    expect(noServer.code).toBe(1);
+    expect(noServer.stderr).toMatch(/^netcon: REGDB_E_CLASSNOTREG: .*\(0x80040154\)/);
+
+    const usage = await cliInWine(['disconnect']);
+    expect(usage.code).toBe(2);
+  });
+});

@@ -1,0 +1,48 @@
+'use strict';
+// Writes and reads the files through which tests script the fake HNetShare server
+// (test/fake-hnetshare/README.md has the formats). Shared by the Linux side of the suite
+// and by the runner inside Windows node.exe, so both speak exactly the same format.
+
+/** @param {object} setup see FakeSetup in wine.ts */
+function configText(setup) {
+  const lines = ['# netcon e2e scenario'];
+  const hex = (n) => '0x' + (n >>> 0).toString(16).toUpperCase().padStart(8, '0');
+  for (const c of setup.connections ?? []) {
+    lines.push(['conn', c.id, c.name, c.deviceName ?? 'Fake Adapter', c.status ?? 2, c.mediaType ?? 3, hex(c.characteristics ?? 0)].join('\t'));
+  }
+  for (const h of setup.hresults ?? []) lines.push(['hresult', h.method, hex(h.hresult), h.id ?? ''].join('\t').trimEnd());
+  for (const d of setup.delays ?? []) lines.push(['delay', d.method, d.ms, d.id ?? ''].join('\t').trimEnd());
+  for (const [method, status] of Object.entries(setup.after ?? {})) lines.push(['after', method, status].join('\t'));
+  return lines.join('\n') + '\n';
+}
+
+/** Parses the fake's log into events: { kind: 'new'|'delete'|'call'|'config'|'warn', fields } */
+function parseLog(text) {
+  return text
+    .split(/\r?\n/)
+    .filter(Boolean)
+    .map((line) => {
+      const [kind, ...fields] = line.split('\t');
+      return { kind, fields };
+    });
+}
+
+/** Objects the fake constructed and has not destroyed yet, by class. */
+function liveObjects(events) {
+  const live = {};
+  for (const e of events) {
+    if (e.kind === 'new') live[e.fields[0]] = (live[e.fields[0]] ?? 0) + 1;
+    if (e.kind === 'delete') live[e.fields[0]] = (live[e.fields[0]] ?? 0) - 1;
+  }
+  for (const k of Object.keys(live)) if (live[k] === 0) delete live[k];
+  return live;
+}
+
+/** Calls the fake logged, as { method, id, hresult }. */
+function calls(events) {
+  return events
+    .filter((e) => e.kind === 'call')
+    .map((e) => ({ method: e.fields[0], id: e.fields[1], hresult: Number(e.fields[2]) >>> 0 }));
+}
+
+module.exports = { configText, parseLog, liveObjects, calls };

@@ -1,0 +1,46 @@
+'use strict';
+// Runs one scenario inside Windows node.exe (under Wine): loads netcon through the package's
+// public entry, runs the test's script against it and writes what happened to a JSON file.
+// stdout is not used: Wine cannot write a Windows process's output to a pipe.
+const fs = require('fs');
+const fake = require('./fake-config.cjs');
+
+const scenario = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
+const netcon = require(scenario.packageRoot);
+const log = () => fake.parseLog(fs.existsSync(process.env.NETCON_FAKE_LOG) ? fs.readFileSync(process.env.NETCON_FAKE_LOG, 'utf8') : '');
+
+function serializeError(err) {
+  if (!(err instanceof Error)) return { thrown: String(err) };
+  const classes = Object.keys(netcon).filter((k) => /Error$/.test(k) && typeof netcon[k] === 'function' && err instanceof netcon[k]);
+  for (const base of ['TypeError', 'RangeError']) if (err instanceof globalThis[base]) classes.push(base);
+  const { name, message, code, hresult, operation, step, connection, candidates, target } = err;
+  return { name, message, code, hresult, operation, step, connection, candidates, target, classes };
+}
+
+const helpers = {
+  /** Settles a promise into plain data, so one script can check many failures. */
+  async capture(promise) {
+    try {
+      return { ok: true, value: await promise };
+    } catch (err) {
+      return { ok: false, error: serializeError(err) };
+    }
+  },
+  /** Replaces the fake's scenario; the fake reloads it at the next CoCreateInstance. */
+  configure(setup) {
+    fs.writeFileSync(process.env.NETCON_FAKE_CONFIG, fake.configText(setup));
+  },
+  live: () => fake.liveObjects(log()),
+  calls: () => fake.calls(log()),
+  clearLog: () => fs.writeFileSync(process.env.NETCON_FAKE_LOG, ''),
+  platform: () => ({ platform: process.platform, arch: process.arch, version: process.version, execPath: process.execPath }),
+};
+
+const script = new Function('return (' + scenario.source + ')')();
+Promise.resolve()
+  .then(() => script(netcon, helpers, scenario.input))
+  .then(
+    (value) => ({ ok: true, value }),
+    (err) => ({ ok: false, error: serializeError(err) }),
+  )
+  .then((result) => fs.writeFileSync(scenario.resultPath, JSON.stringify(result)));

@@ -1,0 +1,143 @@
+// Runs netcon for real: Windows node.exe under Wine, the cross-built addon, COM, and the
+// fake HNetShare server scripted by the test.
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type * as Netcon from '../../../src/index';
+import { nodeExe, renamedHost, repoRoot, windowsPath, wineEnv, workDir, type NodeLine, type PrefixName } from './environment';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const fake = require('./fake-config.cjs') as {
+  configText(setup: FakeSetup): string;
+  parseLog(text: string): unknown[];
+  liveObjects(events: unknown[]): Record<string, number>;
+  calls(events: unknown[]): FakeCall[];
+};
+
+export interface FakeConnection {
+  id: string;
+  name: string;
+  deviceName?: string;
+  status?: number;
+  mediaType?: number;
+  characteristics?: number;
+}
+/** What the fake server does: its connections, the HRESULTs its methods return, delays. */
+export interface FakeSetup {
+  connections?: FakeConnection[];
+  hresults?: { method: string; hresult: number; id?: string }[];
+  delays?: { method: string; ms: number; id?: string }[];
+  after?: { Disconnect?: number; Connect?: number };
+}
+export interface FakeCall {
+  method: string;
+  id: string;
+  hresult: number;
+}
+export interface SerializedError {
+  name: string;
+  message: string;
+  code?: string;
+  hresult?: number;
+  operation?: string;
+  step?: string;
+  connection?: { id: string; name?: string };
+  candidates?: string[];
+  target?: string;
+  /** The netcon error classes (and TypeError/RangeError) the error is an instance of. */
+  classes: string[];
+}
+export type Settled<T> = { ok: true; value: T } | { ok: false; error: SerializedError };
+/** What a scenario script can use inside Windows node.exe besides netcon itself. */
+export interface Helpers {
+  capture<T>(promise: Promise<T>): Promise<Settled<T>>;
+  configure(setup: FakeSetup): void;
+  live(): Record<string, number>;
+  calls(): FakeCall[];
+  clearLog(): void;
+  platform(): { platform: string; arch: string; version: string; execPath: string };
+}
+
+export interface WineRun {
+  prefix?: PrefixName;
+  /** 'renamed' runs node.exe copied to MyElectronApp.exe. */
+  host?: 'node.exe' | 'renamed';
+  node?: NodeLine;
+  fake?: FakeSetup;
+}
+
+const TIMEOUT_MS = 60_000;
+
+function scratch() {
+  mkdirSync(join(workDir, 'runs'), { recursive: true });
+  const dir = mkdtempSync(join(workDir, 'runs', 'run-'));
+  const config = join(dir, 'config.txt');
+  const log = join(dir, 'fake.log');
+  return { dir, config, log };
+}
+
+function wine(run: WineRun, dir: string, config: string, log: string, args: string[]) {
+  const exe = run.host === 'renamed' ? renamedHost : nodeExe(run.node ?? '20');
+  const stdout = join(dir, 'stdout.txt');
+  const stderr = join(dir, 'stderr.txt');
+  // Through a shell only to redirect: Wine fails with EBADF writing to a pipe.
+  const command = `exec wine "$0" "$@" >"${stdout}" 2>"${stderr}"`;
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    execFile(
+      'sh',
+      ['-c', command, exe, ...args],
+      {
+        cwd: repoRoot,
+        timeout: TIMEOUT_MS,
+        env: wineEnv(run.prefix ?? 'hnetshare', {
+          NETCON_FAKE_CONFIG: windowsPath(config),
+          NETCON_FAKE_LOG: windowsPath(log),
+        }),
+      },
+      (error) => {
+        const read = (f: string) => (existsSync(f) ? readFileSync(f, 'utf8') : '');
+        const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+        resolve({ code, stdout: read(stdout), stderr: read(stderr) });
+      },
+    );
+  });
+}
+
+/**
+ * Runs `script` in Windows node.exe under Wine with `require('<repo root>')` as netcon.
+ * The script is sent as source text, so it sees nothing of this file's scope: it may use only
+ * its parameters, and gets data from the test through `input` (JSON).
+ */
+export async function inWine<T, I = undefined>(
+  run: WineRun,
+  script: (netcon: typeof Netcon, t: Helpers, input: I) => Promise<T>,
+  input?: I,
+): Promise<{ value: T; live: Record<string, number>; calls: FakeCall[]; exitCode: number | null }> {
+  const { dir, config, log } = scratch();
+  writeFileSync(config, fake.configText(run.fake ?? {}));
+  const resultPath = join(dir, 'result.json');
+  const scenario = join(dir, 'scenario.json');
+  writeFileSync(scenario, JSON.stringify({
+    packageRoot: windowsPath(repoRoot),
+    source: script.toString(),
+    input,
+    resultPath: windowsPath(resultPath),
+  }));
+  const runner = windowsPath(join(__dirname, 'runner.cjs'));
+  const out = await wine(run, dir, config, log, [runner, windowsPath(scenario)]);
+  if (!existsSync(resultPath)) {
+    throw new Error(`node.exe under Wine wrote no result (exit ${out.code}).\nstderr:\n${out.stderr}\nstdout:\n${out.stdout}`);
+  }
+  const result = JSON.parse(readFileSync(resultPath, 'utf8')) as Settled<T>;
+  if (!result.ok) throw new Error(`scenario threw ${JSON.stringify(result.error, null, 2)}`);
+  const events = fake.parseLog(existsSync(log) ? readFileSync(log, 'utf8') : '');
+  return { value: result.value, live: fake.liveObjects(events), calls: fake.calls(events), exitCode: out.code };
+}
+
+/** Runs the netcon CLI (dist/cli.js) as a person would, in Windows node.exe under Wine. */
+export async function cliInWine(args: string[], run: WineRun = {}) {
+  const { dir, config, log } = scratch();
+  writeFileSync(config, fake.configText(run.fake ?? {}));
+  const out = await wine(run, dir, config, log, [windowsPath(join(repoRoot, 'dist', 'cli.js')), ...args]);
+  const events = fake.parseLog(existsSync(log) ? readFileSync(log, 'utf8') : '');
+  return { ...out, live: fake.liveObjects(events), calls: fake.calls(events) };
+}
