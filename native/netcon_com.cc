@@ -67,6 +67,12 @@ bool CreateManager(const std::wstring& progId, ComPtr<INetSharingManager>& manag
   return true;
 }
 
+bool OpenManager(const ComApartment& apartment, const std::wstring& progId, ComPtr<INetSharingManager>& manager,
+                 ComFailure& failure) {
+  if (FAILED(apartment.usable())) return Fail(failure, apartment.usable(), "CoInitializeEx");
+  return CreateManager(progId, manager, failure);
+}
+
 // Calls visit(connection) for each connection in enumeration order until it returns false.
 // Every item is released before the next is fetched.
 template <typename Visit>
@@ -153,12 +159,8 @@ bool ReadConnection(INetSharingManager* manager, INetConnection* connection, Raw
 ListOutcome ListConnections(const std::wstring& progId) {
   ListOutcome out;
   ComApartment apartment;
-  if (FAILED(apartment.usable())) {
-    Fail(out.failure, apartment.usable(), "CoInitializeEx");
-    return out;
-  }
   ComPtr<INetSharingManager> manager;
-  if (!CreateManager(progId, manager, out.failure)) return out;
+  if (!OpenManager(apartment, progId, manager, out.failure)) return out;
   bool failed = false;
   bool enumerated = ForEachConnection(manager.get(), out.failure, [&](INetConnection* connection) {
     RawConnection raw;
@@ -176,12 +178,8 @@ ListOutcome ListConnections(const std::wstring& progId) {
 ActionOutcome ApplyToConnection(const std::wstring& progId, const std::wstring& guid, ConnectionAction action) {
   ActionOutcome out;
   ComApartment apartment;
-  if (FAILED(apartment.usable())) {
-    Fail(out.failure, apartment.usable(), "CoInitializeEx");
-    return out;
-  }
   ComPtr<INetSharingManager> manager;
-  if (!CreateManager(progId, manager, out.failure)) return out;
+  if (!OpenManager(apartment, progId, manager, out.failure)) return out;
   // The connection is found again inside this job rather than kept from an earlier list:
   // no COM pointer outlives the job that made it.
   bool failed = false;

@@ -47,9 +47,12 @@ if (process.platform !== 'linux') console.log(`\nThe Wine end-to-end suite runs 
 step(`vitest (${projects.join(' + ')})`);
 const results = join(root, 'build', 'test-results.json');
 rmSync(results, { force: true });
+// vitest's exports map hides its bin file from require.resolve; its package.json names it.
+const vitestPackage = require.resolve('vitest/package.json');
+const vitestBin = join(dirname(vitestPackage), require(vitestPackage).bin.vitest);
 const vitest = spawnSync(
   process.execPath,
-  [require.resolve('vitest/vitest.mjs'), 'run', ...projects.flatMap((p) => ['--project', p]),
+  [vitestBin, 'run', ...projects.flatMap((p) => ['--project', p]),
     '--reporter=default', '--reporter=json', `--outputFile.json=${results}`],
   { cwd: root, stdio: 'inherit' },
 );
