@@ -2,6 +2,7 @@
 
 #include <netcon.h>
 #include <objbase.h>
+#include <wchar.h>
 
 #include <new>
 

@@ -39,6 +39,9 @@ if (process.platform === 'linux') {
 step('build');
 execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'inherit' });
 
+step('type-check the tests');
+execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'test', 'tsconfig.json')], { stdio: 'inherit' });
+
 // The Wine suite drives Windows node.exe from Linux; on other hosts only the unit suite runs
 // until the Windows workflow runs the end-to-end suite natively.
 const projects = process.platform === 'linux' ? ['unit', 'wine'] : ['unit'];
