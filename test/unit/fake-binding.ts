@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 // A stand-in for the addon that answers from a script and records every call, so a test can
 // say both what the facade did with an answer and that it never asked at all.
 import { createClientWith, type NetConClient } from '../../src/client';
@@ -96,3 +97,13 @@ export const VPN_A: NativeRawConnection = {
 export const VPN_B: NativeRawConnection = { ...VPN_A, id: '{0000000B-0000-0000-0000-000000000002}', name: 'vpn' };
 
 export const ALL = [ETHERNET, ETHERNET_2, WIFI, VPN_A, VPN_B];
+
+/** Awaits a promise that must reject, checks the error's class and hands the error back. */
+export async function rejectionOf<E>(promise: Promise<unknown>, ErrorClass: abstract new (...args: never[]) => E): Promise<E> {
+  const error = await promise.then(
+    () => expect.unreachable('expected a rejection'),
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ErrorClass);
+  return error as E;
+}

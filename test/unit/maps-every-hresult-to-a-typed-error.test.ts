@@ -10,7 +10,7 @@ import {
   type HResultCode,
 } from '../../src/errors';
 import type { NativeFailure } from '../../src/native';
-import { ALL, ETHERNET_2, WIFI, fakeBinding } from './fake-binding';
+import { ALL, ETHERNET_2, WIFI, fakeBinding, rejectionOf } from './fake-binding';
 
 const codes = Object.keys(HRESULTS) as HResultCode[];
 
@@ -27,21 +27,12 @@ function thrownBy(fn: () => unknown): unknown {
   return expect.unreachable('expected a throw');
 }
 
-async function rejection(promise: Promise<unknown>): Promise<ComError> {
-  const error = await promise.then(
-    () => expect.unreachable('expected a rejection'),
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ComError);
-  return error as ComError;
-}
-
 describe('every HRESULT in the table becomes its own error class', () => {
   it.each(codes)('%s', async (code) => {
     const entry = HRESULTS[code];
     const fake = fakeBinding({ connections: ALL, disconnect: disconnectFailure(entry.hresult) });
 
-    const error = await rejection(fake.client.disconnect('Ethernet 2'));
+    const error = await rejectionOf(fake.client.disconnect('Ethernet 2'), ComError);
 
     expect(error).toBeInstanceOf(entry.ErrorClass);
     expect(error).toBeInstanceOf(NetConError);
@@ -98,7 +89,7 @@ describe('every HRESULT in the table becomes its own error class', () => {
 describe('the message says what failed, where, and what to do', () => {
   it('reads as documented for access denied', async () => {
     const fake = fakeBinding({ connections: ALL, disconnect: disconnectFailure(0x80070005, 'Access is denied.') });
-    const error = await rejection(fake.client.disconnect('Ethernet 2'));
+    const error = await rejectionOf(fake.client.disconnect('Ethernet 2'), ComError);
     expect(error).toBeInstanceOf(AccessDeniedError);
     expect(error.message).toBe(
       'Disconnect "Ethernet 2" failed: E_ACCESSDENIED (0x80070005) at INetConnection::Disconnect — General access denied. ' +
@@ -108,14 +99,14 @@ describe('the message says what failed, where, and what to do', () => {
 
   it('names the connection from the failure when the caller gave a GUID', async () => {
     const fake = fakeBinding({ connect: { ...disconnectFailure(0x80004005), step: 'INetConnection::Connect' } });
-    const error = await rejection(fake.client.connect(ETHERNET_2.id.toLowerCase()));
+    const error = await rejectionOf(fake.client.connect(ETHERNET_2.id.toLowerCase()), ComError);
     expect(error.message).toMatch(/^Connect "Ethernet 2" failed: E_FAIL \(0x80004005\) at INetConnection::Connect — /);
   });
 
   it('falls back to the selected connection when the failure carries none', async () => {
     const failure: NativeFailure = { ok: false, hresult: 0x80004004, step: 'INetConnection::Disconnect', message: '' };
     const fake = fakeBinding({ connections: ALL, disconnect: failure });
-    const error = await rejection(fake.client.disconnect('ethernet 2'));
+    const error = await rejectionOf(fake.client.disconnect('ethernet 2'), ComError);
     expect(error.connection).toEqual({ id: '{11111111-2222-3333-4444-555555555555}', name: 'Ethernet 2' });
     expect(error.message).toMatch(/^Disconnect "ethernet 2" failed: E_ABORT/);
   });
@@ -123,7 +114,7 @@ describe('the message says what failed, where, and what to do', () => {
   it('falls back to the GUID when nothing else is known', async () => {
     const failure: NativeFailure = { ok: false, hresult: 0x80004005, step: 'INetConnection::Disconnect', message: '' };
     const fake = fakeBinding({ disconnect: failure });
-    const error = await rejection(fake.client.disconnect('11111111-2222-3333-4444-555555555555'));
+    const error = await rejectionOf(fake.client.disconnect('11111111-2222-3333-4444-555555555555'), ComError);
     expect(error.connection).toBeUndefined();
     expect(error.message).toMatch(/^Disconnect "\{11111111-2222-3333-4444-555555555555\}" failed: E_FAIL/);
   });
@@ -137,7 +128,7 @@ describe('the message says what failed, where, and what to do', () => {
       connection: { id: WIFI.id, name: 'Wi-Fi' },
     };
     const fake = fakeBinding({ list });
-    const error = await rejection(fake.client.listConnections());
+    const error = await rejectionOf(fake.client.listConnections(), ComError);
     expect(error.operation).toBe('list');
     expect(error.message).toBe(
       'List connections failed: E_FAIL (0x80004005) at INetConnectionProps::get_Status for "Wi-Fi" — Unspecified failure.',
@@ -147,7 +138,7 @@ describe('the message says what failed, where, and what to do', () => {
   it('keeps the target in front when the list fails on another connection during a disconnect by name', async () => {
     const list: NativeFailure = { ok: false, hresult: 0x8007000e, step: 'INetConnectionProps::get_Name', message: '', connection: { id: WIFI.id } };
     const fake = fakeBinding({ list });
-    const error = await rejection(fake.client.disconnect('Ethernet 2'));
+    const error = await rejectionOf(fake.client.disconnect('Ethernet 2'), ComError);
     expect(error.operation).toBe('disconnect');
     expect(error.connection).toEqual({ id: WIFI.id });
     expect(error.message).toBe(
@@ -159,7 +150,7 @@ describe('the message says what failed, where, and what to do', () => {
 
   it('labels a find failure with what was searched for', async () => {
     const list: NativeFailure = { ok: false, hresult: 0x80040154, step: 'CoCreateInstance', message: 'Class not registered' };
-    const error = await rejection(fakeBinding({ list }).client.findConnection('Wi-Fi'));
+    const error = await rejectionOf(fakeBinding({ list }).client.findConnection('Wi-Fi'), ComError);
     expect(error.operation).toBe('find');
     expect(error.message).toMatch(/^Find "Wi-Fi" failed: REGDB_E_CLASSNOTREG \(0x80040154\) at CoCreateInstance — Class not registered\. HNetCfg\.HNetShare is not available/);
   });
@@ -168,7 +159,7 @@ describe('the message says what failed, where, and what to do', () => {
 describe('an HRESULT outside the table', () => {
   it('is a plain ComError that quotes the system message', async () => {
     const fake = fakeBinding({ connections: ALL, disconnect: disconnectFailure(0x80070490, 'Element not found.') });
-    const error = await rejection(fake.client.disconnect('Ethernet 2'));
+    const error = await rejectionOf(fake.client.disconnect('Ethernet 2'), ComError);
     expect(Object.getPrototypeOf(error)).toBe(ComError.prototype);
     expect(error.name).toBe('ComError');
     expect(error.code).toBe('E_UNKNOWN_HRESULT');

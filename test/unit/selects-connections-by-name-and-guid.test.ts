@@ -3,19 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { toNetConnection } from '../../src/connection';
 import { AmbiguousConnectionError, ConnectionNotFoundError, NetConError } from '../../src/errors';
 import { parseTarget, selectConnection } from '../../src/target';
-import { ALL, ETHERNET, ETHERNET_2, VPN_A, VPN_B, WIFI, fakeBinding } from './fake-binding';
+import { ALL, ETHERNET, ETHERNET_2, VPN_A, VPN_B, WIFI, fakeBinding, rejectionOf } from './fake-binding';
 
 const ETHERNET_2_GUID = '{11111111-2222-3333-4444-555555555555}';
 const WIFI_GUID = '{AAAAAAAA-BBBB-CCCC-DDDD-EEEEEEEEEEEE}';
-
-async function rejectionOf(promise: Promise<unknown>): Promise<NetConError> {
-  const error = await promise.then(
-    () => expect.unreachable('expected a rejection'),
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(NetConError);
-  return error as NetConError;
-}
 
 describe('selectConnection', () => {
   const list = ALL.map(toNetConnection);
@@ -67,7 +58,7 @@ describe('findConnection', () => {
   });
 
   it('rejects an ambiguous name and lists the GUIDs to choose from', async () => {
-    const error = await rejectionOf(fakeBinding({ connections: ALL }).client.findConnection('Vpn'));
+    const error = await rejectionOf(fakeBinding({ connections: ALL }).client.findConnection('Vpn'), NetConError);
     expect(error).toBeInstanceOf(AmbiguousConnectionError);
     const ambiguous = error as AmbiguousConnectionError;
     expect(ambiguous.code).toBe('ERR_AMBIGUOUS_CONNECTION');
@@ -79,7 +70,7 @@ describe('findConnection', () => {
   });
 
   it('rejects an unknown name', async () => {
-    const error = await rejectionOf(fakeBinding({ connections: ALL }).client.findConnection('Bluetooth Network Connection'));
+    const error = await rejectionOf(fakeBinding({ connections: ALL }).client.findConnection('Bluetooth Network Connection'), NetConError);
     expect(error).toBeInstanceOf(ConnectionNotFoundError);
     expect(error.code).toBe('ERR_CONNECTION_NOT_FOUND');
     expect((error as ConnectionNotFoundError).target).toBe('Bluetooth Network Connection');
@@ -87,7 +78,7 @@ describe('findConnection', () => {
   });
 
   it('rejects an unknown GUID, reporting it in canonical form', async () => {
-    const error = await rejectionOf(fakeBinding({ connections: ALL }).client.findConnection('99999999-2222-3333-4444-555555555555'));
+    const error = await rejectionOf(fakeBinding({ connections: ALL }).client.findConnection('99999999-2222-3333-4444-555555555555'), NetConError);
     expect((error as ConnectionNotFoundError).target).toBe('{99999999-2222-3333-4444-555555555555}');
   });
 });
@@ -128,22 +119,22 @@ describe.each(['disconnect', 'connect'] as const)('%s', (action) => {
 
   it('rejects a GUID the native layer did not find', async () => {
     const fake = fakeBinding({ connections: ALL });
-    const error = await rejectionOf(fake.client[action]('{99999999-2222-3333-4444-555555555555}'));
+    const error = await rejectionOf(fake.client[action]('{99999999-2222-3333-4444-555555555555}'), NetConError);
     expect(error).toBeInstanceOf(ConnectionNotFoundError);
     expect((error as ConnectionNotFoundError).target).toBe('{99999999-2222-3333-4444-555555555555}');
   });
 
   it('rejects a name whose connection vanished between the list and the call', async () => {
     const fake = fakeBinding({ connections: ALL, [action]: { ok: true, found: false } });
-    const error = await rejectionOf(fake.client[action]('Ethernet 2'));
+    const error = await rejectionOf(fake.client[action]('Ethernet 2'), NetConError);
     expect(error).toBeInstanceOf(ConnectionNotFoundError);
     expect((error as ConnectionNotFoundError).target).toBe('Ethernet 2');
   });
 
   it('rejects an ambiguous or unknown name without calling the action', async () => {
     const fake = fakeBinding({ connections: ALL });
-    expect((await rejectionOf(fake.client[action]('VPN'))).code).toBe('ERR_AMBIGUOUS_CONNECTION');
-    expect((await rejectionOf(fake.client[action]('Nope'))).code).toBe('ERR_CONNECTION_NOT_FOUND');
+    expect((await rejectionOf(fake.client[action]('VPN'), NetConError)).code).toBe('ERR_AMBIGUOUS_CONNECTION');
+    expect((await rejectionOf(fake.client[action]('Nope'), NetConError)).code).toBe('ERR_CONNECTION_NOT_FOUND');
     expect(fake.calls.map((c) => c.method)).toEqual(['list', 'list']);
   });
 
