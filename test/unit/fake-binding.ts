@@ -107,3 +107,13 @@ export async function rejectionOf<E>(promise: Promise<unknown>, ErrorClass: abst
   expect(error).toBeInstanceOf(ErrorClass);
   return error as E;
 }
+
+/** Calls fn, which must throw, and hands back what it threw. */
+export function thrownBy(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  return expect.unreachable('expected a throw');
+}

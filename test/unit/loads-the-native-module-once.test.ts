@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 
 import { createBindingLoader } from '../../src/binding';
 import { NativeModuleLoadError, NetConError, UnsupportedPlatformError } from '../../src/errors';
-import { fakeBinding } from './fake-binding';
+import { fakeBinding, thrownBy } from './fake-binding';
 
 function counting(load: () => unknown) {
   let count = 0;
@@ -17,20 +17,11 @@ function counting(load: () => unknown) {
   };
 }
 
-const caught = (fn: () => unknown): unknown => {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  return expect.unreachable('expected a throw');
-};
-
 describe('createBindingLoader', () => {
   it('does not try to load anything off Windows', () => {
     const loader = counting(() => fakeBinding().binding);
     const { loadBinding, isBindingLoadable } = createBindingLoader({ platform: () => 'darwin', load: loader.load });
-    const error = caught(loadBinding);
+    const error = thrownBy(loadBinding);
     expect(error).toBeInstanceOf(UnsupportedPlatformError);
     expect((error as UnsupportedPlatformError).message).toContain('"darwin"');
     expect(isBindingLoadable()).toBe(false);
@@ -44,8 +35,8 @@ describe('createBindingLoader', () => {
     });
     const { loadBinding, isBindingLoadable } = createBindingLoader({ platform: () => 'win32', arch: () => 'arm64', load: loader.load });
 
-    const first = caught(loadBinding) as NativeModuleLoadError;
-    const second = caught(loadBinding) as NativeModuleLoadError;
+    const first = thrownBy(loadBinding) as NativeModuleLoadError;
+    const second = thrownBy(loadBinding) as NativeModuleLoadError;
     expect(isBindingLoadable()).toBe(false);
     expect(loader.count()).toBe(1);
 
@@ -63,7 +54,7 @@ describe('createBindingLoader', () => {
 
   it('refuses a module that lacks the expected functions', () => {
     const { loadBinding } = createBindingLoader({ platform: () => 'win32', load: () => ({ list: () => undefined }) });
-    const error = caught(loadBinding) as NativeModuleLoadError;
+    const error = thrownBy(loadBinding) as NativeModuleLoadError;
     expect(error.code).toBe('ERR_NATIVE_MODULE_LOAD');
     expect((error.cause as Error).message).toBe('the native module does not export disconnect, connect');
   });

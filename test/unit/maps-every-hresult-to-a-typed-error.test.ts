@@ -10,21 +10,12 @@ import {
   type HResultCode,
 } from '../../src/errors';
 import type { NativeFailure } from '../../src/native';
-import { ALL, ETHERNET_2, WIFI, fakeBinding, rejectionOf } from './fake-binding';
+import { ALL, ETHERNET_2, WIFI, fakeBinding, rejectionOf, thrownBy } from './fake-binding';
 
 const codes = Object.keys(HRESULTS) as HResultCode[];
 
 function disconnectFailure(hresult: number, message = 'Text from FormatMessage.'): NativeFailure {
   return { ok: false, hresult, step: 'INetConnection::Disconnect', message, connection: { id: ETHERNET_2.id, name: 'Ethernet 2' } };
-}
-
-function thrownBy(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  return expect.unreachable('expected a throw');
 }
 
 describe('every HRESULT in the table becomes its own error class', () => {
