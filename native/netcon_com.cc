@@ -74,8 +74,13 @@ bool OpenManager(const ComApartment& apartment, const std::wstring& progId, ComP
   return CreateManager(progId, manager, failure);
 }
 
-// Calls visit(connection) for each connection in enumeration order until it returns false.
-// Every item is released before the next is fetched.
+// What a visitor tells ForEachConnection after each connection. Failed means the visitor
+// has filled in the failure; Stop ends the walk successfully.
+enum class Walk { Next, Stop, Failed };
+
+// Calls visit(connection) for each connection in enumeration order until it says Stop or
+// Failed; false when the walk or the visitor failed. Every item is released before the next
+// is fetched.
 template <typename Visit>
 bool ForEachConnection(INetSharingManager* manager, ComFailure& failure, Visit&& visit) {
   ComPtr<INetSharingEveryConnectionCollection> collection;
@@ -108,7 +113,8 @@ bool ForEachConnection(INetSharingManager* manager, ComFailure& failure, Visit&&
     hr = object->QueryInterface(kIidNetConnection, connection.put_void());
     if (FAILED(hr = CheckOut(hr, connection.get()))) return Fail(failure, hr, "QueryInterface(INetConnection)");
     AllowImpersonation(connection.get());
-    if (!visit(connection.get())) return true;
+    Walk next = visit(connection.get());
+    if (next != Walk::Next) return next == Walk::Stop;
   }
 }
 
@@ -162,17 +168,12 @@ ListOutcome ListConnections(const std::wstring& progId) {
   ComApartment apartment;
   ComPtr<INetSharingManager> manager;
   if (!OpenManager(apartment, progId, manager, out.failure)) return out;
-  bool failed = false;
-  bool enumerated = ForEachConnection(manager.get(), out.failure, [&](INetConnection* connection) {
+  out.ok = ForEachConnection(manager.get(), out.failure, [&](INetConnection* connection) {
     RawConnection raw;
-    if (!ReadConnection(manager.get(), connection, raw, out.failure)) {
-      failed = true;
-      return false;
-    }
+    if (!ReadConnection(manager.get(), connection, raw, out.failure)) return Walk::Failed;
     out.connections.push_back(std::move(raw));
-    return true;
+    return Walk::Next;
   });
-  out.ok = enumerated && !failed;
   return out;
 }
 
@@ -183,34 +184,28 @@ ActionOutcome ApplyToConnection(const std::wstring& progId, const std::wstring& 
   if (!OpenManager(apartment, progId, manager, out.failure)) return out;
   // The connection is found again inside this job rather than kept from an earlier list:
   // no COM pointer outlives the job that made it.
-  bool failed = false;
-  bool enumerated = ForEachConnection(manager.get(), out.failure, [&](INetConnection* connection) {
+  out.ok = ForEachConnection(manager.get(), out.failure, [&](INetConnection* connection) {
     ComPtr<INetConnectionProps> props;
     std::wstring id;
     if (!OpenProps(manager.get(), connection, props, out.failure) ||
-        !ReadString(&INetConnectionProps::get_Guid, props.get(), "INetConnectionProps::get_Guid", id, out.failure)) {
-      failed = true;
-      return false;
-    }
-    if (_wcsicmp(id.c_str(), guid.c_str()) != 0) return true;
+        !ReadString(&INetConnectionProps::get_Guid, props.get(), "INetConnectionProps::get_Guid", id, out.failure))
+      return Walk::Failed;
+    if (_wcsicmp(id.c_str(), guid.c_str()) != 0) return Walk::Next;
     out.found = true;
     out.id = id;
     out.failure.connectionId = id;
     if (!ReadString(&INetConnectionProps::get_Name, props.get(), "INetConnectionProps::get_Name", out.name,
-                    out.failure)) {
-      failed = true;
-      return false;
-    }
+                    out.failure))
+      return Walk::Failed;
     out.failure.connectionName = out.name;
     bool disconnect = action == ConnectionAction::Disconnect;
     out.hr = disconnect ? connection->Disconnect() : connection->Connect();
     if (FAILED(out.hr)) {
       Fail(out.failure, out.hr, disconnect ? "INetConnection::Disconnect" : "INetConnection::Connect");
-      failed = true;
+      return Walk::Failed;
     }
-    return false;  // found: stop enumerating
+    return Walk::Stop;
   });
-  out.ok = enumerated && !failed;
   return out;
 }
 
