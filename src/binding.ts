@@ -1,9 +1,8 @@
 // The only file that loads the .node binary. Loading waits for the first call so that
 // `import 'netcon'` never throws, whatever the OS and whatever state the install is in.
-import * as path from 'path';
-
 import { NativeModuleLoadError, UnsupportedPlatformError } from './errors';
 import type { NativeBinding } from './native';
+import { packageRoot } from './package-root';
 
 /** Seams for tests: the platform and the loader are the two things a test cannot set up for real. */
 export interface BindingLoaderOptions {
@@ -67,10 +66,9 @@ function checkExports(exports: unknown): NativeBinding {
 }
 
 function requireAddon(): unknown {
-  // node-gyp-build looks for prebuilds/win32-<arch>/ then build/Release/ under the package
-  // root, which is the parent of dist/ once compiled (and of src/ under the unit tests).
+  // node-gyp-build looks for build/Release/ then prebuilds/win32-<arch>/ under the package root.
   const nodeGypBuild = require('node-gyp-build') as (root: string) => unknown;
-  return nodeGypBuild(path.join(__dirname, '..'));
+  return nodeGypBuild(packageRoot());
 }
 
 const defaultLoader = createBindingLoader();

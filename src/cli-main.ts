@@ -6,6 +6,7 @@ import { parseArgs } from 'util';
 
 import { EXIT_CODES, exitCodeFor } from './exit-codes';
 import * as netcon from './index';
+import { packageRoot } from './package-root';
 import type { NetConnection } from './index';
 
 /** Where the CLI writes; each call is one complete chunk of text. */
@@ -17,6 +18,11 @@ export interface CliIo {
 /** The part of the public API the CLI calls. */
 export type CliApi = Pick<typeof netcon, 'listConnections' | 'disconnect' | 'connect'>;
 
+/** The API for `--prog-id` (undefined when not given); validates it like createClient does. */
+export type CliApiFor = (progId: string | undefined) => CliApi;
+
+const publicApi: CliApiFor = (progId) => (progId === undefined ? netcon : netcon.createClient({ progId }));
+
 /** `netcon --help` output. */
 export const HELP = `Usage: netcon <command> [options]
 
@@ -27,6 +33,8 @@ Commands:
 
 Options:
   --json                   With list: print the connections as a JSON array
+  --prog-id <ProgID>       Use this COM class instead of HNetCfg.HNetShare (an
+                           HNetShare-compatible test server registered under it)
   -h, --help               Show this help
   --version                Show netcon's version
 
@@ -46,9 +54,9 @@ class UsageError extends Error {
 }
 
 /** Runs `netcon <argv>`; resolves the exit code and never rejects. */
-export async function main(argv: readonly string[], io: CliIo, api: CliApi = netcon): Promise<number> {
+export async function main(argv: readonly string[], io: CliIo, apiFor: CliApiFor = publicApi): Promise<number> {
   try {
-    io.stdout(await run(argv, api));
+    io.stdout(await run(argv, apiFor));
     return EXIT_CODES.OK;
   } catch (error) {
     const { code, message } = describeError(error);
@@ -58,13 +66,14 @@ export async function main(argv: readonly string[], io: CliIo, api: CliApi = net
   }
 }
 
-async function run(argv: readonly string[], api: CliApi): Promise<string> {
+async function run(argv: readonly string[], apiFor: CliApiFor): Promise<string> {
   const { values, positionals } = parseArgs({
     args: [...argv],
     options: {
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean' },
+      'prog-id': { type: 'string' },
     },
     allowPositionals: true,
     strict: true,
@@ -73,6 +82,7 @@ async function run(argv: readonly string[], api: CliApi): Promise<string> {
   if (values.version) return `${packageVersion()}\n`;
 
   const [command, ...operands] = positionals;
+  const api = apiFor(values['prog-id']);
   switch (command) {
     case 'list': {
       if (operands.length > 0) throw new UsageError(`"list" takes no arguments, got ${JSON.stringify(operands)}.`);
@@ -116,8 +126,7 @@ function describeError(error: unknown): { code: string; message: string } {
   return { code: typeof code === 'string' ? code : error.name, message: error.message };
 }
 
-// package.json sits one level above dist/ (and above src/ under the unit tests).
 function packageVersion(): string {
-  const text = readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8');
+  const text = readFileSync(path.join(packageRoot(), 'package.json'), 'utf8');
   return String((JSON.parse(text) as { version?: unknown }).version);
 }

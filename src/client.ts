@@ -1,12 +1,55 @@
 // The four public operations over any binding: validate, get the binding, call native code,
 // turn its plain-data answer into connections or typed errors.
 import { toNetConnection, type NetConnection } from './connection';
-import { ConnectionNotFoundError, errorFromHResult, type ComError, type ComOperation, type ConnectionRef } from './errors';
+import {
+  ConnectionNotFoundError,
+  NetConInvalidArgTypeError,
+  NetConInvalidArgValueError,
+  errorFromHResult,
+  type ComError,
+  type ComOperation,
+  type ConnectionRef,
+} from './errors';
 import type { NativeBinding, NativeFailure } from './native';
 import { describeTarget, parseTarget, selectConnection, type Target } from './target';
 
 /** The COM class every call goes through unless a test points it elsewhere. */
 export const DEFAULT_PROG_ID = 'HNetCfg.HNetShare';
+
+/** Options of `createClient`. */
+export interface ClientOptions {
+  /**
+   * The ProgID of the COM class to use instead of `HNetCfg.HNetShare`: an
+   * HNetShare-compatible test server registered on the machine. Resolved with
+   * CLSIDFromProgID on each call.
+   */
+  readonly progId?: string;
+}
+
+// Microsoft's rules for a ProgID: at most 39 characters, not starting with a digit, no
+// punctuation but periods. Underscores and hyphens are tolerated because registered
+// ProgIDs carry them in the wild. Checking here keeps a backslash (another registry key),
+// spaces or a NUL from ever reaching CLSIDFromProgID.
+const PROG_ID = /^[A-Za-z][A-Za-z0-9._-]{0,38}$/;
+
+/** Validates createClient's options; throws ERR_INVALID_ARG_TYPE / ERR_INVALID_ARG_VALUE. */
+export function parseClientOptions(options: unknown): { progId: string } {
+  if (options === undefined) return { progId: DEFAULT_PROG_ID };
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new NetConInvalidArgTypeError('options', 'of type object', options);
+  }
+  const progId: unknown = (options as { progId?: unknown }).progId;
+  if (progId === undefined) return { progId: DEFAULT_PROG_ID };
+  if (typeof progId !== 'string') throw new NetConInvalidArgTypeError('options.progId', 'of type string', progId);
+  if (!PROG_ID.test(progId)) {
+    throw new NetConInvalidArgValueError(
+      'options.progId',
+      'a ProgID such as "HNetCfg.HNetShare" (1 to 39 letters, digits, ".", "_" or "-", not starting with a digit)',
+      progId,
+    );
+  }
+  return { progId };
+}
 
 /** The public API; every method returns a promise and never throws synchronously. */
 export interface NetConClient {
@@ -14,10 +57,13 @@ export interface NetConClient {
   findConnection(target: string): Promise<NetConnection>;
   disconnect(target: Target): Promise<void>;
   connect(target: Target): Promise<void>;
+  /** True only on Windows once the native module has loaded (it is loaded by this call if needed). */
+  isSupported(): boolean;
 }
 
-function toError(failure: NativeFailure, operation: ComOperation, target?: string, connection?: ConnectionRef): ComError {
+function toError(failure: NativeFailure, progId: string, operation: ComOperation, target?: string, connection?: ConnectionRef): ComError {
   return errorFromHResult(failure.hresult, {
+    progId: progId === DEFAULT_PROG_ID ? undefined : progId,
     operation,
     step: failure.step,
     connection: failure.connection ?? connection,
@@ -30,7 +76,7 @@ function toError(failure: NativeFailure, operation: ComOperation, target?: strin
 export function createClientWith(getBinding: () => NativeBinding, progId: string = DEFAULT_PROG_ID): NetConClient {
   async function list(binding: NativeBinding, operation: ComOperation, target?: string): Promise<NetConnection[]> {
     const result = await binding.list(progId);
-    if (!result.ok) throw toError(result, operation, target);
+    if (!result.ok) throw toError(result, progId, operation, target);
     return result.connections.map(toNetConnection);
   }
 
@@ -51,7 +97,7 @@ export function createClientWith(getBinding: () => NativeBinding, progId: string
     }
 
     const result = await binding[action](progId, guid);
-    if (!result.ok) throw toError(result, action, shown, selected);
+    if (!result.ok) throw toError(result, progId, action, shown, selected);
     // Listed a moment ago but gone now (adapter removed, VPN deleted): same answer as a bad GUID.
     if (!result.found) throw new ConnectionNotFoundError(shown);
   }
@@ -67,5 +113,13 @@ export function createClientWith(getBinding: () => NativeBinding, progId: string
     },
     disconnect: (target) => apply('disconnect', target),
     connect: (target) => apply('connect', target),
+    isSupported() {
+      try {
+        getBinding();
+        return true;
+      } catch {
+        return false;
+      }
+    },
   };
 }

@@ -269,6 +269,16 @@ export interface ComErrorContext {
   systemMessage?: string;
   /** The name or GUID the caller asked for. */
   target?: string;
+  /** The ProgID of a createClient({ progId }) client; absent for HNetCfg.HNetShare. */
+  progId?: string;
+}
+
+// A test server's ProgID replaces HNetShare in the two hints that are about the class.
+function hintFor(code: string, hint: string | undefined, progId: string | undefined): string | undefined {
+  if (progId === undefined) return hint;
+  if (code === 'REGDB_E_CLASSNOTREG') return `${progId} is not available on this system: its class is not registered.`;
+  if (code === 'CO_E_CLASSSTRING') return `The ProgID ${progId} is not registered on this system.`;
+  return hint;
 }
 
 /**
@@ -296,7 +306,7 @@ export function errorFromHResult(hresult: number, context: ComErrorContext = {})
     systemMessage: context.systemMessage,
   };
   const explanation = known
-    ? [`${known.meaning}.`, known.hint].filter(Boolean).join(' ')
+    ? [`${known.meaning}.`, hintFor(known.code, known.hint, context.progId)].filter(Boolean).join(' ')
     : sentence(context.systemMessage ?? '');
   const message =
     `${operationLabel(context)} failed: ${known ? `${known.code} (${hresultToHex(value)})` : hresultToHex(value)}` +

@@ -1,7 +1,7 @@
 // netcon's public entry. Importing it never loads the native module and never throws;
 // off Windows every call rejects with ERR_UNSUPPORTED_PLATFORM.
 import { isBindingLoadable, loadBinding } from './binding';
-import { createClientWith } from './client';
+import { createClientWith, parseClientOptions, type ClientOptions, type NetConClient } from './client';
 import type { NetConnection } from './connection';
 import type { Target } from './target';
 
@@ -42,12 +42,24 @@ export function connect(target: Target): Promise<void> {
   return client.connect(target);
 }
 
+/**
+ * A client with the same functions as the module's top level, bound to another COM
+ * class: `createClient({ progId: 'MyCompany.TestHNetShare' })` points every call at an
+ * HNetShare-compatible test server registered under that ProgID (the top-level functions
+ * always use `HNetCfg.HNetShare`). Throws ERR_INVALID_ARG_TYPE / ERR_INVALID_ARG_VALUE
+ * for bad options; loads nothing until the first call.
+ */
+export function createClient(options?: ClientOptions): NetConClient {
+  return createClientWith(loadBinding, parseClientOptions(options).progId);
+}
+
 /** True only on Windows once the native module has loaded (it is loaded by this call if needed). */
 export function isSupported(): boolean {
   return isBindingLoadable();
 }
 
 export type { Target } from './target';
+export { DEFAULT_PROG_ID, type ClientOptions, type NetConClient } from './client';
 export {
   CHARACTERISTIC_FLAGS,
   CONNECTION_STATUSES,

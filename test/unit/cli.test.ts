@@ -5,16 +5,17 @@ import * as path from 'path';
 import { describe, expect, it } from 'vitest';
 
 import { main, type CliApi } from '../../src/cli-main';
-import { createClientWith } from '../../src/client';
+import { createClientWith, parseClientOptions } from '../../src/client';
 import { NativeModuleLoadError, UnsupportedPlatformError } from '../../src/errors';
 import { EXIT_CODES, exitCodeFor } from '../../src/exit-codes';
 import type { NativeFailure } from '../../src/native';
 import { ALL, ETHERNET, ETHERNET_2, fakeBinding, type FakeScript } from './fake-binding';
 
-async function run(argv: string[], api: CliApi) {
+async function run(argv: string[], api: CliApi | ((progId: string | undefined) => CliApi)) {
   let stdout = '';
   let stderr = '';
-  const exitCode = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) }, api);
+  const apiFor = typeof api === 'function' ? api : () => api;
+  const exitCode = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) }, apiFor);
   return { exitCode, stdout, stderr };
 }
 
@@ -175,6 +176,44 @@ describe('failures map to exit codes', () => {
     };
     expect(await run(['list'], api)).toEqual({ exitCode: 1, stdout: '', stderr: 'netcon: Error: boom\n' });
     expect(await run(['disconnect', 'x'], api)).toEqual({ exitCode: 1, stdout: '', stderr: 'netcon: ERROR: a string\n' });
+  });
+});
+
+describe('--prog-id', () => {
+  // As the real CLI does it: createClient's validation, then every call with that ProgID.
+  function runWithProgId(argv: string[]) {
+    const progIds: (string | undefined)[] = [];
+    const fakes: ReturnType<typeof fakeBinding>[] = [];
+    const apiFor = (progId: string | undefined) => {
+      progIds.push(progId);
+      const fake = fakeBinding({ connections: ALL }, parseClientOptions(progId === undefined ? undefined : { progId }).progId);
+      fakes.push(fake);
+      return fake.client;
+    };
+    return run(argv, apiFor).then((out) => ({ ...out, progIds, calls: fakes.flatMap((f) => f.calls) }));
+  }
+
+  it('sends every call to that COM class', async () => {
+    const out = await runWithProgId(['--prog-id', 'NetCon.FakeHNetShare', 'disconnect', 'Ethernet']);
+    expect(out).toMatchObject({ exitCode: 0, stderr: '', progIds: ['NetCon.FakeHNetShare'] });
+    expect(out.calls.map((c) => [c.method, c.progId])).toEqual([['list', 'NetCon.FakeHNetShare'], ['disconnect', 'NetCon.FakeHNetShare']]);
+  });
+
+  it('defaults to HNetCfg.HNetShare', async () => {
+    const out = await runWithProgId(['list']);
+    expect(out.progIds).toEqual([undefined]);
+    expect(out.calls).toEqual([{ method: 'list', progId: 'HNetCfg.HNetShare' }]);
+  });
+
+  it.each([['no\\such'], [''], ['1abc']])('rejects %j as a usage error, calling nothing', async (progId) => {
+    const out = await runWithProgId(['list', '--prog-id', progId]);
+    expect(out).toMatchObject({ exitCode: EXIT_CODES.USAGE, stdout: '', calls: [] });
+    expect(out.stderr).toMatch(/^netcon: ERR_INVALID_ARG_VALUE: The "options\.progId" property must be a ProgID/);
+    expect(out.stderr).toMatch(ERROR_LINE);
+  });
+
+  it('is in --help', async () => {
+    expect((await runWithProgId(['--help'])).stdout).toMatch(/--prog-id <ProgID>/);
   });
 });
 
