@@ -2,33 +2,60 @@
 // On Windows node-gyp builds it with MSVC into build/Release; on Linux the Windows x64
 // binary is cross-built with mingw-w64 and placed in node-gyp-build's prebuilds layout,
 // so that Windows node.exe (under Wine) loads it with no environment variables.
+// On Linux this is `npm run prebuild`: every Windows architecture we ship, cross-built into
+// prebuilds/win32-<arch>/. `--arch x64,ia32` builds only those; `--dist-only` stops after dist/.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { TARGETS, prebuildPath } from './targets.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const run = (file, args) => execFileSync(file, args, { cwd: root, stdio: 'inherit' });
 
+rmSync(join(root, 'dist'), { recursive: true, force: true });
 run(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json']);
+writeEntry('index');
+if (process.argv.includes('--dist-only')) process.exit(0);
 
 if (process.platform === 'win32') {
   run(process.execPath, [require.resolve('node-gyp/bin/node-gyp.js'), 'rebuild']);
 } else {
-  crossBuild('x64', 'mingw-w64-x86_64.cmake', 'x86_64-w64-mingw32-g++-posix');
+  const option = process.argv.indexOf('--arch');
+  const arches = option === -1 ? Object.keys(TARGETS) : process.argv[option + 1].split(',');
+  const unknown = arches.filter((arch) => !(arch in TARGETS));
+  if (unknown.length) fail(`unknown --arch ${unknown.join(',')}; known: ${Object.keys(TARGETS).join(', ')}`);
+  if (option === -1) rmSync(join(root, 'prebuilds'), { recursive: true, force: true });
+  for (const arch of arches) crossBuild(arch, TARGETS[arch]);
 }
 
-function crossBuild(arch, toolchain, compiler) {
+function fail(message) {
+  console.error(`netcon build: ${message}`);
+  process.exit(1);
+}
+
+// One implementation, compiled once as CommonJS into dist/cjs/, and thin entry files that
+// both `require` and `import` resolve to. ESM and CJS users therefore share the same error
+// classes (instanceof works across them) and the same loaded addon: no dual-package hazard.
+// The ESM file names each export, read from the compiled module, so none can be forgotten.
+function writeEntry(name) {
+  const impl = `./cjs/${name}.js`;
+  const names = Object.keys(require(join(root, 'dist', impl))).sort();
+  const dist = (file, text) => writeFileSync(join(root, 'dist', file), text);
+  dist(`${name}.cjs`, `'use strict';\nmodule.exports = require('${impl}');\n`);
+  dist(`${name}.mjs`, `import netcon from '${impl}';\n\nexport const {\n${names.map((n) => `  ${n},\n`).join('')}} = netcon;\n`);
+  dist(`${name}.d.cts`, `export * from '${impl}';\n`);
+  dist(`${name}.d.mts`, `export * from '${impl}';\n`);
+}
+
+function crossBuild(arch, { toolchain, compiler, from }) {
   try {
     execFileSync(compiler, ['--version'], { stdio: 'ignore' });
   } catch {
-    console.error(
-      `netcon build: ${compiler} not found. Cross-building the Windows addon needs Debian's ` +
-        `mingw-w64 and g++-mingw-w64-x86-64 packages (npm test installs them when run as root).`,
-    );
-    process.exit(1);
+    fail(`${compiler} not found: it comes with ${from} (npm test installs it when run as root).`);
   }
   const out = join('build', `win32-${arch}`);
   run(process.execPath, [
@@ -38,7 +65,7 @@ function crossBuild(arch, toolchain, compiler) {
     out,
     `--CDCMAKE_TOOLCHAIN_FILE=cmake/${toolchain}`,
   ]);
-  const target = join(root, 'prebuilds', `win32-${arch}`);
-  mkdirSync(target, { recursive: true });
-  copyFileSync(join(root, out, 'Release', 'netcon.node'), join(target, 'netcon.napi.node'));
+  const target = prebuildPath(root, arch);
+  mkdirSync(dirname(target), { recursive: true });
+  copyFileSync(join(root, out, 'Release', 'netcon.node'), target);
 }

@@ -1,0 +1,41 @@
+// What users install: one Node-API binary per Windows architecture. Each must be a DLL for
+// the right CPU, export Node-API's entry point, and import only DLLs every Windows has:
+// a dependency on libstdc++/libgcc/winpthread DLLs would fail on users' machines only.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+import { TARGETS, prebuildPath } from '../../scripts/targets.mjs';
+import { readPe } from './pe';
+
+const root = join(__dirname, '..', '..');
+
+const SYSTEM_DLL = /^(kernel32|ole32|oleaut32|advapi32|user32|msvcrt|ucrtbase|api-ms-win-[a-z0-9-]+)\.dll$/i;
+
+describe.each(Object.entries(TARGETS))('prebuilds/win32-%s', (arch, target) => {
+  const pe = () => readPe(readFileSync(prebuildPath(root, arch)));
+
+  it(`is a DLL for machine 0x${target.machine.toString(16)}`, () => {
+    const { machine, isDll } = pe();
+    expect({ machine: `0x${machine.toString(16)}`, isDll }).toEqual({ machine: `0x${target.machine.toString(16)}`, isDll: true });
+  });
+
+  it('exports the Node-API module entry point', () => {
+    expect(pe().exports).toContain('napi_register_module_v1');
+  });
+
+  it('imports only Windows system DLLs, and COM from ole32/oleaut32', () => {
+    const { imports, delayImports } = pe();
+    expect(imports.filter((dll) => !SYSTEM_DLL.test(dll))).toEqual([]);
+    expect(imports.map((dll) => dll.toLowerCase())).toEqual(expect.arrayContaining(['kernel32.dll', 'ole32.dll', 'oleaut32.dll']));
+    // Node-API may only be delay-loaded (resolved by our hook in whatever exe hosts the
+    // addon): a plain import of node.exe fails in electron.exe and any renamed host.
+    expect(delayImports.filter((dll) => dll.toLowerCase() !== 'node.exe' && !SYSTEM_DLL.test(dll))).toEqual([]);
+  });
+});
+
+describe('the PE reader', () => {
+  it('rejects what is not a PE file', () => {
+    expect(() => readPe(Buffer.from('\x7fELF not windows'))).toThrow(/not an MZ executable/);
+  });
+});
