@@ -4,10 +4,18 @@ export default defineConfig({
   test: {
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      // Checks the prebuilt binaries (npm test builds them first; Linux only, where they are made).
+      { test: { name: 'package', include: ['test/package/**/*.test.ts'] } },
+      // Windows only (npm test picks it there): the machine's real HNetShare, read-only.
+      { test: { name: 'smoke', include: ['test/smoke/**/*.test.ts'] } },
       {
         test: {
-          name: 'wine',
+          // Windows node.exe under Wine on Linux; natively on Windows (the CI workflow).
+          name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
+          // The packed tarball carries the Linux-made prebuilds; on Windows the workflow's
+          // own `npm ci` is the install that is proven (a build from binding.gyp).
+          exclude: process.platform === 'win32' ? ['test/e2e/installs-the-packed-tarball.test.ts'] : [],
           // Builds the fake COM server, fetches Windows node.exe and boots the Wine prefixes.
           globalSetup: ['test/e2e/support/global-setup.ts'],
           // Each test starts Windows node.exe under Wine: about a second, more on a busy machine.

@@ -15,6 +15,12 @@ namespace {
 const IID kIidFakeConnection = {
     0xf1d55df1, 0xad0e, 0x42aa, {0x9a, 0xf9, 0x57, 0xd4, 0xbc, 0x21, 0x96, 0x42}};
 
+// The fake's own class, registered as NetCon.FakeHNetShare. On Windows the real HNetShare
+// keeps its CLSID, so tests there reach the fake only through this one and
+// createClient({ progId }); under Wine the fake serves the real CLSID as well.
+const CLSID kClsidFakeHNetShare = {
+    0x6b1f0c3e, 0x2d4a, 0x4e8b, {0x9c, 0x57, 0x3a, 0x1e, 0x8d, 0x20, 0x4f, 0x6a}};
+
 // IUnknown for every class: one counter, and the "new"/"delete" lines leak tests count.
 template <class Interface>
 class Object : public Interface {
@@ -397,7 +403,8 @@ class Factory : public Object<IClassFactory> {
 STDAPI DllGetClassObject(REFCLSID clsid, REFIID iid, LPVOID* out) {
   if (!out) return E_POINTER;
   *out = nullptr;
-  if (!IsEqualCLSID(clsid, CLSID_NetSharingManager)) return CLASS_E_CLASSNOTAVAILABLE;
+  if (!IsEqualCLSID(clsid, CLSID_NetSharingManager) && !IsEqualCLSID(clsid, kClsidFakeHNetShare))
+    return CLASS_E_CLASSNOTAVAILABLE;
 
   // Wine unloads an in-process server on the last CoUninitialize, which would wipe the
   // scripted state between two calls of one test; pinning keeps us loaded for the process.

@@ -1,10 +1,18 @@
-// Where the Wine end-to-end suite keeps things, shared by the global setup and the tests.
+// Where the end-to-end suite keeps things, shared by the global setup and the tests.
+// On Linux it drives Windows node.exe under Wine; on Windows (the CI workflow) it runs the
+// same scenarios natively, reaching the fake server through createClient({ progId }).
 import { join, resolve } from 'node:path';
 
 export const repoRoot = resolve(__dirname, '../../..');
 export const workDir = join(repoRoot, 'build', 'e2e');
 export const cacheDir = join(repoRoot, 'node_modules', '.cache', 'netcon');
-export const fakeDll = join(repoRoot, 'build', 'fake-x64', 'fake-hnetshare.dll');
+
+/** True on Windows itself: no Wine, the real HNetShare is there and must not be touched. */
+export const native = process.platform === 'win32';
+
+export const fakeBuildDir = join(repoRoot, 'build', native ? 'fake-native' : 'fake-x64');
+// MSVC's generators are multi-config and put the DLL under Release/.
+export const fakeDll = join(fakeBuildDir, ...(native ? ['Release'] : []), 'fake-hnetshare.dll');
 
 /** Windows Node.js versions that run under Wine 8 (24 does not: see CROSS-BUILD.md). */
 export const nodeVersions = { '20': '20.20.2', '22': '22.23.3' } as const;
@@ -18,16 +26,53 @@ export const prefixes = {
 } as const;
 export type PrefixName = keyof typeof prefixes;
 
-export const nodeExe = (line: NodeLine) => join(cacheDir, `node-${nodeVersions[line]}`, 'node.exe');
+/** Natively the workflow's matrix picks the Node version: every line is the running node. */
+export const nodeExe = (line: NodeLine) => (native ? process.execPath : join(cacheDir, `node-${nodeVersions[line]}`, 'node.exe'));
 /** node.exe under another name, as Electron's or any app's executable is. */
 export const renamedHost = join(workDir, 'host', 'MyElectronApp.exe');
 
 export const CLSID_NetSharingManager = '{5C63C1AD-3956-4FF8-8486-40034758315B}';
 
-/** Z: maps to / in every Wine prefix. */
-export const windowsPath = (unixPath: string) => 'Z:' + resolve(unixPath).replace(/\//g, '\\');
+/** The fake's own class and ProgID (fake-hnetshare.cc), for createClient({ progId }). */
+export const FAKE_SERVER = { progId: 'NetCon.FakeHNetShare', clsid: '{6B1F0C3E-2D4A-4E8B-9C57-3A1E8D204F6A}' } as const;
+/** A ProgID whose CLSID has no server: what a machine without HNetShare looks like natively. */
+export const MISSING_SERVER = { progId: 'NetCon.MissingServer', clsid: '{0D3B8E61-7A2C-4F95-B4E0-5C9A1D6E2F83}' } as const;
+
+/**
+ * The registry values (under HKLM\Software\Classes) that make a server reachable:
+ * the fake under its own ProgID, the missing one, and, under Wine only, the fake in
+ * HNetShare's place.
+ */
+export function registrations(dll: string, { asHNetShare }: { asHNetShare: boolean }) {
+  const server = (clsid: string) => [
+    { key: `CLSID\\${clsid}\\InprocServer32`, name: '', value: dll },
+    // Any other model makes Wine marshal, and it has no proxies for these interfaces.
+    { key: `CLSID\\${clsid}\\InprocServer32`, name: 'ThreadingModel', value: 'Both' },
+  ];
+  const progId = (name: string, clsid: string) => [{ key: `${name}\\CLSID`, name: '', value: clsid }];
+  return [
+    ...server(FAKE_SERVER.clsid),
+    ...progId(FAKE_SERVER.progId, FAKE_SERVER.clsid),
+    ...progId(MISSING_SERVER.progId, MISSING_SERVER.clsid),
+    ...(asHNetShare ? [...server(CLSID_NetSharingManager), ...progId('HNetCfg.HNetShare', CLSID_NetSharingManager)] : []),
+  ];
+}
+
+/**
+ * The ProgID a run passes to createClient, or undefined for the top-level API. Natively
+ * every run goes through createClient: the default ProgID is the machine's real HNetShare.
+ */
+export function progIdFor(run: { prefix?: PrefixName; progId?: string }): string | undefined {
+  if (run.progId !== undefined) return run.progId;
+  if (!native) return undefined;
+  return run.prefix === 'bare' ? MISSING_SERVER.progId : FAKE_SERVER.progId;
+}
+
+/** A path as the Windows process sees it: Z: maps to / in every Wine prefix. */
+export const windowsPath = (unixPath: string) => (native ? resolve(unixPath) : 'Z:' + resolve(unixPath).replace(/\//g, '\\'));
 
 export function wineEnv(prefix: PrefixName, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  if (native) return { ...process.env, ...extra };
   return {
     ...process.env,
     WINEPREFIX: prefixes[prefix],

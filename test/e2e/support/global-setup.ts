@@ -1,15 +1,21 @@
-// Prepares everything the Wine suite runs on, from nothing: the fake HNetShare server
-// cross-built, Windows node.exe from the npm registry, and two throwaway Wine prefixes.
+// Prepares everything the end-to-end suite runs on, from nothing: the fake HNetShare server
+// built and registered, and Windows node.exe. Under Wine: node.exe from the npm registry
+// and two throwaway prefixes. On Windows (elevated CI job): the fake registered in HKLM under
+// its own ProgIDs for the run, and removed afterwards.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  CLSID_NetSharingManager,
+  FAKE_SERVER,
+  MISSING_SERVER,
   cacheDir,
+  fakeBuildDir,
   fakeDll,
+  native,
   nodeExe,
   nodeVersions,
   prefixes,
+  registrations,
   renamedHost,
   repoRoot,
   windowsPath,
@@ -22,13 +28,20 @@ const run = (file: string, args: string[], env?: NodeJS.ProcessEnv) =>
   execFileSync(file, args, { cwd: repoRoot, env, stdio: ['ignore', 'ignore', 'pipe'] });
 
 export default function setup() {
-  const built = join(repoRoot, 'prebuilds', 'win32-x64', 'netcon.napi.node');
-  if (!existsSync(built) || !existsSync(join(repoRoot, 'dist', 'index.js'))) {
-    throw new Error(`The Wine suite needs the built package: run "npm run build" first (missing ${built} or dist/).`);
+  const addon = native
+    ? join(repoRoot, 'build', 'Release', 'netcon.node')
+    : join(repoRoot, 'prebuilds', 'win32-x64', 'netcon.napi.node');
+  if (!existsSync(addon) || !existsSync(join(repoRoot, 'dist', 'index.cjs'))) {
+    throw new Error(`The end-to-end suite needs the built package: run "npm test" (missing ${addon} or dist/).`);
   }
   buildFakeServer();
-  for (const line of Object.keys(nodeVersions) as NodeLine[]) fetchNode(line);
   mkdirSync(join(renamedHost, '..'), { recursive: true });
+  if (native) {
+    copyFileSync(process.execPath, renamedHost);
+    registerNatively();
+    return unregisterNatively;
+  }
+  for (const line of Object.keys(nodeVersions) as NodeLine[]) fetchNode(line);
   copyFileSync(nodeExe('20'), renamedHost);
   makePrefixes();
   return () => {
@@ -43,10 +56,11 @@ export default function setup() {
 }
 
 function buildFakeServer() {
-  const dir = join(repoRoot, 'build', 'fake-x64');
-  run('cmake', ['-S', 'test/fake-hnetshare', '-B', dir, '-DCMAKE_BUILD_TYPE=Release',
-    `-DCMAKE_TOOLCHAIN_FILE=${join(repoRoot, 'cmake', 'mingw-w64-x86_64.cmake')}`]);
-  run('cmake', ['--build', dir]);
+  const configure = ['-S', 'test/fake-hnetshare', '-B', fakeBuildDir];
+  // Natively CMake picks Visual Studio, whose generator chooses Release at build time.
+  if (!native) configure.push('-DCMAKE_BUILD_TYPE=Release', `-DCMAKE_TOOLCHAIN_FILE=${join(repoRoot, 'cmake', 'mingw-w64-x86_64.cmake')}`);
+  run('cmake', configure);
+  run('cmake', ['--build', fakeBuildDir, '--config', 'Release']);
   if (!existsSync(fakeDll)) throw new Error(`fake HNetShare server was not built at ${fakeDll}`);
 }
 
@@ -73,26 +87,38 @@ function makePrefixes() {
   // Copying is several times faster than booting a second prefix.
   cpSync(prefixes.bare, prefixes.hnetshare, { recursive: true, verbatimSymlinks: true });
 
+  // Wine ignores HKCU registrations: HKLM it is, in a prefix thrown away after the run.
   const reg = join(workDir, 'fake-hnetshare.reg');
-  const dll = windowsPath(fakeDll).replace(/\\/g, '\\\\');
-  writeFileSync(reg, [
-    'REGEDIT4',
-    '',
-    `[HKEY_LOCAL_MACHINE\\Software\\Classes\\CLSID\\${CLSID_NetSharingManager}]`,
-    '@="netcon test double for HNetCfg.HNetShare"',
-    '',
-    `[HKEY_LOCAL_MACHINE\\Software\\Classes\\CLSID\\${CLSID_NetSharingManager}\\InprocServer32]`,
-    `@="${dll}"`,
-    // Any other model makes Wine marshal, and it has no proxies for these interfaces.
-    '"ThreadingModel"="Both"',
-    '',
-    '[HKEY_LOCAL_MACHINE\\Software\\Classes\\HNetCfg.HNetShare\\CLSID]',
-    `@="${CLSID_NetSharingManager}"`,
-    '',
-  ].join('\r\n'));
+  const quote = (text: string) => `"${text.replace(/\\/g, '\\\\')}"`;
+  const lines = ['REGEDIT4'];
+  for (const { key, name, value } of registrations(windowsPath(fakeDll), { asHNetShare: true })) {
+    lines.push('', `[HKEY_LOCAL_MACHINE\\Software\\Classes\\${key}]`, `${name === '' ? '@' : quote(name)}=${quote(value)}`);
+  }
+  writeFileSync(reg, [...lines, ''].join('\r\n'));
   run('wine', ['regedit', '/S', windowsPath(reg)], wineEnv('hnetshare'));
   // Keep both servers up for the whole run: a cold wine start costs about a second more.
   for (const prefix of ['bare', 'hnetshare'] as const) {
     execFileSync('wineserver', ['-p'], { env: wineEnv(prefix), stdio: 'ignore' });
+  }
+}
+
+// Only our own ProgIDs and CLSIDs: the machine's HNetShare registration is never touched.
+const nativeKeys = [`CLSID\\${FAKE_SERVER.clsid}`, FAKE_SERVER.progId, MISSING_SERVER.progId];
+
+function registerNatively() {
+  unregisterNatively();
+  for (const { key, name, value } of registrations(fakeDll, { asHNetShare: false })) {
+    const target = name === '' ? ['/ve'] : ['/v', name];
+    run('reg', ['add', `HKLM\\Software\\Classes\\${key}`, ...target, '/d', value, '/f']);
+  }
+}
+
+function unregisterNatively() {
+  for (const key of nativeKeys) {
+    try {
+      run('reg', ['delete', `HKLM\\Software\\Classes\\${key}`, '/f']);
+    } catch {
+      // not there
+    }
   }
 }

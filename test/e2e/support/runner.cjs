@@ -6,7 +6,9 @@ const fs = require('fs');
 const fake = require('./fake-config.cjs');
 
 const scenario = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
-const netcon = require(scenario.packageRoot);
+const pkg = require(scenario.packageRoot);
+// With a ProgID the scenario sees a createClient client in place of the top-level functions.
+const netcon = scenario.progId ? { ...pkg, ...pkg.createClient({ progId: scenario.progId }) } : pkg;
 const log = () => fake.parseLog(fs.existsSync(process.env.NETCON_FAKE_LOG) ? fs.readFileSync(process.env.NETCON_FAKE_LOG, 'utf8') : '');
 
 function serializeError(err) {
@@ -33,6 +35,8 @@ const helpers = {
   live: () => fake.liveObjects(log()),
   calls: () => fake.calls(log()),
   clearLog: () => fs.writeFileSync(process.env.NETCON_FAKE_LOG, ''),
+  // Scenario sources pass through Vite, which rewrites a dynamic import() in them.
+  importModule: (url) => import(url),
   platform: () => ({ platform: process.platform, arch: process.arch, version: process.version, execPath: process.execPath }),
 };
 

@@ -4,7 +4,18 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as Netcon from '../../../src/index';
-import { nodeExe, renamedHost, repoRoot, windowsPath, wineEnv, workDir, type NodeLine, type PrefixName } from './environment';
+import {
+  native,
+  nodeExe,
+  progIdFor,
+  renamedHost,
+  repoRoot,
+  windowsPath,
+  wineEnv,
+  workDir,
+  type NodeLine,
+  type PrefixName,
+} from './environment';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const fake = require('./fake-config.cjs') as {
   configText(setup: FakeSetup): string;
@@ -55,6 +66,8 @@ export interface Helpers {
   calls(): FakeCall[];
   clearLog(): void;
   platform(): { platform: string; arch: string; version: string; execPath: string };
+  /** import() of a file: URL, as an ESM user does. */
+  importModule(url: string): Promise<unknown>;
 }
 
 export interface WineRun {
@@ -63,6 +76,10 @@ export interface WineRun {
   host?: 'node.exe' | 'renamed';
   node?: NodeLine;
   fake?: FakeSetup;
+  /** Reach the server through createClient({ progId }) (CLI: --prog-id); see progIdFor. */
+  progId?: string;
+  /** The netcon folder the scenario requires; the repository itself by default. */
+  packageRoot?: string;
 }
 
 const TIMEOUT_MS = 60_000;
@@ -79,12 +96,12 @@ function wine(run: WineRun, dir: string, config: string, log: string, args: stri
   const exe = run.host === 'renamed' ? renamedHost : nodeExe(run.node ?? '20');
   const stdout = join(dir, 'stdout.txt');
   const stderr = join(dir, 'stderr.txt');
-  // Through a shell only to redirect: Wine fails with EBADF writing to a pipe.
-  const command = `exec wine "$0" "$@" >"${stdout}" 2>"${stderr}"`;
+  // Under Wine through a shell only to redirect: Wine fails with EBADF writing to a pipe.
+  const [file, argv] = native ? [exe, args] : ['sh', ['-c', `exec wine "$0" "$@" >"${stdout}" 2>"${stderr}"`, exe, ...args]];
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
     execFile(
-      'sh',
-      ['-c', command, exe, ...args],
+      file,
+      argv,
       {
         cwd: repoRoot,
         timeout: TIMEOUT_MS,
@@ -93,10 +110,10 @@ function wine(run: WineRun, dir: string, config: string, log: string, args: stri
           NETCON_FAKE_LOG: windowsPath(log),
         }),
       },
-      (error) => {
+      (error, out, err) => {
         const read = (f: string) => (existsSync(f) ? readFileSync(f, 'utf8') : '');
         const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-        resolve({ code, stdout: read(stdout), stderr: read(stderr) });
+        resolve(native ? { code, stdout: out, stderr: err } : { code, stdout: read(stdout), stderr: read(stderr) });
       },
     );
   });
@@ -117,7 +134,8 @@ export async function inWine<T, I = undefined>(
   const resultPath = join(dir, 'result.json');
   const scenario = join(dir, 'scenario.json');
   writeFileSync(scenario, JSON.stringify({
-    packageRoot: windowsPath(repoRoot),
+    packageRoot: windowsPath(run.packageRoot ?? repoRoot),
+    progId: progIdFor(run),
     source: script.toString(),
     input,
     resultPath: windowsPath(resultPath),
@@ -133,11 +151,14 @@ export async function inWine<T, I = undefined>(
   return { value: result.value, live: fake.liveObjects(events), calls: fake.calls(events), exitCode: out.code };
 }
 
-/** Runs the netcon CLI (dist/cli.js) as a person would, in Windows node.exe under Wine. */
+/** Runs the netcon CLI (the package's bin) as a person would, in Windows node.exe under Wine. */
 export async function cliInWine(args: string[], run: WineRun = {}) {
   const { dir, config, log } = scratch();
   writeFileSync(config, fake.configText(run.fake ?? {}));
-  const out = await wine(run, dir, config, log, [windowsPath(join(repoRoot, 'dist', 'cli.js')), ...args]);
+  const progId = progIdFor(run);
+  const root = run.packageRoot ?? repoRoot;
+  const bin = join(root, JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).bin.netcon);
+  const out = await wine(run, dir, config, log, [windowsPath(bin), ...(progId ? ['--prog-id', progId] : []), ...args]);
   const events = fake.parseLog(existsSync(log) ? readFileSync(log, 'utf8') : '');
   return { ...out, live: fake.liveObjects(events), calls: fake.calls(events) };
 }
