@@ -16,6 +16,8 @@ const needed = {
   wineserver: ['wine'],
   'x86_64-w64-mingw32-g++-posix': ['g++-mingw-w64-x86-64-posix'],
   'x86_64-w64-mingw32-dlltool': ['binutils-mingw-w64-x86-64'],
+  'i686-w64-mingw32-g++-posix': ['g++-mingw-w64-i686-posix'],
+  'i686-w64-mingw32-dlltool': ['binutils-mingw-w64-i686'],
   cmake: ['cmake'],
 };
 
@@ -42,20 +44,28 @@ execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'i
 step('type-check the tests');
 execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'test', 'tsconfig.json')], { stdio: 'inherit' });
 
-// The Wine suite drives Windows node.exe from Linux; on other hosts only the unit suite runs
-// until the Windows workflow runs the end-to-end suite natively.
-const projects = process.platform === 'linux' ? ['unit', 'wine'] : ['unit'];
-if (process.platform !== 'linux') console.log(`\nThe Wine end-to-end suite runs on Linux hosts; ${process.platform} runs the unit suite only.`);
+// The same as `npm run lint:package`, without needing npm on PATH.
+step('lint the package: publint --strict, attw --pack');
+// Not require.resolve: exports maps hide package.json and bin files of some of these.
+const bin = (pkg, name) => {
+  const dir = join(root, 'node_modules', pkg);
+  const { bin } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  return join(dir, typeof bin === 'string' ? bin : bin[name]);
+};
+execFileSync(process.execPath, [bin('publint', 'publint'), '--strict'], { cwd: root, stdio: 'inherit' });
+execFileSync(process.execPath, [bin('@arethetypeswrong/cli', 'attw'), '--pack', '.'], { cwd: root, stdio: 'inherit' });
+
+// Linux: the prebuilt binaries and the Windows suite under Wine. Windows: the same suite
+// natively, and a read-only look at the machine's real HNetShare. Elsewhere: unit tests.
+const projects = { linux: ['unit', 'package', 'e2e'], win32: ['unit', 'e2e', 'smoke'] }[process.platform] ?? ['unit'];
+if (projects.length === 1) console.log(`\nThe end-to-end suite runs on Linux (under Wine) and on Windows; ${process.platform} runs the unit suite only.`);
 
 step(`vitest (${projects.join(' + ')})`);
 const results = join(root, 'build', 'test-results.json');
 rmSync(results, { force: true });
-// vitest's exports map hides its bin file from require.resolve; its package.json names it.
-const vitestPackage = require.resolve('vitest/package.json');
-const vitestBin = join(dirname(vitestPackage), require(vitestPackage).bin.vitest);
 const vitest = spawnSync(
   process.execPath,
-  [vitestBin, 'run', ...projects.flatMap((p) => ['--project', p]),
+  [bin('vitest', 'vitest'), 'run', ...projects.flatMap((p) => ['--project', p]),
     '--reporter=default', '--reporter=json', `--outputFile.json=${results}`],
   { cwd: root, stdio: 'inherit' },
 );
