@@ -1,16 +1,18 @@
-// npm run build: compiles src/ to dist/ and builds the addon where the loader finds it.
-// On Windows node-gyp builds it with MSVC into build/Release; on Linux the Windows x64
-// binary is cross-built with mingw-w64 and placed in node-gyp-build's prebuilds layout,
-// so that Windows node.exe (under Wine) loads it with no environment variables.
-// On Linux this is `npm run prebuild`: every Windows architecture we ship, cross-built into
-// prebuilds/win32-<arch>/. `--arch x64,ia32` builds only those; `--dist-only` stops after dist/.
+// npm run prebuild: compiles src/ to dist/ and builds the addon where the loader finds it.
+// On Windows node-gyp builds it with MSVC into build/Release. On Linux every Windows
+// architecture we ship is cross-built into node-gyp-build's layout, prebuilds/win32-<arch>/
+// (scripts/targets.mjs: x64 and ia32 with mingw-w64, arm64 with Zig from npm), where
+// Windows node.exe finds it with no environment variables.
+// `--arch x64,ia32` builds only those; `--test-builds` adds the binaries only tests use
+// (build/test-binaries/); `--dist-only` stops after dist/. The first Zig build compiles
+// libc++ and the mingw-w64 CRT into build/zig-cache (2-4 min on 2 cores); later ones take seconds.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { TARGETS, prebuildPath } from './targets.mjs';
+import { TARGETS, TEST_BUILDS, prebuildPath, testBuildPath } from './targets.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -29,7 +31,10 @@ if (process.platform === 'win32') {
   const unknown = arches.filter((arch) => !(arch in TARGETS));
   if (unknown.length) fail(`unknown --arch ${unknown.join(',')}; known: ${Object.keys(TARGETS).join(', ')}`);
   if (option === -1) rmSync(join(root, 'prebuilds'), { recursive: true, force: true });
-  for (const arch of arches) crossBuild(arch, TARGETS[arch]);
+  for (const arch of arches) crossBuild(`win32-${arch}`, TARGETS[arch], prebuildPath(root, arch));
+  if (process.argv.includes('--test-builds')) {
+    for (const [name, target] of Object.entries(TEST_BUILDS)) crossBuild(name, target, testBuildPath(root, name));
+  }
 }
 
 function fail(message) {
@@ -51,13 +56,13 @@ function writeEntry(name) {
   dist(`${name}.d.mts`, `export * from '${impl}';\n`);
 }
 
-function crossBuild(arch, { toolchain, compiler, from }) {
+function crossBuild(name, { toolchain, compiler, from }, destination) {
   try {
-    execFileSync(compiler, ['--version'], { stdio: 'ignore' });
+    if (compiler) execFileSync(compiler, ['--version'], { stdio: 'ignore' });
   } catch {
     fail(`${compiler} not found: it comes with ${from} (npm test installs it when run as root).`);
   }
-  const out = join('build', `win32-${arch}`);
+  const out = join('build', name);
   run(process.execPath, [
     require.resolve('cmake-js/bin/cmake-js'),
     'compile',
@@ -65,7 +70,6 @@ function crossBuild(arch, { toolchain, compiler, from }) {
     out,
     `--CDCMAKE_TOOLCHAIN_FILE=cmake/${toolchain}`,
   ]);
-  const target = prebuildPath(root, arch);
-  mkdirSync(dirname(target), { recursive: true });
-  copyFileSync(join(root, out, 'Release', 'netcon.node'), target);
+  mkdirSync(dirname(destination), { recursive: true });
+  copyFileSync(join(root, out, 'Release', 'netcon.node'), destination);
 }

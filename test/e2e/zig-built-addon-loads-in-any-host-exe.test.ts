@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { testBuildPath } from '../../scripts/targets.mjs';
+import { repoRoot, windowsPath } from './support/environment';
+import { ethernet, vpn } from './support/fixtures';
+import { inWine } from './support/wine';
+
+// Wine runs no ARM64 code, so the arm64 prebuild's toolchain is proven here instead: the
+// same Zig setup (clang, lld delay-loading node.exe, our hook, static libc++) built for x64
+// and loaded by path, bypassing the package's loader, in node.exe and a renamed host.
+describe('an addon built with the arm64 prebuild\'s Zig toolchain, for x64', () => {
+  const addon = windowsPath(testBuildPath(repoRoot, 'zig-x64'));
+
+  it.each(['node.exe', 'renamed'] as const)('works in %s', async (host) => {
+    const { value, live } = await inWine({ host, fake: { connections: [ethernet, vpn] } }, async (_netcon, t, input) => {
+      const module = { exports: {} as Record<string, (...args: string[]) => Promise<unknown>> };
+      process.dlopen(module, input.addon);
+      return {
+        host: t.platform().execPath,
+        exports: Object.keys(module.exports).sort(),
+        list: await module.exports.list('HNetCfg.HNetShare'),
+        disconnect: await module.exports.disconnect('HNetCfg.HNetShare', input.vpn),
+      };
+    }, { addon, vpn: vpn.id });
+    expect(value.host).toMatch(host === 'renamed' ? /MyElectronApp\.exe$/ : /node\.exe$/);
+    expect(value.exports).toEqual(['connect', 'disconnect', 'list']);
+    expect(value.list).toMatchObject({ ok: true, connections: [{ id: ethernet.id, name: ethernet.name }, { id: vpn.id, name: vpn.name }] });
+    expect(value.disconnect).toMatchObject({ ok: true, found: true, hresult: 0 });
+    expect(live).toEqual({});
+  });
+});
