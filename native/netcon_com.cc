@@ -102,7 +102,10 @@ bool ForEachConnection(INetSharingManager* manager, ComFailure& failure, Visit&&
     ULONG fetched = 0;
     hr = items->Next(1, item.put(), &fetched);
     if (FAILED(hr)) return Fail(failure, hr, "IEnumVARIANT::Next");
-    if (hr != S_OK || fetched == 0) return true;  // S_FALSE: the end
+    // Nothing fetched is the end, whatever the HRESULT: S_OK with nothing would otherwise
+    // loop forever. A server may hand out its last item with S_FALSE: that item still counts.
+    if (fetched == 0) return true;
+    bool last = hr != S_OK;
 
     const VARIANT& v = item.get();
     IUnknown* object = (v.vt == VT_UNKNOWN || v.vt == VT_DISPATCH) ? v.punkVal : nullptr;
@@ -115,6 +118,7 @@ bool ForEachConnection(INetSharingManager* manager, ComFailure& failure, Visit&&
     AllowImpersonation(connection.get());
     Walk next = visit(connection.get());
     if (next != Walk::Next) return next == Walk::Stop;
+    if (last) return true;
   }
 }
 

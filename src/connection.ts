@@ -140,8 +140,9 @@ export function decodeCharacteristics(mask: number): Characteristics {
 /** The public shape of one connection the native layer listed. */
 export function toNetConnection(raw: NativeRawConnection): NetConnection {
   return {
-    // An id that is not a GUID would be a native-layer bug; keep it visible rather than drop the row.
-    id: canonicalGuid(raw.id) ?? raw.id.toUpperCase(),
+    // A broken server's get_Guid may answer text that is no GUID: the row stays, with the id
+    // exactly as answered (README, "Reliability"), rather than vanish from the list.
+    id: canonicalGuid(raw.id) ?? raw.id,
     name: raw.name,
     deviceName: raw.deviceName,
     status: decodeStatus(raw.status),

@@ -26,27 +26,56 @@ template <class Interface>
 class Object : public Interface {
  public:
   explicit Object(const char* cls) : cls_(cls) { LogLine(std::string("new\t") + cls_); }
-  virtual ~Object() { LogLine(std::string("delete\t") + cls_); }
+  virtual ~Object() = default;
   Object(const Object&) = delete;
   Object& operator=(const Object&) = delete;
 
   HRESULT STDMETHODCALLTYPE QueryInterface(REFIID iid, void** out) override {
+    CheckAlive("QueryInterface");
     if (!out) return E_POINTER;
+    *out = nullptr;
+    // Only the two QueryInterface calls a client makes on the walk are scriptable.
+    const char* scriptable = ScriptableQuery(iid);
+    if (scriptable) {
+      ScriptedCall call(scriptable, Conn());
+      if (FAILED(call.scripted())) return call.Return(call.scripted());
+      if (call.null()) return call.Return(S_OK);
+      *out = Answer(iid);
+      if (!*out) return call.Return(E_NOINTERFACE);
+      AddRef();
+      return call.Return(call.scripted());
+    }
     *out = Answer(iid);
     if (!*out) return E_NOINTERFACE;
     AddRef();
     return S_OK;
   }
-  ULONG STDMETHODCALLTYPE AddRef() override { return InterlockedIncrement(&refs_); }
+  ULONG STDMETHODCALLTYPE AddRef() override {
+    CheckAlive("AddRef");
+    return InterlockedIncrement(&refs_);
+  }
   ULONG STDMETHODCALLTYPE Release() override {
-    ULONG left = InterlockedDecrement(&refs_);
-    if (left == 0) delete this;
-    return left;
+    CheckAlive("Release");
+    LONG left = InterlockedDecrement(&refs_);
+    if (left == 0) {
+      LogLine(std::string("delete\t") + cls_);
+      // A zombie keeps its memory, so a later Release shows up as a warning, not a crash.
+      if (KeepZombies()) return 0;
+      delete this;
+    }
+    return static_cast<ULONG>(left);
   }
 
  protected:
   // The interface pointer QueryInterface hands out for iid, or nullptr.
   virtual void* Answer(REFIID iid) = 0;
+  // The config's method name when a QueryInterface for iid is scriptable on this class.
+  virtual const char* ScriptableQuery(REFIID) const { return nullptr; }
+  virtual const ConnId* Conn() const { return nullptr; }
+  // Every method of a zombie calls this first.
+  void CheckAlive(const char* method) const {
+    if (refs_ <= 0) LogLine(std::string("warn\t") + method + " after the last Release of a " + cls_);
+  }
 
  private:
   LONG refs_ = 1;  // the creator's reference
@@ -74,6 +103,24 @@ class Dispatch : public Object<Interface> {
   HRESULT STDMETHODCALLTYPE Invoke(DISPID, REFIID, LCID, WORD, DISPPARAMS*, VARIANT*,
                                    EXCEPINFO*, UINT*) override {
     return E_NOTIMPL;
+  }
+};
+
+// With the length, not up to the first NUL: a name may carry embedded NULs on purpose.
+BSTR AllocBstr(const std::wstring& s) {
+  // An empty string still gets a BSTR; a NULL one is what "null" lines are for.
+  return SysAllocStringLen(s.data(), static_cast<UINT>(s.size()));
+}
+
+// What a broken server may put in the enumeration where a connection belongs.
+class Stranger : public Dispatch<IDispatch> {
+ public:
+  Stranger() : Dispatch("Stranger") {}
+
+ private:
+  void* Answer(REFIID iid) override {
+    if (IsEqualIID(iid, IID_IUnknown) || IsEqualIID(iid, IID_IDispatch)) return static_cast<IDispatch*>(this);
+    return nullptr;
   }
 };
 
@@ -137,8 +184,13 @@ class Connection : public Object<INetConnection> {
       return static_cast<INetConnection*>(this);
     return nullptr;
   }
+  const char* ScriptableQuery(REFIID iid) const override {
+    return IsEqualIID(iid, IID_INetConnection) ? "QueryInterface(INetConnection)" : nullptr;
+  }
+  const ConnId* Conn() const override { return &id_; }
 
   HRESULT Switch(const char* method, bool connected) {
+    CheckAlive(method);
     ScriptedCall call(method, &id_);
     if (FAILED(call.scripted())) return call.Return(call.scripted());
     if (!ApplyAfterStatus(id_.guid, connected)) return call.Return(kConnectionGone);
@@ -154,19 +206,19 @@ class Props : public Dispatch<INetConnectionProps> {
 
   HRESULT STDMETHODCALLTYPE get_Guid(BSTR* out) override {
     return Get("get_Guid", out, [](const ConnState& c, BSTR* v) {
-      *v = SysAllocString(Widen(c.id.text).c_str());
+      *v = c.hasGuidText ? AllocBstr(c.guidText) : SysAllocString(Widen(c.id.text).c_str());
       return *v ? S_OK : E_OUTOFMEMORY;
     });
   }
   HRESULT STDMETHODCALLTYPE get_Name(BSTR* out) override {
     return Get("get_Name", out, [](const ConnState& c, BSTR* v) {
-      *v = SysAllocString(c.name.c_str());
+      *v = AllocBstr(c.name);
       return *v ? S_OK : E_OUTOFMEMORY;
     });
   }
   HRESULT STDMETHODCALLTYPE get_DeviceName(BSTR* out) override {
     return Get("get_DeviceName", out, [](const ConnState& c, BSTR* v) {
-      *v = SysAllocString(c.device.c_str());
+      *v = AllocBstr(c.device);
       return *v ? S_OK : E_OUTOFMEMORY;
     });
   }
@@ -200,10 +252,13 @@ class Props : public Dispatch<INetConnectionProps> {
   // The six getters differ only in which field they copy out.
   template <class T, class Fill>
   HRESULT Get(const char* method, T* out, Fill fill) {
+    CheckAlive(method);
     ScriptedCall call(method, &id_);
     if (!out) return call.Return(E_POINTER);
     *out = T();
     if (FAILED(call.scripted())) return call.Return(call.scripted());
+    // For a BSTR this is the NULL that COM lets stand for an empty string.
+    if (call.null()) return call.Return(S_OK);
     ConnState c;
     if (!FindConnection(id_.guid, &c)) return call.Return(kConnectionGone);
     HRESULT hr = fill(c, out);
@@ -213,36 +268,56 @@ class Props : public Dispatch<INetConnectionProps> {
   const ConnId id_;
 };
 
-// Walks a snapshot of the GUIDs taken when it was made: a reload or a Disconnect meanwhile
+// Walks a snapshot of the items taken when it was made: a reload or a Disconnect meanwhile
 // changes what the items report, not how many there are.
 class Enum : public Object<IEnumVARIANT> {
  public:
-  Enum(std::vector<ConnId> ids, size_t next) : Object("Enum"), ids_(std::move(ids)), next_(next) {}
+  Enum(std::vector<EnumItem> items, size_t next) : Object("Enum"), items_(std::move(items)), next_(next) {}
 
   HRESULT STDMETHODCALLTYPE Next(ULONG celt, VARIANT* items, ULONG* fetched) override {
+    CheckAlive("Next");
     ScriptedCall call("Next", nullptr);
     if (fetched) *fetched = 0;  // IEnumVARIANT allows NULL here, whatever celt is
     if (!items && celt > 0) return call.Return(E_POINTER);
     if (FAILED(call.scripted())) return call.Return(call.scripted());
 
-    std::vector<ConnId> taken;
+    std::vector<EnumItem> taken;
     AcquireSRWLockExclusive(&lock_);
-    while (taken.size() < celt && next_ < ids_.size()) taken.push_back(ids_[next_++]);
+    while (taken.size() < celt && next_ < items_.size()) taken.push_back(items_[next_++]);
+    bool last = next_ == items_.size();
     ReleaseSRWLockExclusive(&lock_);
 
     // Built outside the lock because each constructor writes to the log.
     for (size_t i = 0; i < taken.size(); ++i) {
-      items[i].vt = VT_UNKNOWN;
-      items[i].punkVal = static_cast<INetConnection*>(new Connection(taken[i]));
+      VariantInit(&items[i]);
+      switch (taken[i].kind) {
+        case EnumItem::kConnection:
+          items[i].vt = VT_UNKNOWN;
+          items[i].punkVal = static_cast<INetConnection*>(new Connection(taken[i].id));
+          break;
+        case EnumItem::kEmpty:
+          break;
+        case EnumItem::kI4:
+          items[i].vt = VT_I4;
+          items[i].lVal = 42;
+          break;
+        case EnumItem::kStranger:
+          items[i].vt = VT_DISPATCH;
+          items[i].pdispVal = new Stranger();
+          break;
+      }
     }
     if (fetched) *fetched = static_cast<ULONG>(taken.size());
     HRESULT natural = taken.size() == celt ? S_OK : S_FALSE;
+    NextEnding ending = NextEndingMode();
+    if (ending == NextEnding::kLastItemWithSFalse && last && !taken.empty()) natural = S_FALSE;
+    if (ending == NextEnding::kOkWithNothing && taken.empty()) natural = S_OK;
     return call.Return(call.scripted() != S_OK ? call.scripted() : natural);
   }
 
   HRESULT STDMETHODCALLTYPE Skip(ULONG celt) override {
     AcquireSRWLockExclusive(&lock_);
-    size_t left = ids_.size() - next_;
+    size_t left = items_.size() - next_;
     bool all = celt <= left;
     next_ += all ? celt : left;
     ReleaseSRWLockExclusive(&lock_);
@@ -261,7 +336,7 @@ class Enum : public Object<IEnumVARIANT> {
     AcquireSRWLockShared(&lock_);
     size_t next = next_;
     ReleaseSRWLockShared(&lock_);
-    *out = new Enum(ids_, next);
+    *out = new Enum(items_, next);
     return S_OK;
   }
 
@@ -271,8 +346,11 @@ class Enum : public Object<IEnumVARIANT> {
       return static_cast<IEnumVARIANT*>(this);
     return nullptr;
   }
+  const char* ScriptableQuery(REFIID iid) const override {
+    return IsEqualIID(iid, IID_IEnumVARIANT) ? "QueryInterface(IEnumVARIANT)" : nullptr;
+  }
 
-  const std::vector<ConnId> ids_;
+  const std::vector<EnumItem> items_;
   SRWLOCK lock_ = SRWLOCK_INIT;  // guards next_: one enumerator may be shared by threads
   size_t next_;
 };
@@ -282,11 +360,13 @@ class Collection : public Dispatch<INetSharingEveryConnectionCollection> {
   Collection() : Dispatch("Collection") {}
 
   HRESULT STDMETHODCALLTYPE get__NewEnum(IUnknown** out) override {
+    CheckAlive("_NewEnum");
     ScriptedCall call("_NewEnum", nullptr);
     if (!out) return call.Return(E_POINTER);
     *out = nullptr;
     if (FAILED(call.scripted())) return call.Return(call.scripted());
-    *out = static_cast<IEnumVARIANT*>(new Enum(ConnectionIds(), 0));
+    if (call.null()) return call.Return(S_OK);
+    *out = static_cast<IEnumVARIANT*>(new Enum(EnumerationItems(), 0));
     return call.Return(call.scripted());
   }
 
@@ -332,10 +412,12 @@ class Manager : public Dispatch<INetSharingManager> {
 
   HRESULT STDMETHODCALLTYPE get_EnumEveryConnection(
       INetSharingEveryConnectionCollection** out) override {
+    CheckAlive("EnumEveryConnection");
     ScriptedCall call("EnumEveryConnection", nullptr);
     if (!out) return call.Return(E_POINTER);
     *out = nullptr;
     if (FAILED(call.scripted())) return call.Return(call.scripted());
+    if (call.null()) return call.Return(S_OK);
     *out = new Collection();
     return call.Return(call.scripted());
   }
@@ -351,11 +433,13 @@ class Manager : public Dispatch<INetSharingManager> {
       ours = true;
       ourConn->Release();
     }
+    CheckAlive("NetConnectionProps");
     ScriptedCall call("NetConnectionProps", ours ? &id : nullptr);
     if (!out) return call.Return(E_POINTER);
     *out = nullptr;
     if (!ours) return call.Return(E_INVALIDARG);
     if (FAILED(call.scripted())) return call.Return(call.scripted());
+    if (call.null()) return call.Return(S_OK);
     *out = new Props(id);
     return call.Return(call.scripted());
   }
@@ -381,6 +465,7 @@ class Factory : public Object<IClassFactory> {
     *out = nullptr;
     if (outer) return call.Return(CLASS_E_NOAGGREGATION);
     if (FAILED(call.scripted())) return call.Return(call.scripted());
+    if (call.null()) return call.Return(S_OK);
     Manager* manager = new Manager();
     HRESULT hr = manager->QueryInterface(iid, out);
     manager->Release();

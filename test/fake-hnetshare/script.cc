@@ -14,10 +14,20 @@ struct Rule {
   DWORD value;
 };
 
+// An "item" line: a bad item placed before the connection at this position.
+struct BadItem {
+  size_t position;
+  EnumItem::Kind kind;
+};
+
 struct State {
   std::vector<ConnState> conns;
   std::vector<Rule> hresults;
   std::vector<Rule> delays;
+  std::vector<Rule> nulls;
+  std::vector<BadItem> items;
+  NextEnding nextEnding = NextEnding::kNormal;
+  bool zombies = false;
   NETCON_STATUS afterDisconnect = NCS_DISCONNECTED;
   NETCON_STATUS afterConnect = NCS_CONNECTED;
 };
@@ -27,6 +37,7 @@ const char* const kMethods[] = {
     "NetConnectionProps", "get_Guid",        "get_Name",      "get_DeviceName",
     "get_Status",     "get_MediaType",       "get_Characteristics",
     "Disconnect",     "Connect",             "GetProperties",
+    "QueryInterface(IEnumVARIANT)",          "QueryInterface(INetConnection)",
 };
 
 // Calls arrive on several thread-pool threads at once; this guards everything below.
@@ -141,8 +152,8 @@ State Parse(std::string text, std::vector<std::string>* warnings) {
         continue;
       }
       c.id.text = f[1];
-      c.name = Widen(f[2]);
-      c.device = Widen(f[3]);
+      c.name = Unescape(f[2]);
+      c.device = Unescape(f[3]);
       c.status = static_cast<NETCON_STATUS>(status);
       c.media = static_cast<NETCON_MEDIATYPE>(media);
       state.conns.push_back(c);
@@ -162,6 +173,52 @@ State Parse(std::string text, std::vector<std::string>* warnings) {
       }
       rule.method = f[1];
       (kind == "hresult" ? state.hresults : state.delays).push_back(rule);
+    } else if (kind == "null") {
+      if (f.size() == 3 && f[2].empty()) f.pop_back();
+      Rule rule{};
+      rule.anyConn = f.size() != 3;
+      if ((f.size() != 2 && f.size() != 3) || (f.size() == 3 && !ParseGuid(f[2], &rule.guid))) {
+        warnings->push_back(where + "bad null line");
+        continue;
+      }
+      if (!KnownMethod(f[1])) {
+        warnings->push_back(where + "unknown method " + f[1]);
+        continue;
+      }
+      rule.method = f[1];
+      state.nulls.push_back(rule);
+    } else if (kind == "guidtext") {
+      GUID guid;
+      ConnState* c = nullptr;
+      if (f.size() == 3 && ParseGuid(f[1], &guid))
+        for (ConnState& each : state.conns)
+          if (IsEqualGUID(each.id.guid, guid)) c = &each;
+      if (!c) {
+        warnings->push_back(where + "bad guidtext line (the conn line must come first)");
+        continue;
+      }
+      c->hasGuidText = true;
+      c->guidText = Unescape(f[2]);
+    } else if (kind == "item") {
+      DWORD position;
+      BadItem item{};
+      bool known = true;
+      if (f.size() == 3 && f[2] == "empty") item.kind = EnumItem::kEmpty;
+      else if (f.size() == 3 && f[2] == "i4") item.kind = EnumItem::kI4;
+      else if (f.size() == 3 && f[2] == "stranger") item.kind = EnumItem::kStranger;
+      else known = false;
+      if (!known || !ParseNumber(f[1], &position)) {
+        warnings->push_back(where + "bad item line");
+        continue;
+      }
+      item.position = position;
+      state.items.push_back(item);
+    } else if (kind == "next") {
+      if (f.size() == 2 && f[1] == "last-item-with-s-false") state.nextEnding = NextEnding::kLastItemWithSFalse;
+      else if (f.size() == 2 && f[1] == "ok-with-nothing") state.nextEnding = NextEnding::kOkWithNothing;
+      else warnings->push_back(where + "bad next line");
+    } else if (kind == "zombies") {
+      state.zombies = true;
     } else if (kind == "after") {
       DWORD status;
       if (f.size() != 3 || (f[1] != "Disconnect" && f[1] != "Connect") ||
@@ -248,6 +305,54 @@ void ReloadConfigIfChanged() {
   LogLine("config\t" + std::to_string(count));
 }
 
+std::wstring Unescape(const std::string& utf8) {
+  std::wstring in = Widen(utf8), out;
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (in[i] == L'\\' && i + 1 < in.size() && in[i + 1] == L'\\') {
+      out += L'\\';
+      ++i;
+    } else if (in[i] == L'\\' && i + 5 < in.size() && in[i + 1] == L'u') {
+      DWORD unit;
+      std::string hex = "0x" + Narrow(in.substr(i + 2, 4));
+      if (ParseNumber(hex, &unit) && unit <= 0xFFFF) {
+        out += static_cast<wchar_t>(unit);
+        i += 5;
+        continue;
+      }
+      out += in[i];
+    } else {
+      out += in[i];
+    }
+  }
+  return out;
+}
+
+std::vector<EnumItem> EnumerationItems() {
+  std::vector<EnumItem> items;
+  AcquireSRWLockShared(&g_lock);
+  for (size_t i = 0; i <= g_state.conns.size(); ++i) {
+    for (const BadItem& bad : g_state.items)
+      if (bad.position == i) items.push_back(EnumItem{bad.kind, ConnId{}});
+    if (i < g_state.conns.size()) items.push_back(EnumItem{EnumItem::kConnection, g_state.conns[i].id});
+  }
+  ReleaseSRWLockShared(&g_lock);
+  return items;
+}
+
+NextEnding NextEndingMode() {
+  AcquireSRWLockShared(&g_lock);
+  NextEnding mode = g_state.nextEnding;
+  ReleaseSRWLockShared(&g_lock);
+  return mode;
+}
+
+bool KeepZombies() {
+  AcquireSRWLockShared(&g_lock);
+  bool zombies = g_state.zombies;
+  ReleaseSRWLockShared(&g_lock);
+  return zombies;
+}
+
 std::vector<ConnId> ConnectionIds() {
   std::vector<ConnId> ids;
   AcquireSRWLockShared(&g_lock);
@@ -273,10 +378,11 @@ bool ApplyAfterStatus(const GUID& guid, bool connected) {
 }
 
 ScriptedCall::ScriptedCall(const char* method, const ConnId* conn)
-    : method_(method), conn_(conn ? conn->text : "-"), scripted_(S_OK) {
+    : method_(method), conn_(conn ? conn->text : "-"), scripted_(S_OK), null_(false) {
   DWORD delay = 0;
   AcquireSRWLockShared(&g_lock);
   if (const Rule* r = Match(g_state.hresults, method, conn)) scripted_ = static_cast<HRESULT>(r->value);
+  null_ = Match(g_state.nulls, method, conn) != nullptr;
   if (const Rule* r = Match(g_state.delays, method, conn)) delay = r->value;
   ReleaseSRWLockShared(&g_lock);
   // Outside the lock, so a delayed call does not stall the other threads' calls.

@@ -17,6 +17,10 @@ struct ConnId {
 
 struct ConnState {
   ConnId id;
+  // What get_Guid hands back when a "guidtext" line replaces the GUID's own text: a hostile
+  // server's malformed or empty GUID string, while the fake still knows the connection.
+  bool hasGuidText = false;
+  std::wstring guidText;
   std::wstring name;
   std::wstring device;
   NETCON_STATUS status;
@@ -34,7 +38,23 @@ void LogLine(const std::string& line);
 // so one process keeps its Disconnects while a test that rewrites the file starts afresh.
 void ReloadConfigIfChanged();
 
+// One item of the enumeration: a connection, or what a broken server puts between them
+// ("item" lines): an empty VARIANT, a VT_I4, or an IDispatch that is no INetConnection.
+struct EnumItem {
+  enum Kind { kConnection, kEmpty, kI4, kStranger } kind;
+  ConnId id;  // kConnection only
+};
+
+// How IEnumVARIANT::Next ends ("next" line): the normal S_FALSE with nothing fetched, the last
+// item handed out with S_FALSE, or S_OK with nothing fetched.
+enum class NextEnding { kNormal, kLastItemWithSFalse, kOkWithNothing };
+
 std::vector<ConnId> ConnectionIds();
+std::vector<EnumItem> EnumerationItems();
+NextEnding NextEndingMode();
+// "zombies" line: released objects log "delete" but stay in memory, so a Release or call
+// after the last Release is logged as a "warn" line instead of being a use-after-free.
+bool KeepZombies();
 bool FindConnection(const GUID& guid, ConnState* out);
 // Gives the connection its scripted status after a successful Connect or Disconnect.
 bool ApplyAfterStatus(const GUID& guid, bool connected);
@@ -45,12 +65,18 @@ class ScriptedCall {
  public:
   ScriptedCall(const char* method, const ConnId* conn);
   HRESULT scripted() const { return scripted_; }
+  // A "null" line: answer S_OK but leave the out-pointer NULL, as a buggy server might.
+  bool null() const { return null_; }
   HRESULT Return(HRESULT hr);
 
  private:
   const char* method_;
   std::string conn_;
   HRESULT scripted_;
+  bool null_;
 };
 
 std::wstring Widen(const std::string& utf8);
+// Widen, then \uXXXX becomes that UTF-16 unit (so a config can hold NULs and lone
+// surrogates, which UTF-8 text cannot) and \\ a backslash.
+std::wstring Unescape(const std::string& utf8);

@@ -3,15 +3,39 @@
 // (test/fake-hnetshare/README.md has the formats). Shared by the Linux side of the suite
 // and by the runner inside Windows node.exe, so both speak exactly the same format.
 
+// Names travel as UTF-8 text between TABs: a backslash, a control character (TAB, NUL, …)
+// or a lone surrogate goes as the fake's \uXXXX escape (one UTF-16 unit) instead.
+function escapeText(text) {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    const high = unit >= 0xd800 && unit <= 0xdbff;
+    const low = unit >= 0xdc00 && unit <= 0xdfff;
+    const next = text.charCodeAt(i + 1);
+    if (high && next >= 0xdc00 && next <= 0xdfff) {
+      out += text[i] + text[i + 1];
+      i++;
+    } else if (unit === 0x5c) out += '\\\\';
+    else if (unit < 0x20 || unit === 0x7f || high || low) out += '\\u' + unit.toString(16).padStart(4, '0');
+    else out += text[i];
+  }
+  return out;
+}
+
 /** @param {object} setup see FakeSetup in wine.ts */
 function configText(setup) {
   const lines = ['# netcon e2e scenario'];
   const hex = (n) => '0x' + (n >>> 0).toString(16).toUpperCase().padStart(8, '0');
+  if (setup.zombies) lines.push('zombies');
   for (const c of setup.connections ?? []) {
-    lines.push(['conn', c.id, c.name, c.deviceName ?? 'Fake Adapter', c.status ?? 2, c.mediaType ?? 3, hex(c.characteristics ?? 0)].join('\t'));
+    lines.push(['conn', c.id, escapeText(c.name), escapeText(c.deviceName ?? 'Fake Adapter'), c.status ?? 2, c.mediaType ?? 3, hex(c.characteristics ?? 0)].join('\t'));
+    if (c.guidText !== undefined) lines.push(['guidtext', c.id, escapeText(c.guidText)].join('\t'));
   }
   for (const h of setup.hresults ?? []) lines.push(['hresult', h.method, hex(h.hresult), h.id ?? ''].join('\t').trimEnd());
+  for (const n of setup.nulls ?? []) lines.push(['null', n.method, n.id ?? ''].join('\t').trimEnd());
   for (const d of setup.delays ?? []) lines.push(['delay', d.method, d.ms, d.id ?? ''].join('\t').trimEnd());
+  for (const item of setup.items ?? []) lines.push(['item', item.position, item.kind].join('\t'));
+  if (setup.nextEnding) lines.push(['next', setup.nextEnding].join('\t'));
   for (const [method, status] of Object.entries(setup.after ?? {})) lines.push(['after', method, status].join('\t'));
   return lines.join('\n') + '\n';
 }
@@ -45,4 +69,9 @@ function calls(events) {
     .map((e) => ({ method: e.fields[0], id: e.fields[1], hresult: Number(e.fields[2]) >>> 0 }));
 }
 
-module.exports = { configText, parseLog, liveObjects, calls };
+/** The fake's warn lines: unusable config lines, calls on released objects. */
+function warnings(events) {
+  return events.filter((e) => e.kind === 'warn').map((e) => e.fields.join(' '));
+}
+
+module.exports = { configText, parseLog, liveObjects, calls, warnings };

@@ -34,6 +34,7 @@ const helpers = {
   },
   live: () => fake.liveObjects(log()),
   calls: () => fake.calls(log()),
+  warnings: () => fake.warnings(log()),
   clearLog: () => fs.writeFileSync(process.env.NETCON_FAKE_LOG, ''),
   // Scenario sources pass through Vite, which rewrites a dynamic import() in them.
   importModule: (url) => import(url),

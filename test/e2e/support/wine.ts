@@ -22,6 +22,7 @@ const fake = require('./fake-config.cjs') as {
   parseLog(text: string): unknown[];
   liveObjects(events: unknown[]): Record<string, number>;
   calls(events: unknown[]): FakeCall[];
+  warnings(events: unknown[]): string[];
 };
 
 export interface FakeConnection {
@@ -31,12 +32,21 @@ export interface FakeConnection {
   status?: number;
   mediaType?: number;
   characteristics?: number;
+  /** What get_Guid answers instead of `id` (the fake still knows the connection by `id`). */
+  guidText?: string;
 }
 /** What the fake server does: its connections, the HRESULTs its methods return, delays. */
 export interface FakeSetup {
   connections?: FakeConnection[];
   hresults?: { method: string; hresult: number; id?: string }[];
   delays?: { method: string; ms: number; id?: string }[];
+  /** The method answers S_OK with a NULL out-pointer (a NULL BSTR for string getters). */
+  nulls?: { method: string; id?: string }[];
+  /** Bad items put in the enumeration before the connection at `position`. */
+  items?: { position: number; kind: 'empty' | 'i4' | 'stranger' }[];
+  nextEnding?: 'last-item-with-s-false' | 'ok-with-nothing';
+  /** Released objects stay in memory, so a use after the last Release is a warning. */
+  zombies?: boolean;
   after?: { Disconnect?: number; Connect?: number };
 }
 export interface FakeCall {
@@ -64,6 +74,8 @@ export interface Helpers {
   configure(setup: FakeSetup): void;
   live(): Record<string, number>;
   calls(): FakeCall[];
+  /** The fake's warn lines so far. */
+  warnings(): string[];
   clearLog(): void;
   platform(): { platform: string; arch: string; version: string; execPath: string };
   /** import() of a file: URL, as an ESM user does. */
