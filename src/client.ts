@@ -11,7 +11,7 @@ import {
   type ConnectionRef,
 } from './errors';
 import type { NativeBinding, NativeFailure } from './native';
-import { describeTarget, parseTarget, selectConnection, type Target } from './target';
+import { describeTarget, parseTarget, readProperty, selectConnection, type Target } from './target';
 
 /** The COM class every call goes through unless a test points it elsewhere. */
 export const DEFAULT_PROG_ID = 'HNetCfg.HNetShare';
@@ -32,13 +32,22 @@ export interface ClientOptions {
 // spaces or a NUL from ever reaching CLSIDFromProgID.
 const PROG_ID = /^[A-Za-z][A-Za-z0-9._-]{0,38}$/;
 
+// Array.isArray throws for a revoked Proxy; such options fail at reading progId instead.
+function isArray(value: unknown): boolean {
+  try {
+    return Array.isArray(value);
+  } catch {
+    return false;
+  }
+}
+
 /** Validates createClient's options; throws ERR_INVALID_ARG_TYPE / ERR_INVALID_ARG_VALUE. */
 export function parseClientOptions(options: unknown): { progId: string } {
   if (options === undefined) return { progId: DEFAULT_PROG_ID };
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+  if (typeof options !== 'object' || options === null || isArray(options)) {
     throw new NetConInvalidArgTypeError('options', 'of type object', options);
   }
-  const progId: unknown = (options as { progId?: unknown }).progId;
+  const progId = readProperty(options, 'progId', 'options');
   if (progId === undefined) return { progId: DEFAULT_PROG_ID };
   if (typeof progId !== 'string') throw new NetConInvalidArgTypeError('options.progId', 'of type string', progId);
   if (!PROG_ID.test(progId)) {

@@ -46,6 +46,15 @@ export class NetConError extends Error {
 
 /** Node's `determineSpecificType` shape, so our messages read like Node's own. */
 function describeReceived(value: unknown): string {
+  // A Proxy's traps or a getter run here, and may throw: the message must still be made.
+  try {
+    return describeReceivedUnsafe(value);
+  } catch {
+    return 'a value that throws when inspected';
+  }
+}
+
+function describeReceivedUnsafe(value: unknown): string {
   if (value === null || value === undefined) return String(value);
   if (typeof value === 'function') return `function ${value.name || '<anonymous>'}`;
   if (typeof value === 'object') {
@@ -58,7 +67,12 @@ function describeReceived(value: unknown): string {
 
 // Bounded and single-line: the value may be a 4 KiB name or hold control characters.
 function shortInspect(value: unknown): string {
-  const text = inspect(value, { depth: 1, breakLength: Infinity, colors: false });
+  let text: string;
+  try {
+    text = inspect(value, { depth: 1, breakLength: Infinity, colors: false });
+  } catch {
+    return 'a value that throws when inspected';
+  }
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
@@ -81,8 +95,8 @@ export class NetConInvalidArgTypeError extends TypeError {
 export class NetConInvalidArgValueError extends RangeError {
   readonly code = 'ERR_INVALID_ARG_VALUE';
 
-  constructor(argName: string, expected: string, received: unknown) {
-    super(`${argumentPhrase(argName)} must be ${expected}. Received ${shortInspect(received)}`);
+  constructor(argName: string, expected: string, received: unknown, options?: { cause?: unknown }) {
+    super(`${argumentPhrase(argName)} must be ${expected}. Received ${shortInspect(received)}`, options);
     brand(this);
   }
 }

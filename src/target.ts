@@ -40,7 +40,7 @@ export function parseTarget(value: unknown, options: { allowConnection: boolean 
   if (typeof value === 'string') return parseString(value, argName);
 
   if (options.allowConnection && typeof value === 'object' && value !== null) {
-    const id: unknown = (value as { id?: unknown }).id;
+    const id = readProperty(value, 'id', argName);
     if (typeof id === 'string') {
       const guid = canonicalGuid(id);
       if (guid === undefined) throw new NetConInvalidArgValueError(`${argName}.id`, `a GUID such as ${GUID_EXAMPLE}`, id);
@@ -51,6 +51,18 @@ export function parseTarget(value: unknown, options: { allowConnection: boolean 
     ? 'of type string or a NetConnection (an object with a string "id")'
     : 'of type string';
   throw new NetConInvalidArgTypeError(argName, expected, value);
+}
+
+/**
+ * `value[key]`, where a throwing getter or Proxy trap becomes ERR_INVALID_ARG_VALUE (with
+ * the thrown error as `cause`) instead of escaping from netcon as something else.
+ */
+export function readProperty(value: object, key: string, argName: string): unknown {
+  try {
+    return (value as Record<string, unknown>)[key];
+  } catch (cause) {
+    throw new NetConInvalidArgValueError(`${argName}.${key}`, 'readable (reading it threw)', value, { cause });
+  }
 }
 
 function parseString(text: string, argName: string): ParsedTarget {

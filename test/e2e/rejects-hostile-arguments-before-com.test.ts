@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { ethernet } from './support/fixtures';
+import { inWine } from './support/wine';
+
+// The unit suite fuzzes the argument checks with generated values; this runs a fixed set
+// of the worst of them through the real package in Windows node.exe, where a slip would
+// reach COM: the fake must see no call and no object at all, and the process must live on.
+describe('hostile arguments in Windows node.exe', () => {
+  it('are all rejected with a Node-style code, and COM is never touched', async () => {
+    const { value, calls, live, exitCode } = await inWine({ fake: { connections: [ethernet] } }, async (netcon, t) => {
+      const boom = () => {
+        throw new Error('boom');
+      };
+      const revoked = Proxy.revocable({}, {});
+      revoked.revoke();
+      const targets: unknown[] = [
+        undefined, null, 0, -1, NaN, Infinity, 10n, true, Symbol('x'), () => 'Ethernet', [], ['Ethernet'], {}, new Date(),
+        new String('Ethernet'), { id: 42 }, { id: null }, { id: '' }, { id: 'Ethernet' }, { id: '{6B0C3F2A-91D4-4E8B-A7C5-2F1E3D4C5B6}' },
+        Object.defineProperty({}, 'id', { get: boom }), new Proxy({}, { get: boom }), new Proxy({}, { get: boom, getPrototypeOf: boom, has: boom }),
+        revoked.proxy, new Proxy(() => {}, { get: boom }),
+        '', 'Ether\0net', 'x'.repeat(4097), '\u{1F680}'.repeat(1025), 'N'.repeat(10_000_000),
+        '{6B0C3F2A-91D4-4E8B-A7C5-2F1E3D4C5B6A', '6B0C3F2A-91D4-4E8B-A7C5-2F1E3D4C5B6AA', '{6B0C3F2A91D44E8BA7C52F1E3D4C5B6A}', '{}', '{zzzzzzzz-zzzz-zzzz-zzzz-zzzzzzzzzzzz}',
+      ];
+      const results: string[] = [];
+      for (const target of targets) {
+        for (const call of [
+          () => netcon.disconnect(target as never),
+          () => netcon.connect(target as never),
+          () => netcon.findConnection(target as never),
+        ]) {
+          const settled = await t.capture(call() as Promise<unknown>);
+          results.push(settled.ok ? "resolved" : `${settled.error.code}${settled.error.code ? "" : " " + settled.error.name + ": " + settled.error.message}`);
+        }
+      }
+      for (const options of [null, 1, 'HNetCfg.HNetShare', [], { progId: 1 }, { progId: '' }, { progId: 'a\\b' }, { progId: 'x'.repeat(40) }, Object.defineProperty({}, 'progId', { get: boom }), revoked.proxy]) {
+        try {
+          netcon.createClient(options as never);
+          results.push('created');
+        } catch (error) {
+          results.push(`${(error as { code?: string }).code}`);
+        }
+      }
+      return { results, count: targets.length * 3 + 10 };
+    });
+    expect(exitCode).toBe(0);
+    expect(value.results).toHaveLength(value.count);
+    expect(value.results.filter((r) => r !== 'ERR_INVALID_ARG_TYPE' && r !== 'ERR_INVALID_ARG_VALUE')).toEqual([]);
+    expect(calls).toEqual([]);
+    expect(live).toEqual({});
+  });
+});

@@ -1,0 +1,133 @@
+// Generated hostile arguments (fast-check): every public function must reject them with a
+// Node-style code before asking for the native binding at all, and never throw anything else.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+
+import { parseClientOptions } from '../../src/client';
+import { NetConError } from '../../src/errors';
+import { ALL, fakeBinding } from './fake-binding';
+
+const ARG_CODES = ['ERR_INVALID_ARG_TYPE', 'ERR_INVALID_ARG_VALUE'];
+
+const thrown = fc.oneof(fc.anything(), fc.string().map((m) => new Error(m)), fc.constant(undefined));
+
+/**
+ * Objects whose reading throws: getters, Proxy traps, revoked Proxies. Generated as makers,
+ * because fast-check itself looks into the values it generates, and these would throw at it.
+ */
+const treacherousOn = (key: string) => fc.oneof(
+  thrown.map((t) => ({ make: () => Object.defineProperty({}, key, { get: () => { throw t; } }) })),
+  thrown.map((t) => ({ make: () => new Proxy({}, { get: () => { throw t; } }) })),
+  thrown.map((t) => ({
+    make: () => new Proxy({}, { get: () => { throw t; }, getPrototypeOf: () => { throw t; }, ownKeys: () => { throw t; }, has: () => { throw t; } }),
+  })),
+  fc.constant({
+    make: () => {
+      const { proxy, revoke } = Proxy.revocable({ id: '{6A1F2B3C-4D5E-4F60-8A9B-0C1D2E3F4A5B}' }, {});
+      revoke();
+      return proxy;
+    },
+  }),
+  thrown.map((t) => ({ make: () => new Proxy(() => {}, { get: () => { throw t; } }) })),
+);
+const treacherous = treacherousOn('id');
+const plain = (value: unknown) => ({ make: () => value, [fc.toStringMethod]: () => fc.stringify(value) });
+
+/** Neither a string nor an object with a string id. */
+const wrongType = fc.oneof(
+  fc.integer(), fc.double(), fc.bigInt(), fc.boolean(), fc.constant(null), fc.constant(undefined),
+  fc.constant(Symbol('target')), fc.func(fc.anything()), fc.date(), fc.uint8Array(),
+  fc.array(fc.anything(), { maxLength: 5 }),
+  fc.object().filter((o) => typeof (o as { id?: unknown }).id !== 'string'),
+  fc.anything().map((id) => ({ id: typeof id === 'string' ? 42 : id })),
+  fc.string().map((s) => new String(s)),
+);
+
+const hex = (length: number) => fc.stringMatching(new RegExp(`^[0-9a-f]{${length}}$`));
+/** Strings netcon must refuse: empty, NULs, over 4 KiB, GUID-shaped but malformed. */
+const badString = fc.oneof(
+  fc.constant(''),
+  fc.tuple(fc.string(), fc.string()).map(([a, b]) => `${a}\0${b}`),
+  fc.tuple(fc.integer({ min: 4097, max: 200_000 }), fc.string()).map(([n, s]) => 'x'.repeat(n) + s),
+  fc.integer({ min: 1, max: 40 }).filter((n) => n !== 32).chain((n) => hex(n)).map((h) => `{${h}}`),
+  fc.tuple(hex(8), hex(4), hex(4), hex(4), hex(11)).map((parts) => parts.join('-')),
+  fc.tuple(hex(8), hex(4), hex(4), hex(4), hex(13)).map((parts) => `{${parts.join('-')}}`),
+  fc.tuple(hex(8), hex(4), hex(4), hex(4), hex(12)).map((parts) => `{${parts.join('-')}`),
+);
+const badId = badString.map((id) => ({ id }));
+const hostileTarget = fc.oneof(treacherous, wrongType.map(plain), badString.map(plain), badId.map(plain));
+
+async function rejection(call: () => Promise<unknown>) {
+  let result: unknown;
+  try {
+    result = await call();
+  } catch (error) {
+    return error;
+  }
+  throw new Error(`resolved with ${String(result)}`);
+}
+
+function expectArgumentError(error: unknown) {
+  expect(ARG_CODES).toContain((error as { code?: unknown }).code);
+  expect(error instanceof TypeError || error instanceof RangeError).toBe(true);
+  expect(error).toBeInstanceOf(NetConError);
+  expect(typeof (error as Error).message).toBe('string');
+}
+
+describe('generated hostile arguments', () => {
+  const actions = ['disconnect', 'connect'] as const;
+
+  it.each(actions)('%s rejects them all before any COM call', async (action) => {
+    await fc.assert(
+      fc.asyncProperty(hostileTarget, async (target) => {
+        const fake = fakeBinding({ connections: ALL });
+        expectArgumentError(await rejection(() => fake.client[action](target.make() as never)));
+        expect(fake.calls).toEqual([]);
+        expect(fake.bindingRequests()).toBe(0);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('findConnection rejects them all, objects included, before any COM call', async () => {
+    await fc.assert(
+      fc.asyncProperty(hostileTarget, async (target) => {
+        const fake = fakeBinding({ connections: ALL });
+        expectArgumentError(await rejection(() => fake.client.findConnection(target.make() as never)));
+        expect(fake.bindingRequests()).toBe(0);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('createClient rejects hostile options and ProgIDs synchronously', () => {
+    const PROG_ID = /^[A-Za-z][A-Za-z0-9._-]{0,38}$/;
+    const badProgId = fc.oneof(
+      // A GUID-shaped string can be a well-formed ProgID ("abcdef01-2345-…" is one).
+      badString.filter((s) => !PROG_ID.test(s)),
+      fc.string().filter((s) => !PROG_ID.test(s)),
+      wrongType.filter((v) => v !== undefined && typeof v !== 'string'),
+    );
+    fc.assert(
+      fc.property(
+        fc.oneof(treacherousOn('progId'), badProgId.map((progId) => plain({ progId })), wrongType.filter((v) => v !== undefined && typeof v !== 'object').map(plain)),
+        (options) => {
+        let error: unknown;
+        try {
+          parseClientOptions(options.make());
+        } catch (e) {
+          error = e;
+        }
+        expectArgumentError(error);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('names the property whose getter threw, and keeps what it threw as the cause', async () => {
+    const boom = new Error('getter says no');
+    const fake = fakeBinding({ connections: ALL });
+    const error = await rejection(() => fake.client.disconnect(Object.defineProperty({}, 'id', { get: () => { throw boom; } }) as never));
+    expect(error).toMatchObject({ code: 'ERR_INVALID_ARG_VALUE', message: expect.stringMatching(/^The "target\.id" property must be readable/), cause: boom });
+  });
+});
