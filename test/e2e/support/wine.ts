@@ -105,6 +105,8 @@ export interface WineRun {
    * cycle under Wine). Calls are then empty and callCounts/live come from the totals.
    */
   fakeLog?: 'events' | 'tally';
+  /** How long node.exe may run; 60 s by default. */
+  timeoutMs?: number;
 }
 
 const TIMEOUT_MS = 60_000;
@@ -129,7 +131,7 @@ function wine(run: WineRun, dir: string, config: string, log: string, args: stri
       argv,
       {
         cwd: repoRoot,
-        timeout: TIMEOUT_MS,
+        timeout: run.timeoutMs ?? TIMEOUT_MS,
         env: wineEnv(run.prefix ?? 'hnetshare', {
           NETCON_FAKE_CONFIG: windowsPath(config),
           NETCON_FAKE_LOG: windowsPath(log),
