@@ -10,6 +10,7 @@ import {
   type ComOperation,
   type ConnectionRef,
 } from './errors';
+import { canonicalGuid } from './guid';
 import type { NativeBinding, NativeFailure } from './native';
 import { describeTarget, parseTarget, readProperty, selectConnection, type Target } from './target';
 
@@ -75,7 +76,9 @@ function toError(failure: NativeFailure, progId: string, operation: ComOperation
     progId: progId === DEFAULT_PROG_ID ? undefined : progId,
     operation,
     step: failure.step,
-    connection: failure.connection ?? connection,
+    // Upper-cased as listConnections() reports ids, so err.connection.id matches a listed id
+    // whether the call named a GUID (the server's own case) or a name (a listed id).
+    connection: failure.connection ? { ...failure.connection, id: canonicalGuid(failure.connection.id) ?? failure.connection.id } : connection,
     systemMessage: failure.message,
     target,
   });

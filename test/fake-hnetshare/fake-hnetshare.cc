@@ -25,7 +25,7 @@ const CLSID kClsidFakeHNetShare = {
 template <class Interface>
 class Object : public Interface {
  public:
-  explicit Object(const char* cls) : cls_(cls) { LogLine(std::string("new\t") + cls_); }
+  explicit Object(const char* cls) : cls_(cls) { LogEvent("new", cls_); }
   virtual ~Object() = default;
   Object(const Object&) = delete;
   Object& operator=(const Object&) = delete;
@@ -58,7 +58,7 @@ class Object : public Interface {
     CheckAlive("Release");
     LONG left = InterlockedDecrement(&refs_);
     if (left == 0) {
-      LogLine(std::string("delete\t") + cls_);
+      LogEvent("delete", cls_);
       // A zombie keeps its memory, so a later Release shows up as a warning, not a crash.
       if (KeepZombies()) return 0;
       delete this;
@@ -505,6 +505,13 @@ STDAPI DllGetClassObject(REFCLSID clsid, REFIID iid, LPVOID* out) {
   HRESULT hr = factory->QueryInterface(iid, out);
   factory->Release();
   return hr;
+}
+
+// Process exit is the one moment every count is final (the module is pinned, so no earlier
+// detach happens); the loader runs this before the C++ runtime's own teardown.
+extern "C" BOOL WINAPI DllMain(HINSTANCE, DWORD reason, LPVOID) {
+  if (reason == DLL_PROCESS_DETACH) WriteTally();
+  return TRUE;
 }
 
 // Never: the module is pinned anyway, and unloading would lose the scripted state.

@@ -3,6 +3,7 @@
 #include <objbase.h>
 
 #include <cstdio>
+#include <cstring>
 
 namespace {
 
@@ -45,6 +46,27 @@ SRWLOCK g_lock = SRWLOCK_INIT;
 State g_state;
 bool g_loaded = false;
 std::string g_loadedBytes;
+
+// Tally mode: one counter per kind and name, in a fixed table so that counting needs no
+// lock and WriteTally can run at process exit, when another thread may have died holding one.
+struct Tally {
+  const char* kind;
+  const char* name;
+  volatile LONG count;
+};
+Tally g_tally[] = {
+    {"new", "Factory", 0},    {"new", "Manager", 0},    {"new", "Collection", 0},
+    {"new", "Enum", 0},       {"new", "Connection", 0}, {"new", "Props", 0},
+    {"delete", "Factory", 0}, {"delete", "Manager", 0}, {"delete", "Collection", 0},
+    {"delete", "Enum", 0},    {"delete", "Connection", 0}, {"delete", "Props", 0},
+    {"call", "CreateInstance", 0}, {"call", "EnumEveryConnection", 0}, {"call", "_NewEnum", 0},
+    {"call", "Next", 0},      {"call", "NetConnectionProps", 0}, {"call", "get_Guid", 0},
+    {"call", "get_Name", 0},  {"call", "get_DeviceName", 0}, {"call", "get_Status", 0},
+    {"call", "get_MediaType", 0}, {"call", "get_Characteristics", 0}, {"call", "Disconnect", 0},
+    {"call", "Connect", 0},   {"call", "GetProperties", 0},
+    {"new", "Stranger", 0},   {"delete", "Stranger", 0},
+    {"call", "QueryInterface(IEnumVARIANT)", 0}, {"call", "QueryInterface(INetConnection)", 0},
+};
 
 // Separate from g_lock so that writing a line never waits behind the state, or the reverse.
 SRWLOCK g_logLock = SRWLOCK_INIT;
@@ -278,6 +300,31 @@ void LogLine(const std::string& line) {
   ReleaseSRWLockExclusive(&g_logLock);
 }
 
+bool TallyMode() {
+  static const bool tally = Env(L"NETCON_FAKE_LOG_MODE") == L"tally";
+  return tally;
+}
+
+void LogEvent(const char* kind, const char* name, const std::string& rest) {
+  if (!TallyMode()) {
+    LogLine(std::string(kind) + "\t" + name + rest);
+    return;
+  }
+  for (Tally& t : g_tally) {
+    if (std::strcmp(t.kind, kind) == 0 && std::strcmp(t.name, name) == 0) {
+      InterlockedIncrement(&t.count);
+      return;
+    }
+  }
+  LogLine(std::string("warn\tuntallied ") + kind + " " + name);
+}
+
+void WriteTally() {
+  if (!TallyMode()) return;
+  for (const Tally& t : g_tally)
+    if (t.count) LogLine(std::string("tally\t") + t.kind + "\t" + t.name + "\t" + std::to_string(t.count));
+}
+
 void ReloadConfigIfChanged() {
   // A missing variable or unreadable file reads as an empty config: zero connections.
   std::wstring path = Env(L"NETCON_FAKE_CONFIG");
@@ -392,6 +439,6 @@ ScriptedCall::ScriptedCall(const char* method, const ConnId* conn)
 HRESULT ScriptedCall::Return(HRESULT hr) {
   char hex[16];
   std::snprintf(hex, sizeof hex, "0x%08lX", static_cast<unsigned long>(hr));
-  LogLine(std::string("call\t") + method_ + "\t" + conn_ + "\t" + hex);
+  LogEvent("call", method_, "\t" + conn_ + "\t" + hex);
   return hr;
 }

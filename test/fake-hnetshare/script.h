@@ -34,6 +34,12 @@ const HRESULT kConnectionGone = HRESULT_FROM_WIN32(ERROR_NOT_FOUND);
 // Appends one line (a newline is added) to NETCON_FAKE_LOG, if that is set.
 void LogLine(const std::string& line);
 
+// Records an event: a "new", "delete" or "call" line in NETCON_FAKE_LOG, or, with
+// NETCON_FAKE_LOG_MODE=tally, only a count in memory that WriteTally appends at exit.
+void LogEvent(const char* kind, const char* name, const std::string& rest = std::string());
+// Appends one "tally" line per counted name to NETCON_FAKE_LOG (tally mode only).
+void WriteTally();
+
 // Called on each CoCreateInstance: resets the state when the config file's bytes changed,
 // so one process keeps its Disconnects while a test that rewrites the file starts afresh.
 void ReloadConfigIfChanged();

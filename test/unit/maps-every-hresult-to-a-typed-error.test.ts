@@ -110,6 +110,16 @@ describe('the message says what failed, where, and what to do', () => {
     expect(error.message).toMatch(/^Disconnect "\{11111111-2222-3333-4444-555555555555\}" failed: E_FAIL/);
   });
 
+  it('gives err.connection.id in the listed form whether the call named a GUID or a name', async () => {
+    const failure: NativeFailure = { ...disconnectFailure(0x80070005), connection: { id: '{aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee}', name: 'Wi-Fi' } };
+    const fake = fakeBinding({ connections: ALL, disconnect: failure });
+    const [listed] = (await fake.client.listConnections()).filter((c) => c.name === 'Wi-Fi');
+    for (const target of [listed.id.toLowerCase(), 'Wi-Fi']) {
+      const error = await rejectionOf(fake.client.disconnect(target), ComError);
+      expect(error.connection).toEqual({ id: listed.id, name: 'Wi-Fi' });
+    }
+  });
+
   it('reports a list failure with the connection being read', async () => {
     const list: NativeFailure = {
       ok: false,
@@ -131,9 +141,11 @@ describe('the message says what failed, where, and what to do', () => {
     const fake = fakeBinding({ list });
     const error = await rejectionOf(fake.client.disconnect('Ethernet 2'), ComError);
     expect(error.operation).toBe('disconnect');
-    expect(error.connection).toEqual({ id: WIFI.id });
+    // The server's lower-case, braceless GUID comes back as listConnections() shows ids.
+    const id = '{AAAAAAAA-BBBB-CCCC-DDDD-EEEEEEEEEEEE}';
+    expect(error.connection).toEqual({ id });
     expect(error.message).toBe(
-      `Disconnect "Ethernet 2" failed: E_OUTOFMEMORY (0x8007000E) at INetConnectionProps::get_Name for "${WIFI.id}" — ` +
+      `Disconnect "Ethernet 2" failed: E_OUTOFMEMORY (0x8007000E) at INetConnectionProps::get_Name for "${id}" — ` +
         'Failed to allocate necessary memory.',
     );
     expect(fake.calls.map((c) => c.method)).toEqual(['list']);

@@ -51,13 +51,23 @@ function parseLog(text) {
     });
 }
 
+/**
+ * Events of one kind ('new', 'delete' or 'call') counted by class or method: each line counts
+ * one, and a tally line (NETCON_FAKE_LOG_MODE=tally, written at process exit) its number.
+ */
+function counts(events, kind) {
+  const n = {};
+  for (const e of events) {
+    if (e.kind === kind) n[e.fields[0]] = (n[e.fields[0]] ?? 0) + 1;
+    if (e.kind === 'tally' && e.fields[0] === kind) n[e.fields[1]] = (n[e.fields[1]] ?? 0) + Number(e.fields[2]);
+  }
+  return n;
+}
+
 /** Objects the fake constructed and has not destroyed yet, by class. */
 function liveObjects(events) {
-  const live = {};
-  for (const e of events) {
-    if (e.kind === 'new') live[e.fields[0]] = (live[e.fields[0]] ?? 0) + 1;
-    if (e.kind === 'delete') live[e.fields[0]] = (live[e.fields[0]] ?? 0) - 1;
-  }
+  const live = counts(events, 'new');
+  for (const [cls, n] of Object.entries(counts(events, 'delete'))) live[cls] = (live[cls] ?? 0) - n;
   for (const k of Object.keys(live)) if (live[k] === 0) delete live[k];
   return live;
 }
@@ -74,4 +84,4 @@ function warnings(events) {
   return events.filter((e) => e.kind === 'warn').map((e) => e.fields.join(' '));
 }
 
-module.exports = { configText, parseLog, liveObjects, calls, warnings };
+module.exports = { configText, parseLog, counts, liveObjects, calls, warnings };

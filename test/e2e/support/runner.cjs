@@ -38,6 +38,7 @@ const helpers = {
   clearLog: () => fs.writeFileSync(process.env.NETCON_FAKE_LOG, ''),
   // Scenario sources pass through Vite, which rewrites a dynamic import() in them.
   importModule: (url) => import(url),
+  soak: (options) => require('./soak.cjs').soak(netcon, options),
   platform: () => ({ platform: process.platform, arch: process.arch, version: process.version, execPath: process.execPath }),
 };
 

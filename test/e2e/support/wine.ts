@@ -20,6 +20,7 @@ import {
 const fake = require('./fake-config.cjs') as {
   configText(setup: FakeSetup): string;
   parseLog(text: string): unknown[];
+  counts(events: unknown[], kind: 'new' | 'delete' | 'call'): Record<string, number>;
   liveObjects(events: unknown[]): Record<string, number>;
   calls(events: unknown[]): FakeCall[];
   warnings(events: unknown[]): string[];
@@ -80,6 +81,24 @@ export interface Helpers {
   platform(): { platform: string; arch: string; version: string; execPath: string };
   /** import() of a file: URL, as an ESM user does. */
   importModule(url: string): Promise<unknown>;
+  /** Runs list + disconnect + connect cycles on one connection (support/soak.cjs). */
+  soak(options: SoakOptions): Promise<SoakFigures>;
+}
+export interface SoakOptions {
+  /** The GUID every cycle disconnects and connects; it must be listed as connected. */
+  id: string;
+  cycles: number;
+  /** Cycles run before the baseline figures are taken. */
+  warmup: number;
+}
+export interface SoakFigures {
+  cycles: number;
+  warmup: number;
+  ms: number;
+  msPerCycleAfterWarmup: number;
+  rss: { start: number; warm: number; end: number };
+  heapUsed: { warm: number; end: number };
+  handles: { what: string; start: number; end: number };
 }
 
 export interface WineRun {
@@ -92,6 +111,14 @@ export interface WineRun {
   progId?: string;
   /** The netcon folder the scenario requires; the repository itself by default. */
   packageRoot?: string;
+  /**
+   * 'events' (default): the fake logs every call and object. 'tally': it only counts them and
+   * writes the totals at exit, for runs of thousands of calls (a line per event costs ~6 ms a
+   * cycle under Wine). Calls are then empty and callCounts/live come from the totals.
+   */
+  fakeLog?: 'events' | 'tally';
+  /** How long node.exe may run; 60 s by default. */
+  timeoutMs?: number;
 }
 
 const TIMEOUT_MS = 60_000;
@@ -116,10 +143,11 @@ function wine(run: WineRun, dir: string, config: string, log: string, args: stri
       argv,
       {
         cwd: repoRoot,
-        timeout: TIMEOUT_MS,
+        timeout: run.timeoutMs ?? TIMEOUT_MS,
         env: wineEnv(run.prefix ?? 'hnetshare', {
           NETCON_FAKE_CONFIG: windowsPath(config),
           NETCON_FAKE_LOG: windowsPath(log),
+          NETCON_FAKE_LOG_MODE: run.fakeLog ?? 'events',
         }),
       },
       (error, out, err) => {
@@ -140,7 +168,13 @@ export async function inWine<T, I = undefined>(
   run: WineRun,
   script: (netcon: typeof Netcon, t: Helpers, input: I) => Promise<T>,
   input?: I,
-): Promise<{ value: T; live: Record<string, number>; calls: FakeCall[]; exitCode: number | null }> {
+): Promise<{
+  value: T;
+  live: Record<string, number>;
+  calls: FakeCall[];
+  callCounts: Record<string, number>;
+  exitCode: number | null;
+}> {
   const { dir, config, log } = scratch();
   writeFileSync(config, fake.configText(run.fake ?? {}));
   const resultPath = join(dir, 'result.json');
@@ -160,7 +194,13 @@ export async function inWine<T, I = undefined>(
   const result = JSON.parse(readFileSync(resultPath, 'utf8')) as Settled<T>;
   if (!result.ok) throw new Error(`scenario threw ${JSON.stringify(result.error, null, 2)}`);
   const events = fake.parseLog(existsSync(log) ? readFileSync(log, 'utf8') : '');
-  return { value: result.value, live: fake.liveObjects(events), calls: fake.calls(events), exitCode: out.code };
+  return {
+    value: result.value,
+    live: fake.liveObjects(events),
+    calls: fake.calls(events),
+    callCounts: fake.counts(events, 'call'),
+    exitCode: out.code,
+  };
 }
 
 /** Runs the netcon CLI (the package's bin) as a person would, in Windows node.exe under Wine. */

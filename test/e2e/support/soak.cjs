@@ -1,0 +1,65 @@
+'use strict';
+// The soak loop, run inside Windows node.exe: by the e2e soak test (CI-sized) and by
+// bench/soak.mjs (full size), so both measure exactly the same thing.
+const v8 = require('v8');
+const vm = require('vm');
+
+// A full GC before each memory figure, so that RSS compares live memory and not how far
+// V8 happened to be from its next collection. The runner starts node.exe without flags.
+v8.setFlagsFromString('--expose-gc');
+const gc = vm.runInNewContext('gc');
+
+/**
+ * HANDLE COUNT — the one place where test/native-helper's handleCount()
+ * (GetProcessHandleCount) plugs in once that addon lands: return its figure here.
+ * Until then this counts libuv handles from the diagnostic report (timers, async wakeups,
+ * pipes, sockets: what netcon could leak into the event loop), which is NOT the Windows
+ * HANDLE count: Wine's wmic has no HandleCount, and reading it needs native code.
+ */
+function handleCount() {
+  const libuv = process.report.getReport().libuv.filter((h) => h.type !== 'loop');
+  return { what: 'libuv handles (process.report)', count: libuv.length };
+}
+
+function memory() {
+  gc();
+  const { rss, heapUsed } = process.memoryUsage();
+  return { rss, heapUsed };
+}
+
+/**
+ * Cycles of listConnections + disconnect(id) + connect(id), one call at a time, each result
+ * checked. Baseline figures are taken after `warmup` cycles: by then the libuv pool threads,
+ * COM on each of them and V8's compiled code exist, and what grows after that is a leak.
+ */
+async function soak(netcon, { id, cycles, warmup }) {
+  const handlesStart = handleCount();
+  const start = memory();
+  const t0 = performance.now();
+  let warm = start;
+  let tWarm = t0;
+  for (let i = 0; i < cycles; i++) {
+    if (i === warmup) {
+      warm = memory();
+      tWarm = performance.now();
+    }
+    const listed = (await netcon.listConnections()).find((c) => c.id === id);
+    if (listed?.status !== 'connected') throw new Error(`cycle ${i}: ${id} listed as ${listed?.status}`);
+    await netcon.disconnect(id);
+    await netcon.connect(id);
+  }
+  const t1 = performance.now();
+  const end = memory();
+  const handlesEnd = handleCount();
+  return {
+    cycles,
+    warmup,
+    ms: t1 - t0,
+    msPerCycleAfterWarmup: (t1 - tWarm) / Math.max(1, cycles - warmup),
+    rss: { start: start.rss, warm: warm.rss, end: end.rss },
+    heapUsed: { warm: warm.heapUsed, end: end.heapUsed },
+    handles: { what: handlesStart.what, start: handlesStart.count, end: handlesEnd.count },
+  };
+}
+
+module.exports = { soak, handleCount };
