@@ -23,6 +23,7 @@ describe('on libuv pool threads another addon left in an STA', () => {
         disconnect,
         statusAfter: after.find((c) => c.id === id)?.status,
         pool,
+        handles: helper.handleCount(),
         live: t.live(),
       };
     }, ethernet.id);
@@ -43,6 +44,7 @@ describe('on libuv pool threads another addon left in an STA', () => {
     expect(value.pool.map((p) => p.threadId).sort()).toEqual([...occupiedIds].sort());
     const apartmentOf = new Map(value.occupied.map((p) => [p.threadId, p.apartment]));
     for (const thread of value.pool) expect(thread.apartment).toBe(apartmentOf.get(thread.threadId));
+    expect(value.handles).toBeGreaterThan(0); // the helper's GetProcessHandleCount answers
     expect(value.live).toEqual({});
     expect(live).toEqual({});
   });

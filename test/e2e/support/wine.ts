@@ -98,7 +98,10 @@ export interface NativeHelper {
   occupyPoolThreadsInSta(n: number): Promise<PoolThread[]>;
   /** n works, one per pool thread, that report each thread's apartment. */
   poolThreadApartments(n: number): Promise<PoolThread[]>;
-  /** GetProcessHandleCount. */
+  /**
+   * GetProcessHandleCount: the handles the process has open. Under Wine, whose
+   * GetProcessHandleCount always answers 0, the same count from the system handle table.
+   */
   handleCount(): number;
 }
 
