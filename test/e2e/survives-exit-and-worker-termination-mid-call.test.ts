@@ -9,9 +9,10 @@ const fake = { connections: machine, delays: [{ method: 'Disconnect', ms: DISCON
 // it and its next call is the Disconnect that sleeps. (Scripts are sent as source text, so
 // each spells that wait out itself.)
 
-describe('ending a process or a worker while a Disconnect is in flight', () => {
+// Both Node lines: how Node-API behaves in a dying environment changed between them.
+describe.each(['20', '22'] as const)('ending a process or a worker while a Disconnect is in flight (Node %s)', (node) => {
   it('process.exit(7) exits with 7, without a crash and without hanging', async () => {
-    const run = await exitOfWine({ fake }, async (netcon, t, input) => {
+    const run = await exitOfWine({ node, fake }, async (netcon, t, input) => {
       void netcon.disconnect(input.id);
       while (!t.calls().some((c) => c.method === 'get_Name' && c.id === input.id)) await new Promise((r) => setTimeout(r, 20));
       process.exit(7);
@@ -24,7 +25,7 @@ describe('ending a process or a worker while a Disconnect is in flight', () => {
   });
 
   it('worker.terminate() ends the worker alone; the main thread keeps working and nothing leaks', async () => {
-    const { value, live, exitCode } = await inWine({ fake }, async (netcon, t, input) => {
+    const { value, live, exitCode } = await inWine({ node, fake }, async (netcon, t, input) => {
       const { Worker } = t.require('node:worker_threads') as typeof import('node:worker_threads');
       const source = `
         const { workerData } = require('node:worker_threads');
