@@ -30,10 +30,10 @@ F Resolve(HMODULE module, const char* name) {
   return f;
 }
 // NAPI(napi_x)(args...) calls the host's napi_x; each name is looked up once.
-#define NAPI(name)                                                          \
-  ([] {                                                                     \
-    static const auto f = Resolve<decltype(&name)>(GetModuleHandleW(nullptr), #name);               \
-    return f;                                                               \
+#define NAPI(name)                                                                 \
+  ([] {                                                                            \
+    static const auto f = Resolve<decltype(&name)>(GetModuleHandleW(nullptr), #name); \
+    return f;                                                                      \
   }())
 
 napi_value Number(napi_env env, double value) {
