@@ -2,6 +2,12 @@
 // returning a promise of plain data. COM work runs in an AsyncWorker on a libuv pool thread:
 // each job brackets its own COM apartment there, so no COM state or pointer outlives a call,
 // overlapping calls run in parallel, and the JS thread never blocks on a slow server.
+
+// A job can finish after its environment started shutting down (worker.terminate() while a
+// Disconnect is in flight): settling its promise there fails, and node-addon-api, built
+// without C++ exceptions, would turn that failure into a fatal error that aborts the whole
+// process. With this it drops the unthrowable error instead; the promise is gone anyway.
+#define NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS
 #include <napi.h>
 
 #include <exception>

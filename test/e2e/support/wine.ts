@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type * as Netcon from '../../../src/index';
 import {
   native,
+  nativeHelperAddon,
   nodeExe,
   progIdFor,
   renamedHost,
@@ -83,7 +84,42 @@ export interface Helpers {
   importModule(url: string): Promise<unknown>;
   /** Runs list + disconnect + connect cycles on one connection (support/soak.cjs). */
   soak(options: SoakOptions): Promise<SoakFigures>;
+  /** require() from the runner, for Node's own modules such as worker_threads. */
+  require(id: string): unknown;
+  /** The test-only addon of test/native-helper/. */
+  nativeHelper(): NativeHelper;
+  /** How to load netcon as this scenario does, e.g. inside a worker thread. */
+  entry(): { packageRoot: string; progId?: string };
 }
+
+/** A COM apartment as CoGetApartmentType names it; 'none' when the thread has no COM. */
+export type Apartment = 'sta' | 'main-sta' | 'mta' | 'na' | 'none' | 'other' | 'error';
+export interface PoolThread {
+  threadId: number;
+  /** CoInitializeEx's HRESULT (occupyPoolThreadsInSta only). */
+  hresult?: number;
+  apartment: Apartment;
+  /** False when the n works could not all hold a pool thread at once (pool smaller than n). */
+  metTheOthers: boolean;
+}
+/** test/native-helper/native-helper.cc. HRESULTs are unsigned numbers; nothing is ever uninitialised. */
+export interface NativeHelper {
+  /** CoInitializeEx(COINIT_APARTMENTTHREADED) on the calling JS thread. */
+  enterSta(): number;
+  /** OleInitialize on the calling JS thread, as Electron's main process does. */
+  oleInitialize(): number;
+  currentApartment(): { hresult: number; apartment: Apartment };
+  /** n works that each enter an STA on a different libuv pool thread and leave it so. */
+  occupyPoolThreadsInSta(n: number): Promise<PoolThread[]>;
+  /** n works, one per pool thread, that report each thread's apartment. */
+  poolThreadApartments(n: number): Promise<PoolThread[]>;
+  /**
+   * GetProcessHandleCount: the handles the process has open. Under Wine, whose
+   * GetProcessHandleCount always answers 0, the same count from the system handle table.
+   */
+  handleCount(): number;
+}
+
 export interface SoakOptions {
   /** The GUID every cycle disconnects and connects; it must be listed as connected. */
   id: string;
@@ -98,7 +134,8 @@ export interface SoakFigures {
   msPerCycleAfterWarmup: number;
   rss: { start: number; warm: number; end: number };
   heapUsed: { warm: number; end: number };
-  handles: { what: string; start: number; end: number };
+  /** Windows HANDLEs (native-helper's handleCount) and libuv handles, at start, after warm-up, at end. */
+  handles: Record<'windows' | 'libuv', { start: number; warm: number; end: number }>;
 }
 
 export interface WineRun {
@@ -175,25 +212,12 @@ export async function inWine<T, I = undefined>(
   callCounts: Record<string, number>;
   exitCode: number | null;
 }> {
-  const { dir, config, log } = scratch();
-  writeFileSync(config, fake.configText(run.fake ?? {}));
-  const resultPath = join(dir, 'result.json');
-  const scenario = join(dir, 'scenario.json');
-  writeFileSync(scenario, JSON.stringify({
-    packageRoot: windowsPath(run.packageRoot ?? repoRoot),
-    progId: progIdFor(run),
-    source: script.toString(),
-    input,
-    resultPath: windowsPath(resultPath),
-  }));
-  const runner = windowsPath(join(__dirname, 'runner.cjs'));
-  const out = await wine(run, dir, config, log, [runner, windowsPath(scenario)]);
+  const { out, resultPath, events } = await runScenario(run, script, input);
   if (!existsSync(resultPath)) {
     throw new Error(`node.exe under Wine wrote no result (exit ${out.code}).\nstderr:\n${out.stderr}\nstdout:\n${out.stdout}`);
   }
   const result = JSON.parse(readFileSync(resultPath, 'utf8')) as Settled<T>;
   if (!result.ok) throw new Error(`scenario threw ${JSON.stringify(result.error, null, 2)}`);
-  const events = fake.parseLog(existsSync(log) ? readFileSync(log, 'utf8') : '');
   return {
     value: result.value,
     live: fake.liveObjects(events),
@@ -201,6 +225,39 @@ export async function inWine<T, I = undefined>(
     callCounts: fake.counts(events, 'call'),
     exitCode: out.code,
   };
+}
+
+/**
+ * Like inWine, for a script that ends the process itself (process.exit): no result is
+ * expected, only how the process ended and how long the whole run took (Wine's start included).
+ */
+export async function exitOfWine<I = undefined>(
+  run: WineRun,
+  script: (netcon: typeof Netcon, t: Helpers, input: I) => Promise<unknown>,
+  input?: I,
+) {
+  const started = Date.now();
+  const { out, events } = await runScenario(run, script, input);
+  return { exitCode: out.code, elapsedMs: Date.now() - started, stderr: out.stderr, live: fake.liveObjects(events), calls: fake.calls(events) };
+}
+
+async function runScenario<I>(run: WineRun, script: (...args: never[]) => unknown, input: I | undefined) {
+  const { dir, config, log } = scratch();
+  writeFileSync(config, fake.configText(run.fake ?? {}));
+  const resultPath = join(dir, 'result.json');
+  const scenario = join(dir, 'scenario.json');
+  writeFileSync(scenario, JSON.stringify({
+    packageRoot: windowsPath(run.packageRoot ?? repoRoot),
+    progId: progIdFor(run),
+    nativeHelper: windowsPath(nativeHelperAddon),
+    source: script.toString(),
+    input,
+    resultPath: windowsPath(resultPath),
+  }));
+  const runner = windowsPath(join(__dirname, 'runner.cjs'));
+  const out = await wine(run, dir, config, log, [runner, windowsPath(scenario)]);
+  const events = fake.parseLog(existsSync(log) ? readFileSync(log, 'utf8') : '');
+  return { out, resultPath, events };
 }
 
 /** Runs the netcon CLI (the package's bin) as a person would, in Windows node.exe under Wine. */

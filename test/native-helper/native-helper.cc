@@ -1,0 +1,236 @@
+// Test-only addon: leaves threads in COM apartments as other code in a host process would
+// (Electron's main thread is an OLE STA; another addon may leave libuv pool threads in an
+// STA), so the e2e suite can check that netcon works there. It never uninitialises what it
+// initialises: the point is to leave the threads that way, as that other code would.
+#include <windows.h>
+#include <objbase.h>
+#include <ole2.h>
+
+// Every Node-API function is resolved at run time from the executable that loaded us
+// (node.exe or a renamed host), so no import library or delay-load hook is needed and
+// MSVC and mingw-w64 build it alike. NAPI_EXTERN is emptied so the header only declares.
+#define NAPI_EXTERN
+#include <node_api.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <cstring>
+#include <mutex>
+#include <vector>
+
+namespace {
+
+template <typename F>
+F Resolve(HMODULE module, const char* name) {
+  FARPROC p = GetProcAddress(module, name);
+  F f;
+  static_assert(sizeof(f) == sizeof(p), "function pointers have one size");
+  memcpy(&f, &p, sizeof(f));  // FARPROC to the real signature, without a cast warning
+  return f;
+}
+// NAPI(napi_x)(args...) calls the host's napi_x; each name is looked up once.
+#define NAPI(name)                                                                 \
+  ([] {                                                                            \
+    static const auto f = Resolve<decltype(&name)>(GetModuleHandleW(nullptr), #name); \
+    return f;                                                                      \
+  }())
+
+napi_value Number(napi_env env, double value) {
+  napi_value out = nullptr;
+  NAPI(napi_create_double)(env, value, &out);
+  return out;
+}
+
+napi_value Hresult(napi_env env, HRESULT hr) { return Number(env, static_cast<uint32_t>(hr)); }
+
+void SetNamed(napi_env env, napi_value object, const char* name, napi_value value) {
+  NAPI(napi_set_named_property)(env, object, name, value);
+}
+
+napi_value String(napi_env env, const char* text) {
+  napi_value out = nullptr;
+  NAPI(napi_create_string_utf8)(env, text, NAPI_AUTO_LENGTH, &out);
+  return out;
+}
+
+const char* ApartmentName(HRESULT hr, APTTYPE type) {
+  if (hr == CO_E_NOTINITIALIZED) return "none";
+  if (FAILED(hr)) return "error";
+  switch (type) {
+    case APTTYPE_STA: return "sta";
+    case APTTYPE_MAINSTA: return "main-sta";
+    case APTTYPE_MTA: return "mta";
+    case APTTYPE_NA: return "na";
+    default: return "other";
+  }
+}
+
+// The calling thread's apartment as { hresult, apartment }: hresult is CoGetApartmentType's.
+napi_value ApartmentOfThisThread(napi_env env) {
+  APTTYPE type = APTTYPE_CURRENT;
+  APTTYPEQUALIFIER qualifier = APTTYPEQUALIFIER_NONE;
+  HRESULT hr = CoGetApartmentType(&type, &qualifier);
+  napi_value out = nullptr;
+  NAPI(napi_create_object)(env, &out);
+  SetNamed(env, out, "hresult", Hresult(env, hr));
+  SetNamed(env, out, "apartment", String(env, ApartmentName(hr, type)));
+  return out;
+}
+
+napi_value EnterSta(napi_env env, napi_callback_info) {
+  return Hresult(env, CoInitializeEx(nullptr, COINIT_APARTMENTTHREADED));
+}
+
+napi_value OleInit(napi_env env, napi_callback_info) { return Hresult(env, OleInitialize(nullptr)); }
+
+napi_value CurrentApartment(napi_env env, napi_callback_info) { return ApartmentOfThisThread(env); }
+
+// Wine's GetProcessHandleCount is a stub that answers 0, which no real process can have; the
+// system handle table (NtQuerySystemInformation's SystemHandleInformation, which Wine does
+// keep) counts the same thing there.
+ULONG HandlesInSystemTable() {
+  using Query = LONG(WINAPI*)(ULONG, void*, ULONG, ULONG*);
+  auto query = Resolve<Query>(GetModuleHandleW(L"ntdll.dll"), "NtQuerySystemInformation");
+  if (!query) return 0;
+  struct Entry {  // SYSTEM_HANDLE_TABLE_ENTRY_INFO
+    USHORT pid;   // the owner's process id, only its low 16 bits in this table
+    USHORT backTraceIndex;
+    UCHAR type;
+    UCHAR attributes;
+    USHORT handle;
+    void* object;
+    ULONG access;
+  };
+  struct Table {  // SYSTEM_HANDLE_INFORMATION
+    ULONG count;
+    Entry entries[1];
+  };
+  constexpr ULONG kSystemHandleInformation = 16;
+  constexpr LONG kInfoLengthMismatch = static_cast<LONG>(0xC0000004);
+  std::vector<unsigned char> buffer(1 << 16);
+  LONG status;
+  ULONG needed = 0;
+  while ((status = query(kSystemHandleInformation, buffer.data(), static_cast<ULONG>(buffer.size()), &needed)) ==
+         kInfoLengthMismatch)
+    buffer.resize(buffer.size() * 2 > needed ? buffer.size() * 2 : needed + 4096);
+  if (status < 0) return 0;
+  const auto* table = reinterpret_cast<const Table*>(buffer.data());
+  USHORT self = static_cast<USHORT>(GetCurrentProcessId());
+  ULONG count = 0;
+  for (ULONG i = 0; i < table->count; ++i) count += table->entries[i].pid == self;
+  return count;
+}
+
+// GetProcessHandleCount: the handles this process has open, for leak checks over many calls.
+napi_value HandleCount(napi_env env, napi_callback_info) {
+  DWORD count = 0;
+  if (!GetProcessHandleCount(GetCurrentProcess(), &count)) count = 0;
+  if (count == 0) count = HandlesInSystemTable();
+  return Number(env, count);
+}
+
+// n async works that each hold their pool thread until all n have started: so n works land
+// on n different threads, and with n = UV_THREADPOOL_SIZE every pool thread gets one.
+struct PoolVisit {
+  bool enterSta = false;
+  uint32_t n = 0;
+  napi_deferred deferred = nullptr;
+  std::mutex mutex;
+  std::condition_variable allArrived;
+  uint32_t arrived = 0;
+  uint32_t completed = 0;
+  struct Slot {
+    PoolVisit* visit;
+    napi_async_work work = nullptr;
+    DWORD threadId = 0;
+    HRESULT initHr = S_OK;  // CoInitializeEx's answer, when entering an STA
+    HRESULT typeHr = S_OK;
+    APTTYPE type = APTTYPE_CURRENT;
+    bool metTheOthers = false;
+  };
+  std::vector<Slot> slots;
+};
+
+void VisitPoolThread(napi_env, void* data) {
+  auto* slot = static_cast<PoolVisit::Slot*>(data);
+  PoolVisit& visit = *slot->visit;
+  slot->threadId = GetCurrentThreadId();
+  if (visit.enterSta) slot->initHr = CoInitializeEx(nullptr, COINIT_APARTMENTTHREADED);
+  APTTYPEQUALIFIER qualifier;
+  slot->typeHr = CoGetApartmentType(&slot->type, &qualifier);
+  std::unique_lock<std::mutex> lock(visit.mutex);
+  ++visit.arrived;
+  visit.allArrived.notify_all();
+  // Bounded, so a pool smaller than n reports metTheOthers: false instead of hanging.
+  slot->metTheOthers =
+      visit.allArrived.wait_for(lock, std::chrono::seconds(20), [&] { return visit.arrived >= visit.n; });
+}
+
+void PoolThreadVisited(napi_env env, napi_status, void* data) {
+  auto* slot = static_cast<PoolVisit::Slot*>(data);
+  PoolVisit* visit = slot->visit;
+  NAPI(napi_delete_async_work)(env, slot->work);
+  if (++visit->completed < visit->n) return;
+  napi_value threads = nullptr;
+  NAPI(napi_create_array_with_length)(env, visit->n, &threads);
+  for (uint32_t i = 0; i < visit->n; ++i) {
+    const PoolVisit::Slot& s = visit->slots[i];
+    napi_value item = nullptr;
+    NAPI(napi_create_object)(env, &item);
+    SetNamed(env, item, "threadId", Number(env, s.threadId));
+    if (visit->enterSta) SetNamed(env, item, "hresult", Hresult(env, s.initHr));
+    SetNamed(env, item, "apartment", String(env, ApartmentName(s.typeHr, s.type)));
+    napi_value met = nullptr;
+    NAPI(napi_get_boolean)(env, s.metTheOthers, &met);
+    SetNamed(env, item, "metTheOthers", met);
+    NAPI(napi_set_element)(env, threads, i, item);
+  }
+  NAPI(napi_resolve_deferred)(env, visit->deferred, threads);
+  delete visit;
+}
+
+napi_value StartPoolVisit(napi_env env, napi_callback_info info, bool enterSta) {
+  size_t argc = 1;
+  napi_value arg = nullptr;
+  NAPI(napi_get_cb_info)(env, info, &argc, &arg, nullptr, nullptr);
+  uint32_t n = 0;
+  if (argc < 1 || NAPI(napi_get_value_uint32)(env, arg, &n) != napi_ok || n < 1 || n > 128) {
+    NAPI(napi_throw_range_error)(env, nullptr, "expected a thread count from 1 to 128");
+    return nullptr;
+  }
+  auto* visit = new PoolVisit;
+  visit->enterSta = enterSta;
+  visit->n = n;
+  visit->slots.resize(n);
+  napi_value promise = nullptr;
+  NAPI(napi_create_promise)(env, &visit->deferred, &promise);
+  napi_value name = String(env, "netcon-test-pool-visit");
+  for (auto& slot : visit->slots) {
+    slot.visit = visit;
+    NAPI(napi_create_async_work)(env, nullptr, name, VisitPoolThread, PoolThreadVisited, &slot, &slot.work);
+    NAPI(napi_queue_async_work)(env, slot.work);
+  }
+  return promise;
+}
+
+napi_value OccupyPoolThreadsInSta(napi_env env, napi_callback_info info) { return StartPoolVisit(env, info, true); }
+napi_value PoolThreadApartments(napi_env env, napi_callback_info info) { return StartPoolVisit(env, info, false); }
+
+void Export(napi_env env, napi_value exports, const char* name, napi_callback callback) {
+  napi_value fn = nullptr;
+  NAPI(napi_create_function)(env, name, NAPI_AUTO_LENGTH, callback, nullptr, &fn);
+  SetNamed(env, exports, name, fn);
+}
+
+}  // namespace
+
+NAPI_MODULE_INIT() {
+  Export(env, exports, "enterSta", EnterSta);
+  Export(env, exports, "oleInitialize", OleInit);
+  Export(env, exports, "currentApartment", CurrentApartment);
+  Export(env, exports, "occupyPoolThreadsInSta", OccupyPoolThreadsInSta);
+  Export(env, exports, "poolThreadApartments", PoolThreadApartments);
+  Export(env, exports, "handleCount", HandleCount);
+  return exports;
+}
