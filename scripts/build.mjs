@@ -21,6 +21,7 @@ const run = (file, args) => execFileSync(file, args, { cwd: root, stdio: 'inheri
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 run(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json']);
 writeEntry('index');
+writeEntry('testing');
 if (process.argv.includes('--dist-only')) process.exit(0);
 
 if (process.platform === 'win32') {

@@ -12,7 +12,27 @@ import {
 } from './errors';
 import { canonicalGuid } from './guid';
 import type { NativeBinding, NativeFailure } from './native';
-import { describeTarget, parseTarget, readProperty, selectConnection, type Target } from './target';
+import { describeTarget, parseTarget, readProperty, selectConnection, type ParsedTarget, type Target } from './target';
+import {
+  SETTLED_STATUSES,
+  parseCondition,
+  parseWaitOption,
+  parseWaitOptions,
+  pollUntil,
+  type StatusCondition,
+  type WaitOption,
+  type WaitOptions,
+} from './wait';
+
+/** Options of disconnect and connect. */
+export interface ActionOptions {
+  /**
+   * Also wait until Windows reports the connection down (disconnect: `disconnected`,
+   * `hardware-disabled` or `media-disconnected`) or up (connect: `connected`), as
+   * waitForStatus does. `true` uses its defaults.
+   */
+  readonly wait?: WaitOption;
+}
 
 /** The COM class every call goes through unless a test points it elsewhere. */
 export const DEFAULT_PROG_ID = 'HNetCfg.HNetShare';
@@ -65,8 +85,15 @@ export function parseClientOptions(options: unknown): { progId: string } {
 export interface NetConClient {
   listConnections(): Promise<NetConnection[]>;
   findConnection(target: string): Promise<NetConnection>;
-  disconnect(target: Target): Promise<void>;
-  connect(target: Target): Promise<void>;
+  disconnect(target: Target, options?: ActionOptions): Promise<void>;
+  connect(target: Target, options?: ActionOptions): Promise<void>;
+  /**
+   * Resolves with the connection once its status matches `status` (one status, any of
+   * several, or a predicate), looking every `intervalMs`. Rejects with ERR_TIMEOUT after
+   * `timeoutMs` (the error has `lastStatus`), with an AbortError when `signal` aborts, and
+   * with ERR_CONNECTION_NOT_FOUND if the connection goes away.
+   */
+  waitForStatus(target: Target, status: StatusCondition, options?: WaitOptions): Promise<NetConnection>;
   /** True only on Windows once the native module has loaded (it is loaded by this call if needed). */
   isSupported(): boolean;
 }
@@ -92,8 +119,17 @@ export function createClientWith(getBinding: () => NativeBinding, progId: string
     return result.connections.map(toNetConnection);
   }
 
-  async function apply(action: 'disconnect' | 'connect', target: unknown): Promise<void> {
+  // One look at the connection while waiting: by GUID once it is known, so a rename meanwhile
+  // does not lose it.
+  const lookFor = (binding: NativeBinding, parsed: ParsedTarget, shown: string) => async () =>
+    selectConnection(await list(binding, 'wait', shown), parsed);
+
+  async function apply(action: 'disconnect' | 'connect', target: unknown, options: unknown): Promise<void> {
     const parsed = parseTarget(target, { allowConnection: true });
+    if (options !== undefined && (typeof options !== 'object' || options === null)) {
+      throw new NetConInvalidArgTypeError('options', 'of type object', options);
+    }
+    const wait = options === undefined ? undefined : parseWaitOption(readProperty(options, 'wait', 'options'));
     const binding = getBinding();
     const shown = describeTarget(parsed);
 
@@ -112,6 +148,7 @@ export function createClientWith(getBinding: () => NativeBinding, progId: string
     if (!result.ok) throw toError(result, progId, action, shown, selected);
     // Listed a moment ago but gone now (adapter removed, VPN deleted): same answer as a bad GUID.
     if (!result.found) throw new ConnectionNotFoundError(shown);
+    if (wait) await pollUntil(lookFor(binding, { kind: 'guid', guid }, shown), parseCondition(SETTLED_STATUSES[action]), wait, shown);
   }
 
   return {
@@ -123,8 +160,15 @@ export function createClientWith(getBinding: () => NativeBinding, progId: string
       const binding = getBinding();
       return selectConnection(await list(binding, 'find', target), parsed);
     },
-    disconnect: (target) => apply('disconnect', target),
-    connect: (target) => apply('connect', target),
+    disconnect: (target, options) => apply('disconnect', target, options),
+    connect: (target, options) => apply('connect', target, options),
+    async waitForStatus(target, status, options) {
+      const parsed = parseTarget(target, { allowConnection: true });
+      const condition = parseCondition(status);
+      const wait = parseWaitOptions(options);
+      const shown = describeTarget(parsed);
+      return pollUntil(lookFor(getBinding(), parsed, shown), condition, wait, shown);
+    },
     isSupported() {
       try {
         getBinding();

@@ -5,7 +5,7 @@ import { inspect } from 'util';
 import { canonicalGuid } from './guid';
 
 /** The public call a COM failure happened in; it opens the error message. */
-export type ComOperation = 'list' | 'find' | 'disconnect' | 'connect';
+export type ComOperation = 'list' | 'find' | 'disconnect' | 'connect' | 'wait';
 
 /** The connection an error is about, as far as it is known. */
 export interface ConnectionRef {
@@ -144,6 +144,31 @@ export class ConnectionNotFoundError extends NetConError {
     super('ERR_CONNECTION_NOT_FOUND', `No network connection matches "${target}".`);
     this.name = 'ConnectionNotFoundError';
     this.target = target;
+  }
+}
+
+/** waitForStatus (or a `wait` option) gave up: the connection never reached the status asked for. */
+export class WaitTimeoutError extends NetConError {
+  /** The name as given, or the GUID in canonical form. */
+  readonly target: string;
+  readonly timeoutMs: number;
+  /** The status seen at the last poll. */
+  readonly lastStatus: string;
+
+  constructor(target: string, timeoutMs: number, expected: string, lastStatus: string) {
+    super('ERR_TIMEOUT', `"${target}" did not become ${expected} within ${timeoutMs} ms; its status was last ${lastStatus}.`);
+    this.name = 'WaitTimeoutError';
+    this.target = target;
+    this.timeoutMs = timeoutMs;
+    this.lastStatus = lastStatus;
+  }
+}
+
+/** A wait stopped by its AbortSignal; `cause` is the signal's reason, as Node's own AbortError. */
+export class NetConAbortError extends NetConError {
+  constructor(cause: unknown) {
+    super('ABORT_ERR', 'The operation was aborted', { cause });
+    this.name = 'AbortError';
   }
 }
 

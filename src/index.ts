@@ -1,9 +1,10 @@
 // netcon's public entry. Importing it never loads the native module and never throws;
 // off Windows every call rejects with ERR_UNSUPPORTED_PLATFORM.
 import { isBindingLoadable, loadBinding } from './binding';
-import { createClientWith, parseClientOptions, type ClientOptions, type NetConClient } from './client';
+import { createClientWith, parseClientOptions, type ActionOptions, type ClientOptions, type NetConClient } from './client';
 import type { NetConnection } from './connection';
 import type { Target } from './target';
+import type { StatusCondition, WaitOptions } from './wait';
 
 const client = createClientWith(loadBinding);
 
@@ -26,20 +27,34 @@ export function findConnection(target: string): Promise<NetConnection> {
 
 /**
  * Disconnects a connection given by name, GUID or a NetConnection from listConnections.
- * Resolves once INetConnection::Disconnect returned success. Usually needs an elevated
- * process (else AccessDeniedError, code E_ACCESSDENIED).
+ * Resolves once INetConnection::Disconnect returned success, or with `{ wait: true }` once
+ * Windows also reports it down (see waitForStatus). Usually needs an elevated process (else
+ * AccessDeniedError, code E_ACCESSDENIED).
  */
-export function disconnect(target: Target): Promise<void> {
-  return client.disconnect(target);
+export function disconnect(target: Target, options?: ActionOptions): Promise<void> {
+  return client.disconnect(target, options);
 }
 
 /**
  * Connects a connection given by name, GUID or a NetConnection from listConnections.
- * Resolves once INetConnection::Connect returned success. Usually needs an elevated
- * process (else AccessDeniedError, code E_ACCESSDENIED).
+ * Resolves once INetConnection::Connect returned success, or with `{ wait: true }` once
+ * Windows also reports it `connected` (see waitForStatus). Usually needs an elevated process
+ * (else AccessDeniedError, code E_ACCESSDENIED).
  */
-export function connect(target: Target): Promise<void> {
-  return client.connect(target);
+export function connect(target: Target, options?: ActionOptions): Promise<void> {
+  return client.connect(target, options);
+}
+
+/**
+ * Resolves with the connection once its status matches: `waitForStatus('Ethernet',
+ * 'disconnected', { timeoutMs: 10_000 })`. `status` is a status, an array of them, or a
+ * predicate over the connection. Rejects with WaitTimeoutError (code ERR_TIMEOUT, with
+ * `lastStatus`) after `timeoutMs` (default 30,000), with an AbortError (code ABORT_ERR) when
+ * `signal` aborts, and with ERR_CONNECTION_NOT_FOUND if the connection goes away. Looks every
+ * `intervalMs` (default 250).
+ */
+export function waitForStatus(target: Target, status: StatusCondition, options?: WaitOptions): Promise<NetConnection> {
+  return client.waitForStatus(target, status, options);
 }
 
 /**
@@ -59,7 +74,8 @@ export function isSupported(): boolean {
 }
 
 export type { Target } from './target';
-export { DEFAULT_PROG_ID, type ClientOptions, type NetConClient } from './client';
+export { DEFAULT_PROG_ID, type ActionOptions, type ClientOptions, type NetConClient } from './client';
+export { SETTLED_STATUSES, type StatusCondition, type WaitOption, type WaitOptions } from './wait';
 export {
   CHARACTERISTIC_FLAGS,
   CONNECTION_STATUSES,
@@ -85,6 +101,7 @@ export {
   InvalidClassStringError,
   InvalidPointerError,
   NativeModuleLoadError,
+  NetConAbortError,
   NetConError,
   NetConInvalidArgTypeError,
   NetConInvalidArgValueError,
@@ -95,6 +112,7 @@ export {
   UnexpectedError,
   UnspecifiedFailureError,
   UnsupportedPlatformError,
+  WaitTimeoutError,
   errorFromHResult,
   hresultToHex,
   type ComErrorContext,

@@ -31,6 +31,8 @@ struct State {
   bool zombies = false;
   NETCON_STATUS afterDisconnect = NCS_DISCONNECTED;
   NETCON_STATUS afterConnect = NCS_CONNECTED;
+  DWORD settleDisconnectMs = 0;
+  DWORD settleConnectMs = 0;
 };
 
 const char* const kMethods[] = {
@@ -241,6 +243,13 @@ State Parse(std::string text, std::vector<std::string>* warnings) {
       else warnings->push_back(where + "bad next line");
     } else if (kind == "zombies") {
       state.zombies = true;
+    } else if (kind == "settle") {
+      DWORD ms;
+      if (f.size() != 3 || (f[1] != "Disconnect" && f[1] != "Connect") || !ParseNumber(f[2], &ms)) {
+        warnings->push_back(where + "bad settle line");
+        continue;
+      }
+      (f[1] == "Connect" ? state.settleConnectMs : state.settleDisconnectMs) = ms;
     } else if (kind == "after") {
       DWORD status;
       if (f.size() != 3 || (f[1] != "Disconnect" && f[1] != "Connect") ||
@@ -413,13 +422,22 @@ bool FindConnection(const GUID& guid, ConnState* out) {
   const ConnState* c = Find(guid);
   if (c) *out = *c;
   ReleaseSRWLockShared(&g_lock);
+  // Settled by the clock rather than by a timer thread: nothing runs between calls.
+  if (c && out->settling && GetTickCount64() >= out->settleAt) out->status = out->settledStatus;
   return c != nullptr;
 }
 
 bool ApplyAfterStatus(const GUID& guid, bool connected) {
   AcquireSRWLockExclusive(&g_lock);
   ConnState* c = Find(guid);
-  if (c) c->status = connected ? g_state.afterConnect : g_state.afterDisconnect;
+  if (c) {
+    NETCON_STATUS after = connected ? g_state.afterConnect : g_state.afterDisconnect;
+    DWORD settleMs = connected ? g_state.settleConnectMs : g_state.settleDisconnectMs;
+    c->settling = settleMs > 0;
+    c->settledStatus = after;
+    c->settleAt = GetTickCount64() + settleMs;
+    c->status = settleMs > 0 ? (connected ? NCS_CONNECTING : NCS_DISCONNECTING) : after;
+  }
   ReleaseSRWLockExclusive(&g_lock);
   return c != nullptr;
 }

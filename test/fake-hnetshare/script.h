@@ -24,6 +24,11 @@ struct ConnState {
   std::wstring name;
   std::wstring device;
   NETCON_STATUS status;
+  // After a Disconnect/Connect with a "settle" line: status shows the in-between state
+  // (disconnecting/connecting) until settleAt (GetTickCount64), then settledStatus.
+  bool settling = false;
+  NETCON_STATUS settledStatus = NCS_DISCONNECTED;
+  ULONGLONG settleAt = 0;
   NETCON_MEDIATYPE media;
   DWORD characteristics;
 };

@@ -76,7 +76,7 @@ describe('a client for another ProgID', () => {
 
   it('has the same functions as the module\'s top level, and isSupported', () => {
     const client = netcon.createClient({ progId: 'NetCon.FakeHNetShare' });
-    expect(Object.keys(client).sort()).toEqual(['connect', 'disconnect', 'findConnection', 'isSupported', 'listConnections']);
+    expect(Object.keys(client).sort()).toEqual(['connect', 'disconnect', 'findConnection', 'isSupported', 'listConnections', 'waitForStatus']);
     // Off Windows, like the top level.
     expect(client.isSupported()).toBe(process.platform === 'win32' && netcon.isSupported());
   });

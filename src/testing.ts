@@ -1,0 +1,168 @@
+// netcon/testing: the same API over an in-memory machine, for users' unit tests on any OS.
+// It is the real client (validation, target selection, errors, waiting) over a binding that
+// answers from memory instead of COM, so it behaves as netcon does by construction; the Wine
+// suite runs shared scenarios against both to keep it so.
+import { createClientWith, DEFAULT_PROG_ID, type NetConClient } from './client';
+import {
+  CONNECTION_STATUSES,
+  MEDIA_TYPES,
+  toNetConnection,
+  type ConnectionStatus,
+  type MediaType,
+  type NetConnection,
+} from './connection';
+import { HRESULTS, NetConInvalidArgTypeError, NetConInvalidArgValueError, type HResultCode } from './errors';
+import { canonicalGuid } from './guid';
+import type { NativeActionResult, NativeBinding, NativeListResult, NativeRawConnection } from './native';
+
+/** A connection of the fake machine. Unset fields default to a connected LAN adapter. */
+export interface FakeConnectionInput {
+  /** A GUID, braces optional. */
+  readonly id: string;
+  readonly name: string;
+  readonly deviceName?: string;
+  readonly status?: ConnectionStatus | number;
+  readonly mediaType?: MediaType | number;
+  /** The raw NCCF_* mask. */
+  readonly characteristics?: number;
+}
+
+/** A scripted COM failure: which call fails, for which connection, with which HRESULT. */
+export interface FakeFailure {
+  /** `'list'` fails every lookup (listConnections, findConnection, name targets, waits). */
+  readonly on: 'list' | 'disconnect' | 'connect';
+  /** Only for this connection (disconnect/connect); every one when absent. */
+  readonly id?: string;
+  /** A code of the HRESULTS table (`'E_ACCESSDENIED'`) or any failing HRESULT. */
+  readonly hresult: HResultCode | number;
+}
+
+export interface FakeClientOptions {
+  readonly connections?: readonly FakeConnectionInput[];
+  readonly failures?: readonly FakeFailure[];
+  /** Milliseconds each kind of call takes. */
+  readonly delays?: { readonly list?: number; readonly disconnect?: number; readonly connect?: number };
+  /**
+   * Milliseconds after a successful disconnect/connect during which the connection shows
+   * `disconnecting`/`connecting`, as Windows often does, before `disconnected`/`connected`.
+   */
+  readonly settle?: { readonly disconnect?: number; readonly connect?: number };
+}
+
+/** A call the fake machine received, in order. */
+export interface FakeCall {
+  readonly method: 'list' | 'disconnect' | 'connect';
+  /** The connection's GUID, for disconnect and connect. */
+  readonly id?: string;
+}
+
+export interface FakeClient extends NetConClient {
+  /** Every call that reached the fake machine (argument errors never do). */
+  readonly calls: readonly FakeCall[];
+  /** The machine's connections now, as listConnections() would give them. */
+  connections(): NetConnection[];
+}
+
+/** The step the real addon names for each kind of failure. */
+const STEPS = { list: 'EnumEveryConnection', disconnect: 'INetConnection::Disconnect', connect: 'INetConnection::Connect' } as const;
+
+interface State {
+  raw: NativeRawConnection;
+  settling?: { status: number; at: number };
+}
+
+function code(value: string | number | undefined, table: readonly string[], fallback: number, field: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value === 'number') return value;
+  const index = table.indexOf(value);
+  if (index < 0) throw new NetConInvalidArgValueError(field, `one of ${table.join(', ')}`, value);
+  return index;
+}
+
+function hresultOf(failure: FakeFailure, index: number): number {
+  const { hresult } = failure;
+  if (typeof hresult === 'number') return hresult >>> 0;
+  if (!(hresult in HRESULTS)) throw new NetConInvalidArgValueError(`failures[${index}].hresult`, 'a code of HRESULTS or a number', hresult);
+  return HRESULTS[hresult].hresult;
+}
+
+const sleep = (ms: number | undefined) => (ms ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve());
+
+/**
+ * An in-memory stand-in for netcon with the same functions, errors and state changes, for
+ * testing code that uses netcon without touching a real network:
+ *
+ * ```js
+ * const client = createFakeClient({
+ *   connections: [{ id: '{6B0C3F2A-91D4-4E8B-A7C5-2F1E3D4C5B6A}', name: 'Ethernet' }],
+ *   failures: [{ on: 'connect', hresult: 'E_ACCESSDENIED' }],
+ * });
+ * await client.disconnect('Ethernet', { wait: true });
+ * ```
+ */
+export function createFakeClient(options: FakeClientOptions = {}): FakeClient {
+  if (typeof options !== 'object' || options === null) throw new NetConInvalidArgTypeError('options', 'of type object', options);
+  const states: State[] = (options.connections ?? []).map((c, i) => {
+    if (typeof c?.id !== 'string' || canonicalGuid(c.id) === undefined) {
+      throw new NetConInvalidArgValueError(`connections[${i}].id`, 'a GUID', c?.id);
+    }
+    return {
+      raw: {
+        id: canonicalGuid(c.id)!,
+        name: String(c.name),
+        deviceName: c.deviceName ?? 'Fake Adapter',
+        status: code(c.status, CONNECTION_STATUSES, 2, `connections[${i}].status`),
+        mediaType: code(c.mediaType, MEDIA_TYPES, 3, `connections[${i}].mediaType`),
+        characteristics: c.characteristics ?? 0,
+      },
+    };
+  });
+  const failures = (options.failures ?? []).map((f, i) => ({ ...f, id: f.id && canonicalGuid(f.id), value: hresultOf(f, i) }));
+  const calls: FakeCall[] = [];
+
+  // The in-between status of a settling connection ends by the clock, as in the COM fake.
+  const current = (state: State): NativeRawConnection => {
+    if (state.settling && Date.now() >= state.settling.at) {
+      state.raw = { ...state.raw, status: state.settling.status };
+      state.settling = undefined;
+    }
+    return { ...state.raw };
+  };
+  const failing = (on: FakeFailure['on'], id?: string) => failures.find((f) => f.on === on && (!f.id || f.id === id));
+
+  async function act(method: 'disconnect' | 'connect', guid: string): Promise<NativeActionResult> {
+    calls.push({ method, id: guid });
+    await sleep(options.delays?.[method]);
+    const state = states.find((s) => s.raw.id === guid);
+    if (!state) return { ok: true, found: false };
+    const connection = { id: state.raw.id, name: state.raw.name };
+    const failure = failing(method, guid);
+    if (failure) return { ok: false, hresult: failure.value, step: STEPS[method], message: '', connection };
+    const done = method === 'disconnect' ? 0 : 2; // NCS_DISCONNECTED, NCS_CONNECTED
+    const settleMs = options.settle?.[method] ?? 0;
+    state.settling = settleMs > 0 ? { status: done, at: Date.now() + settleMs } : undefined;
+    state.raw = { ...state.raw, status: settleMs > 0 ? (method === 'disconnect' ? 3 : 1) : done };
+    return { ok: true, found: true, hresult: 0, connection };
+  }
+
+  const binding: NativeBinding = {
+    async list(): Promise<NativeListResult> {
+      calls.push({ method: 'list' });
+      await sleep(options.delays?.list);
+      const failure = failing('list');
+      if (failure) return { ok: false, hresult: failure.value, step: STEPS.list, message: '' };
+      return { ok: true, connections: states.map(current) };
+    },
+    disconnect: (_progId, guid) => act('disconnect', guid),
+    connect: (_progId, guid) => act('connect', guid),
+  };
+
+  const client = createClientWith(() => binding, DEFAULT_PROG_ID);
+  return {
+    ...client,
+    calls,
+    connections: () => states.map(current).map(toNetConnection),
+  };
+}
+
+export type { NetConClient, NetConnection };
