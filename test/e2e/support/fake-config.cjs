@@ -37,6 +37,7 @@ function configText(setup) {
   for (const item of setup.items ?? []) lines.push(['item', item.position, item.kind].join('\t'));
   if (setup.nextEnding) lines.push(['next', setup.nextEnding].join('\t'));
   for (const [method, status] of Object.entries(setup.after ?? {})) lines.push(['after', method, status].join('\t'));
+  for (const [method, ms] of Object.entries(setup.settle ?? {})) lines.push(['settle', method, ms].join('\t'));
   return lines.join('\n') + '\n';
 }
 

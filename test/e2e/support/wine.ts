@@ -50,6 +50,8 @@ export interface FakeSetup {
   /** Released objects stay in memory, so a use after the last Release is a warning. */
   zombies?: boolean;
   after?: { Disconnect?: number; Connect?: number };
+  /** For this long after a successful call the connection shows disconnecting/connecting. */
+  settle?: { Disconnect?: number; Connect?: number };
 }
 export interface FakeCall {
   method: string;
