@@ -18,7 +18,12 @@ export default defineConfig({
           // proven (a build from binding.gyp), and windows-11-arm runs ARM64 for real.
           exclude:
             process.platform === 'win32'
-              ? ['test/e2e/installs-the-packed-tarball.test.ts', 'test/e2e/zig-built-addon-loads-in-any-host-exe.test.ts']
+              ? [
+                  'test/e2e/installs-the-packed-tarball.test.ts',
+                  'test/e2e/zig-built-addon-loads-in-any-host-exe.test.ts',
+                  // util-linux's script(1) makes the pseudo-terminal; Windows has none of it.
+                  'test/e2e/cli-in-a-terminal.test.ts',
+                ]
               : [],
           // Builds the fake COM server, fetches Windows node.exe and boots the Wine prefixes.
           globalSetup: ['test/e2e/support/global-setup.ts'],

@@ -5,6 +5,7 @@ import { main } from './cli-main';
 void main(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
+  isTTY: process.stderr.isTTY === true,
 }).then((code) => {
   // Not process.exit(): on Windows a pipe write may still be pending and would be cut off.
   process.exitCode = code;

@@ -16,6 +16,8 @@ export const EXIT_CODES = Object.freeze({
   ACCESS_DENIED: 5,
   /** ERR_UNSUPPORTED_PLATFORM or ERR_NATIVE_MODULE_LOAD: netcon cannot run here at all. */
   UNSUPPORTED: 6,
+  /** ERR_TIMEOUT: --wait gave up before Windows reported the connection down/up. */
+  TIMEOUT: 7,
 } as const);
 
 const BY_ERROR_CODE: Readonly<Record<string, number>> = Object.freeze({
@@ -27,6 +29,7 @@ const BY_ERROR_CODE: Readonly<Record<string, number>> = Object.freeze({
   E_ACCESSDENIED: EXIT_CODES.ACCESS_DENIED,
   ERR_UNSUPPORTED_PLATFORM: EXIT_CODES.UNSUPPORTED,
   ERR_NATIVE_MODULE_LOAD: EXIT_CODES.UNSUPPORTED,
+  ERR_TIMEOUT: EXIT_CODES.TIMEOUT,
 });
 
 /** The exit status for an error's `code` (util.parseArgs' ERR_PARSE_ARGS_* codes are usage errors). */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ethernet, machine, vpn } from './support/fixtures';
+import { displayWidth } from '../../src/cli-main';
 import { cliInWine } from './support/wine';
 
 describe('the netcon CLI in Windows node.exe under Wine', () => {
@@ -10,9 +11,10 @@ describe('the netcon CLI in Windows node.exe under Wine', () => {
     expect(lines[0]).toMatch(/^NAME\s+STATUS\s+TYPE\s+DEVICE\s+GUID$/);
     expect(lines).toHaveLength(5);
     expect(lines[1]).toMatch(/^Ethernet\s+connected\s+lan\s+Intel\(R\) Ethernet Connection \(7\) I219-V\s+\{6B0C3F2A-91D4-4E8B-A7C5-2F1E3D4C5B6A\}$/);
-    // Columns line up: every GUID starts at the same offset.
+    // Columns line up on a terminal: every GUID starts at the same display column, the
+    // VPN's name with its CJK characters and emoji included.
     const guidColumn = lines[0].indexOf('GUID');
-    for (const line of lines.slice(1)) expect(line.indexOf('{')).toBe(guidColumn);
+    for (const line of lines.slice(1)) expect(displayWidth(line.slice(0, line.indexOf('{')))).toBe(guidColumn);
     expect(lines[4]).toContain(vpn.name);
     expect(out.live).toEqual({});
   });
@@ -54,4 +56,20 @@ describe('the netcon CLI in Windows node.exe under Wine', () => {
     const usage = await cliInWine(['disconnect']);
     expect(usage.code).toBe(2);
   });
+
+  it('shows one connection, and waits with --wait until Windows reports it down', async () => {
+    const settle = { connections: machine, settle: { Disconnect: 1000 } };
+    const show = await cliInWine(['show', 'ethernet'], { fake: settle });
+    expect(show).toMatchObject({ code: 0, stderr: '' });
+    expect(show.stdout).toMatch(/^Name: +Ethernet\r?\nStatus: +connected \(2\)\r?\n/);
+    const waited = await cliInWine(['disconnect', 'Ethernet', '--wait'], { fake: settle });
+    // Piped: no spinner on stderr, one line on stdout.
+    expect(waited).toMatchObject({ code: 0, stderr: '' });
+    expect(waited.stdout).toMatch(/^Disconnected "Ethernet": disconnected after 1\.\d s\.\r?\n$/);
+    const timedOut = await cliInWine(['disconnect', 'Ethernet', '--wait', '300'], { fake: settle });
+    expect(timedOut.code).toBe(7);
+    expect(timedOut.stderr).toMatch(/^netcon: ERR_TIMEOUT: .*its status was last disconnecting\.\r?\n$/);
+    expect(timedOut.live).toEqual({});
+  });
 });
+

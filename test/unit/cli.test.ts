@@ -81,7 +81,7 @@ describe.each([
 });
 
 describe('help and version', () => {
-  it.each([['--help'], ['-h'], ['list', '--help']])('%s prints usage to stdout', async (...argv) => {
+  it.each([['--help'], ['-h'], ['help']])('%s prints usage to stdout', async (...argv) => {
     const { exitCode, stdout, stderr, calls } = await runFake(argv);
     expect({ exitCode, stderr }).toEqual({ exitCode: 0, stderr: '' });
     expect(stdout).toMatch(/^Usage: netcon <command>/);
@@ -173,6 +173,8 @@ describe('failures map to exit codes', () => {
       listConnections: () => Promise.reject(new Error('boom')),
       disconnect: () => Promise.reject('a string'),
       connect: () => Promise.resolve(),
+      findConnection: () => Promise.reject(new Error('unused')),
+      waitForStatus: () => Promise.reject(new Error('unused')),
     };
     expect(await run(['list'], api)).toEqual({ exitCode: 1, stdout: '', stderr: 'netcon: Error: boom\n' });
     expect(await run(['disconnect', 'x'], api)).toEqual({ exitCode: 1, stdout: '', stderr: 'netcon: ERROR: a string\n' });
@@ -227,6 +229,7 @@ describe('exit-code table', () => {
       AMBIGUOUS_CONNECTION: 4,
       ACCESS_DENIED: 5,
       UNSUPPORTED: 6,
+      TIMEOUT: 7,
     });
     expect(Object.isFrozen(EXIT_CODES)).toBe(true);
   });

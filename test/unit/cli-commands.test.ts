@@ -1,0 +1,120 @@
+// The CLI's commands over netcon/testing's in-memory machine: show, --wait with its
+// spinner, per-command help, --all, and a table that stays aligned with wide characters.
+import { describe, expect, it } from 'vitest';
+
+import { COMMAND_HELP, displayWidth, main, type CliIo } from '../../src/cli-main';
+import { EXIT_CODES } from '../../src/exit-codes';
+import { createFakeClient, type FakeClientOptions } from '../../src/testing';
+
+const ETHERNET = { id: '{6B0C3F2A-91D4-4E8B-A7C5-2F1E3D4C5B6A}', name: 'Ethernet', deviceName: 'Intel(R) I219-V', characteristics: 0x809 };
+const TOKYO = { id: '{3C2B1A09-8F7E-4D6C-B5A4-93827160FEDC}', name: 'VPN 東京 🚀', deviceName: 'WAN Miniport', mediaType: 'tunnel' as const, status: 'disconnected' as const };
+
+async function cli(argv: string[], machine: FakeClientOptions = { connections: [ETHERNET, TOKYO] }, isTTY = false) {
+  const client = createFakeClient(machine);
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), isTTY };
+  const exitCode = await main(argv, io, () => client);
+  return { exitCode, stdout, stderr, calls: client.calls, client };
+}
+
+describe('netcon list', () => {
+  it('keeps columns aligned when names hold wide characters and emoji', async () => {
+    const { stdout } = await cli(['list']);
+    const lines = stdout.trimEnd().split('\n');
+    const statusColumn = lines.map((line) => displayWidth(line.slice(0, line.search(/(connected|disconnected|STATUS)/))));
+    expect(new Set(statusColumn).size).toBe(1);
+    expect(displayWidth('VPN 東京 🚀')).toBe(11);
+  });
+
+  it('hides nothing by default, so --all prints the same', async () => {
+    const plain = await cli(['list']);
+    const all = await cli(['list', '--all']);
+    expect(all.stdout).toBe(plain.stdout);
+    expect(plain.stdout).toContain('disconnected');
+  });
+});
+
+describe('netcon show', () => {
+  it('prints one connection in full, or as JSON', async () => {
+    const text = await cli(['show', 'ethernet']);
+    expect(text).toMatchObject({ exitCode: 0, stderr: '' });
+    expect(text.stdout).toBe(
+      [
+        'Name:            Ethernet',
+        'Status:          connected (2)',
+        'Type:            lan (3)',
+        'Device:          Intel(R) I219-V',
+        'GUID:            {6B0C3F2A-91D4-4E8B-A7C5-2F1E3D4C5B6A}',
+        'Characteristics: 0x00000809 all-users, allow-rename, default',
+        '',
+      ].join('\n'),
+    );
+    const json = await cli(['show', TOKYO.id, '--json']);
+    expect(JSON.parse(json.stdout)).toMatchObject({ name: 'VPN 東京 🚀', status: 'disconnected', mediaType: 'tunnel' });
+  });
+
+  it('exits 3 for an unknown connection and 2 for a missing one', async () => {
+    expect((await cli(['show', 'Nope'])).exitCode).toBe(EXIT_CODES.CONNECTION_NOT_FOUND);
+    expect((await cli(['show'])).exitCode).toBe(EXIT_CODES.USAGE);
+    expect((await cli(['show', 'Ethernet', '--wait'])).exitCode).toBe(EXIT_CODES.USAGE);
+  });
+});
+
+describe('disconnect and connect --wait', () => {
+  const settling: FakeClientOptions = { connections: [ETHERNET], settle: { disconnect: 300, connect: 300 } };
+
+  it('waits until Windows reports the end state, and says which', async () => {
+    const out = await cli(['disconnect', 'Ethernet', '--wait'], settling);
+    expect(out).toMatchObject({ exitCode: 0, stderr: '' });
+    expect(out.stdout).toMatch(/^Disconnected "Ethernet": disconnected after \d+\.\d s\.\n$/);
+    expect(out.client.connections()[0].status).toBe('disconnected');
+  });
+
+  it('takes a time limit in ms, and exits 7 with ERR_TIMEOUT when it passes', async () => {
+    const out = await cli(['disconnect', 'Ethernet', '--wait', '100'], settling);
+    expect(out.exitCode).toBe(EXIT_CODES.TIMEOUT);
+    expect(out.stderr).toMatch(/^netcon: ERR_TIMEOUT: "Ethernet" did not become disconnected or hardware-disabled or media-disconnected within 100 ms; its status was last disconnecting\.\n$/);
+  });
+
+  it('draws a spinner with the elapsed time on a terminal, and clears it', async () => {
+    const out = await cli(['connect', 'Ethernet', '--wait', '5000'], { ...settling, connections: [{ ...ETHERNET, status: 'disconnected' }] }, true);
+    expect(out.exitCode).toBe(0);
+    expect(out.stderr).toMatch(/^\r⠋ Connecting "Ethernet"… 0\.0 s\x1b\[K/);
+    expect(out.stderr).toMatch(/\r⠙ Connecting "Ethernet"… 0\.[1-9] s/);
+    expect(out.stderr.endsWith('\r\x1b[K')).toBe(true);
+    expect(out.stdout).toMatch(/^Connected "Ethernet": connected after/);
+  });
+
+  it('stays quiet on stderr when not on a terminal', async () => {
+    expect((await cli(['connect', 'Ethernet', '--wait'], settling)).stderr).toBe('');
+  });
+
+  it('rejects a --wait that is not a number of ms, and --wait elsewhere', async () => {
+    expect((await cli(['disconnect', 'Ethernet', '--wait=soon'], settling)).exitCode).toBe(EXIT_CODES.USAGE);
+    expect((await cli(['disconnect', 'Ethernet', '--wait', '99999999999'], settling)).exitCode).toBe(EXIT_CODES.USAGE);
+    const list = await cli(['list', '--wait']);
+    expect(list.exitCode).toBe(EXIT_CODES.USAGE);
+    expect(list.stderr).toMatch(/--wait does not apply to "netcon list"/);
+    expect(list.calls).toEqual([]);
+  });
+
+  it('takes the number after --wait as its ms, wherever --wait stands', async () => {
+    const out = await cli(['connect', '--wait', '2000', 'Ethernet'], settling);
+    expect(out).toMatchObject({ exitCode: 0, stderr: '' });
+  });
+});
+
+describe('help', () => {
+  it.each(Object.keys(COMMAND_HELP))('netcon %s --help and netcon help %s print that command\'s help', async (command) => {
+    const a = await cli([command, '--help']);
+    const b = await cli(['help', command]);
+    expect(a).toMatchObject({ exitCode: 0, stdout: COMMAND_HELP[command], stderr: '' });
+    expect(b.stdout).toBe(COMMAND_HELP[command]);
+    expect(a.calls).toEqual([]);
+  });
+
+  it('rejects help for an unknown command', async () => {
+    expect((await cli(['help', 'fly'])).exitCode).toBe(EXIT_CODES.USAGE);
+  });
+});
