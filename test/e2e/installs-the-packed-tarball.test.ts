@@ -40,6 +40,7 @@ describe('the npm pack tarball', () => {
       expect.arrayContaining([
         'package.json', 'README.md', 'LICENSE', 'binding.gyp', 'scripts/install-check.js',
         'dist/index.cjs', 'dist/index.mjs', 'dist/index.d.cts', 'dist/index.d.mts', 'dist/cjs/index.js', 'dist/cjs/cli.js',
+        'dist/testing.cjs', 'dist/testing.mjs', 'dist/testing.d.cts', 'dist/testing.d.mts',
         'native/addon.cc', 'native/netcon_com.cc', 'native/netcon_com.h', 'native/com_ptr.h',
         ...Object.keys(TARGETS).map((arch) => `prebuilds/win32-${arch}/netcon.napi.node`),
       ]),
@@ -76,6 +77,16 @@ describe('installed into a fresh project on Linux', () => {
           clientList: await code(esm.createClient({ progId: 'NetCon.FakeHNetShare' }).listConnections()),
           supported: cjs.isSupported(),
           pkg: require('netcon/package.json').name,
+          // netcon/testing works everywhere: it needs no native module.
+          fake: await (async () => {
+            const { createFakeClient } = await import('netcon/testing');
+            const client = createFakeClient({ connections: [{ id: '{6B0C3F2A-91D4-4E8B-A7C5-2F1E3D4C5B6A}', name: 'Ethernet' }] });
+            await client.disconnect('Ethernet');
+            const cjsTesting = require('netcon/testing');
+            const denied = cjsTesting.createFakeClient({ connections: [{ id: '{6B0C3F2A-91D4-4E8B-A7C5-2F1E3D4C5B6A}', name: 'Ethernet' }], failures: [{ on: 'disconnect', hresult: 'E_ACCESSDENIED' }] });
+            const error = await denied.disconnect('Ethernet').catch((e) => e);
+            return [client.connections()[0].status, error instanceof cjs.AccessDeniedError];
+          })(),
         }));
       });`;
     const out = spawnSync(process.execPath, ['-e', script], { cwd: app, encoding: 'utf8' });
@@ -90,13 +101,15 @@ describe('installed into a fresh project on Linux', () => {
       clientList: 'ERR_UNSUPPORTED_PLATFORM true',
       supported: false,
       pkg: 'netcon',
+      fake: ['disconnected', true],
     });
   });
 
   // The same consumer code under both module systems TypeScript users pick. Its two
   // expect-error directives fail the compile if the types were missing or `any`.
   const consumer = `
-    import { createClient, disconnect, listConnections, ComError, NetConError, type NetConnection } from 'netcon';
+    import { createClient, disconnect, listConnections, waitForStatus, ComError, NetConError, type NetConnection } from 'netcon';
+    import { createFakeClient } from 'netcon/testing';
     export async function firstLan(): Promise<NetConnection | undefined> {
       const client = createClient({ progId: 'NetCon.FakeHNetShare' });
       const all: NetConnection[] = [...(await listConnections()), ...(await client.listConnections())];
@@ -106,6 +119,10 @@ describe('installed into a fresh project on Linux', () => {
         if (error instanceof ComError) console.log(error.hresult.toString(16), error.step);
         else if (error instanceof NetConError) console.log(error.code.toLowerCase());
       }
+      const fake = createFakeClient({ connections: [{ id: '{6B0C3F2A-91D4-4E8B-A7C5-2F1E3D4C5B6A}', name: 'Ethernet' }] });
+      await fake.disconnect('Ethernet', { wait: { timeoutMs: 1000 } });
+      const down: NetConnection = await waitForStatus('Ethernet', ['disconnected', 'hardware-disabled']);
+      console.log(down.status, fake.calls.length);
       // @ts-expect-error a number is no target
       await disconnect(42);
       // @ts-expect-error progId is a string
