@@ -1,9 +1,22 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+
+const source = (file: string) => fileURLToPath(new URL(`./src/${file}`, import.meta.url));
 
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      {
+        // examples/*.test.mjs are the README's example of a user's own tests; they import
+        // 'netcon' and 'netcon/testing' by name, which here means the sources.
+        resolve: {
+          alias: [
+            { find: /^netcon$/, replacement: source('index.ts') },
+            { find: /^netcon\/testing$/, replacement: source('testing.ts') },
+          ],
+        },
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'examples/**/*.test.mjs'] },
+      },
       // Checks the prebuilt binaries (npm test builds them first; Linux only, where they are made).
       { test: { name: 'package', include: ['test/package/**/*.test.ts'] } },
       // Windows only (npm test picks it there): the machine's real HNetShare, read-only.

@@ -83,9 +83,28 @@ export function parseClientOptions(options: unknown): { progId: string } {
 
 /** The public API; every method returns a promise and never throws synchronously. */
 export interface NetConClient {
+  /**
+   * Every connection `EnumEveryConnection` yields, disabled ones included, in Windows' order.
+   * Rejects with a ComError subclass when a COM call fails.
+   */
   listConnections(): Promise<NetConnection[]>;
+  /**
+   * The one connection with this name (compared ignoring case) or GUID (braces optional,
+   * any case). Rejects with ERR_CONNECTION_NOT_FOUND, or ERR_AMBIGUOUS_CONNECTION when
+   * several connections share the name.
+   */
   findConnection(target: string): Promise<NetConnection>;
+  /**
+   * INetConnection::Disconnect on the connection given by name, GUID or a NetConnection.
+   * Resolves once the call returned success, or with `{ wait: true }` once the connection is
+   * also reported down.
+   */
   disconnect(target: Target, options?: ActionOptions): Promise<void>;
+  /**
+   * INetConnection::Connect on the connection given by name, GUID or a NetConnection.
+   * Resolves once the call returned success, or with `{ wait: true }` once the connection is
+   * also reported `connected`.
+   */
   connect(target: Target, options?: ActionOptions): Promise<void>;
   /**
    * Resolves with the connection once its status matches `status` (one status, any of

@@ -43,7 +43,10 @@ export const MEDIA_TYPES = Object.freeze([
 /** A connection's NETCON_MEDIATYPE by name; `'unknown'` for a value newer than this package. */
 export type MediaType = (typeof MEDIA_TYPES)[number] | 'unknown';
 
-/** The single-bit NETCON_CHARACTERISTIC_FLAGS (NCCF_*), in bit order. */
+/**
+ * The single-bit NETCON_CHARACTERISTIC_FLAGS (NCCF_*), in bit order: `bit` is the flag's
+ * value, `name` how `Characteristics.flags` names it (NCCF_ALL_USERS is `'all-users'`).
+ */
 export const CHARACTERISTIC_FLAGS = Object.freeze([
   { bit: 0x1, name: 'all-users' },
   { bit: 0x2, name: 'allow-duplication' },
@@ -98,12 +101,15 @@ export interface NetConnection {
   name: string;
   /** The adapter's name, e.g. `'Intel(R) Ethernet Connection I219-V'`. */
   deviceName: string;
+  /** The connection's NETCON_STATUS by name, e.g. `'connected'`, `'hardware-disabled'`. */
   status: ConnectionStatus;
   /** The raw NETCON_STATUS value, for values `status` reports as `'unknown'`. */
   statusCode: number;
+  /** The connection's NETCON_MEDIATYPE by name, e.g. `'lan'`, `'tunnel'` for a VPN. */
   mediaType: MediaType;
   /** The raw NETCON_MEDIATYPE value. */
   mediaTypeCode: number;
+  /** Its NETCON_CHARACTERISTIC_FLAGS, decoded. */
   characteristics: Characteristics;
 }
 

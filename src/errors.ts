@@ -9,7 +9,9 @@ export type ComOperation = 'list' | 'find' | 'disconnect' | 'connect' | 'wait';
 
 /** The connection an error is about, as far as it is known. */
 export interface ConnectionRef {
+  /** The connection's GUID, `{…}` upper case as listConnections gives it. */
   readonly id: string;
+  /** The connection's name, when the failing call knew it. */
   readonly name?: string;
 }
 
@@ -34,10 +36,14 @@ export class NetConError extends Error {
     brand(this);
   }
 
-  // Argument errors must be real TypeError/RangeError instances, as Node's own are, and a
-  // class has only one parent, so they cannot extend NetConError. This makes
-  // `err instanceof NetConError` hold for them as well. Subclasses (ComError, ...) inherit
-  // this method; for them it falls back to the ordinary prototype-chain check.
+  /**
+   * `err instanceof NetConError` holds for every error netcon raises, including
+   * NetConInvalidArgTypeError and NetConInvalidArgValueError. Those must be real
+   * TypeError/RangeError instances, as Node's own are, and a class has only one parent, so
+   * they cannot extend NetConError; this check recognises them by a mark netcon sets.
+   * Subclasses (ComError, ...) inherit this method; for them it is the ordinary
+   * prototype-chain check.
+   */
   static override [Symbol.hasInstance](value: unknown): boolean {
     if (this !== NetConError) return Function.prototype[Symbol.hasInstance].call(this, value);
     return typeof value === 'object' && value !== null && NETCON_ERROR in value;
@@ -83,6 +89,7 @@ function argumentPhrase(name: string): string {
 
 /** An argument of the wrong type, as Node reports it: a `TypeError` with code `ERR_INVALID_ARG_TYPE`. */
 export class NetConInvalidArgTypeError extends TypeError {
+  /** Always `'ERR_INVALID_ARG_TYPE'`, as Node's own errors of this kind. */
   readonly code = 'ERR_INVALID_ARG_TYPE';
 
   constructor(argName: string, expected: string, received: unknown) {
@@ -93,6 +100,7 @@ export class NetConInvalidArgTypeError extends TypeError {
 
 /** An argument of the right type but an unusable value: a `RangeError` with code `ERR_INVALID_ARG_VALUE`. */
 export class NetConInvalidArgValueError extends RangeError {
+  /** Always `'ERR_INVALID_ARG_VALUE'`, as Node's own errors of this kind. */
   readonly code = 'ERR_INVALID_ARG_VALUE';
 
   constructor(argName: string, expected: string, received: unknown, options?: { cause?: unknown }) {
@@ -103,6 +111,7 @@ export class NetConInvalidArgValueError extends RangeError {
 
 /** Thrown by every call when the process is not running on Windows. */
 export class UnsupportedPlatformError extends NetConError {
+  /** `process.platform` of the process that made the call, e.g. `'linux'`. */
   readonly platform: string;
 
   constructor(platform: string) {
@@ -151,6 +160,7 @@ export class ConnectionNotFoundError extends NetConError {
 export class WaitTimeoutError extends NetConError {
   /** The name as given, or the GUID in canonical form. */
   readonly target: string;
+  /** The `timeoutMs` the wait was given. */
   readonly timeoutMs: number;
   /** The status seen at the last poll. */
   readonly lastStatus: string;
@@ -174,7 +184,9 @@ export class NetConAbortError extends NetConError {
 
 /** Several connections share the requested name; pass one of `candidates` (GUIDs) instead. */
 export class AmbiguousConnectionError extends NetConError {
+  /** The name as given. */
   readonly target: string;
+  /** The GUIDs of every connection with that name, in listConnections' order. */
   readonly candidates: readonly string[];
 
   constructor(target: string, candidates: readonly string[]) {
@@ -190,11 +202,17 @@ export class AmbiguousConnectionError extends NetConError {
 
 /** What a ComError is built from; errorFromHResult fills it in from the HRESULTS table. */
 export interface ComErrorDetails {
+  /** Becomes ComError's `code`: the HRESULT's symbolic name, or `'E_UNKNOWN_HRESULT'`. */
   readonly code: string;
+  /** The HRESULT, signed or unsigned; ComError keeps it unsigned. */
   readonly hresult: number;
+  /** Becomes ComError's `operation`. */
   readonly operation?: ComOperation;
+  /** Becomes ComError's `step`. */
   readonly step?: string;
+  /** Becomes ComError's `connection`. */
   readonly connection?: ConnectionRef;
+  /** Becomes ComError's `systemMessage`. */
   readonly systemMessage?: string;
 }
 
@@ -206,6 +224,7 @@ export class ComError extends NetConError {
   readonly operation?: ComOperation;
   /** The COM call that failed, e.g. `'INetConnection::Disconnect'`. */
   readonly step?: string;
+  /** The connection the failing call was about, when known (`id` upper case, as listConnections gives it). */
   readonly connection?: ConnectionRef;
   /** Windows' own text for the HRESULT (FormatMessage), when it has one. */
   readonly systemMessage?: string;
@@ -225,24 +244,77 @@ function copyConnection(connection: ConnectionRef): ConnectionRef {
   return connection.name === undefined ? { id: connection.id } : { id: connection.id, name: connection.name };
 }
 
-/** E_ABORT */ export class OperationAbortedError extends ComError { override name = 'OperationAbortedError'; }
-/** E_FAIL */ export class UnspecifiedFailureError extends ComError { override name = 'UnspecifiedFailureError'; }
-/** E_INVALIDARG */ export class InvalidArgumentError extends ComError { override name = 'InvalidArgumentError'; }
-/** E_NOINTERFACE */ export class NoInterfaceError extends ComError { override name = 'NoInterfaceError'; }
-/** E_NOTIMPL */ export class NotImplementedError extends ComError { override name = 'NotImplementedError'; }
-/** E_OUTOFMEMORY */ export class OutOfMemoryError extends ComError { override name = 'OutOfMemoryError'; }
-/** E_POINTER */ export class InvalidPointerError extends ComError { override name = 'InvalidPointerError'; }
-/** E_UNEXPECTED */ export class UnexpectedError extends ComError { override name = 'UnexpectedError'; }
-/** E_ACCESSDENIED */ export class AccessDeniedError extends ComError { override name = 'AccessDeniedError'; }
-/** REGDB_E_CLASSNOTREG */ export class ClassNotRegisteredError extends ComError { override name = 'ClassNotRegisteredError'; }
-/** CO_E_CLASSSTRING */ export class InvalidClassStringError extends ComError { override name = 'InvalidClassStringError'; }
-/** CO_E_NOTINITIALIZED */ export class ComNotInitializedError extends ComError { override name = 'ComNotInitializedError'; }
-/** RPC_E_CHANGED_MODE */ export class ApartmentModeChangedError extends ComError { override name = 'ApartmentModeChangedError'; }
+/** A ComError for E_ABORT (see HRESULTS): `err.code === 'E_ABORT'`. */
+export class OperationAbortedError extends ComError {
+  /** Always `'OperationAbortedError'`. */
+  override name = 'OperationAbortedError';
+}
+/** A ComError for E_FAIL (see HRESULTS): `err.code === 'E_FAIL'`. */
+export class UnspecifiedFailureError extends ComError {
+  /** Always `'UnspecifiedFailureError'`. */
+  override name = 'UnspecifiedFailureError';
+}
+/** A ComError for E_INVALIDARG (see HRESULTS): `err.code === 'E_INVALIDARG'`. */
+export class InvalidArgumentError extends ComError {
+  /** Always `'InvalidArgumentError'`. */
+  override name = 'InvalidArgumentError';
+}
+/** A ComError for E_NOINTERFACE (see HRESULTS): `err.code === 'E_NOINTERFACE'`. */
+export class NoInterfaceError extends ComError {
+  /** Always `'NoInterfaceError'`. */
+  override name = 'NoInterfaceError';
+}
+/** A ComError for E_NOTIMPL (see HRESULTS): `err.code === 'E_NOTIMPL'`. */
+export class NotImplementedError extends ComError {
+  /** Always `'NotImplementedError'`. */
+  override name = 'NotImplementedError';
+}
+/** A ComError for E_OUTOFMEMORY (see HRESULTS): `err.code === 'E_OUTOFMEMORY'`. */
+export class OutOfMemoryError extends ComError {
+  /** Always `'OutOfMemoryError'`. */
+  override name = 'OutOfMemoryError';
+}
+/** A ComError for E_POINTER (see HRESULTS): `err.code === 'E_POINTER'`. */
+export class InvalidPointerError extends ComError {
+  /** Always `'InvalidPointerError'`. */
+  override name = 'InvalidPointerError';
+}
+/** A ComError for E_UNEXPECTED (see HRESULTS): `err.code === 'E_UNEXPECTED'`. */
+export class UnexpectedError extends ComError {
+  /** Always `'UnexpectedError'`. */
+  override name = 'UnexpectedError';
+}
+/** A ComError for E_ACCESSDENIED (see HRESULTS): `err.code === 'E_ACCESSDENIED'`. */
+export class AccessDeniedError extends ComError {
+  /** Always `'AccessDeniedError'`. */
+  override name = 'AccessDeniedError';
+}
+/** A ComError for REGDB_E_CLASSNOTREG (see HRESULTS): `err.code === 'REGDB_E_CLASSNOTREG'`. */
+export class ClassNotRegisteredError extends ComError {
+  /** Always `'ClassNotRegisteredError'`. */
+  override name = 'ClassNotRegisteredError';
+}
+/** A ComError for CO_E_CLASSSTRING (see HRESULTS): `err.code === 'CO_E_CLASSSTRING'`. */
+export class InvalidClassStringError extends ComError {
+  /** Always `'InvalidClassStringError'`. */
+  override name = 'InvalidClassStringError';
+}
+/** A ComError for CO_E_NOTINITIALIZED (see HRESULTS): `err.code === 'CO_E_NOTINITIALIZED'`. */
+export class ComNotInitializedError extends ComError {
+  /** Always `'ComNotInitializedError'`. */
+  override name = 'ComNotInitializedError';
+}
+/** A ComError for RPC_E_CHANGED_MODE (see HRESULTS): `err.code === 'RPC_E_CHANGED_MODE'`. */
+export class ApartmentModeChangedError extends ComError {
+  /** Always `'ApartmentModeChangedError'`. */
+  override name = 'ApartmentModeChangedError';
+}
 
 /** One row of HRESULTS. */
 export interface HResultEntry {
   /** Unsigned 32-bit value. */
   readonly hresult: number;
+  /** The ComError subclass errorFromHResult creates for this HRESULT. */
   readonly ErrorClass: new (message: string, details: ComErrorDetails) => ComError;
   /** The SDK's description, used in the message. */
   readonly meaning: string;
@@ -283,7 +355,10 @@ const table = {
   RPC_E_CHANGED_MODE: { hresult: 0x80010106, ErrorClass: ApartmentModeChangedError, meaning: 'Cannot change thread mode after it is set' },
 } satisfies Record<string, HResultEntry>;
 
-/** Symbolic names of the HRESULTs that have their own error class. */
+/**
+ * Symbolic names of the HRESULTs that have their own error class.
+ * @useDeclaredType
+ */
 export type HResultCode = keyof typeof table;
 
 /** The known failing HRESULTs: symbolic code → value, error class, meaning and hint. */
@@ -302,9 +377,13 @@ export function hresultToHex(hresult: number): string {
 
 /** Where a failing HRESULT came from; every field only enriches the message and the error. */
 export interface ComErrorContext {
+  /** The public call that failed; it opens the message (`Disconnect "VPN" failed: …`). */
   operation?: ComOperation;
+  /** The COM call that failed, e.g. `'INetConnection::Disconnect'`. */
   step?: string;
+  /** The connection the failing call was about. */
   connection?: ConnectionRef;
+  /** Windows' own text for the HRESULT; the message of an unknown HRESULT uses it. */
   systemMessage?: string;
   /** The name or GUID the caller asked for. */
   target?: string;

@@ -1,5 +1,12 @@
 // netcon's public entry. Importing it never loads the native module and never throws;
 // off Windows every call rejects with ERR_UNSUPPORTED_PLATFORM.
+
+/**
+ * `netcon`: list, disconnect and connect Windows network connections through the
+ * HNetCfg.HNetShare COM interface. Importing it never throws; off Windows every call rejects
+ * with UnsupportedPlatformError (code ERR_UNSUPPORTED_PLATFORM).
+ * @module netcon
+ */
 import { isBindingLoadable, loadBinding } from './binding';
 import { createClientWith, parseClientOptions, type ActionOptions, type ClientOptions, type NetConClient } from './client';
 import type { NetConnection } from './connection';

@@ -14,7 +14,13 @@ import { canonicalGuid } from './guid';
  * `listConnections` (only its `id` is read, so `{ id }` will do).
  */
 // NetConnection is listed so that a literal carrying more of its fields type-checks.
-export type Target = string | NetConnection | { readonly id: string };
+export type Target =
+  | string
+  | NetConnection
+  | {
+      /** A GUID, braces optional, any case. */
+      readonly id: string;
+    };
 
 /** A validated target: a canonical GUID, or a name to match ignoring case. */
 export type ParsedTarget = { readonly kind: 'guid'; readonly guid: string } | { readonly kind: 'name'; readonly name: string };

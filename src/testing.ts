@@ -2,6 +2,12 @@
 // It is the real client (validation, target selection, errors, waiting) over a binding that
 // answers from memory instead of COM, so it behaves as netcon does by construction; the Wine
 // suite runs shared scenarios against both to keep it so.
+
+/**
+ * `netcon/testing`: createFakeClient, an in-memory machine with netcon's API, errors and
+ * state changes, for unit tests of code that uses netcon, on any OS.
+ * @module netcon/testing
+ */
 import { createClientWith, DEFAULT_PROG_ID, type NetConClient } from './client';
 import {
   CONNECTION_STATUSES,
@@ -19,11 +25,15 @@ import type { NativeActionResult, NativeBinding, NativeListResult, NativeRawConn
 export interface FakeConnectionInput {
   /** A GUID, braces optional. */
   readonly id: string;
+  /** The name listConnections shows and name targets match. */
   readonly name: string;
+  /** Default `'Fake Adapter'`. */
   readonly deviceName?: string;
+  /** A status name or a raw NETCON_STATUS value. Default `'connected'`. */
   readonly status?: ConnectionStatus | number;
+  /** A media type name or a raw NETCON_MEDIATYPE value. Default `'lan'`. */
   readonly mediaType?: MediaType | number;
-  /** The raw NCCF_* mask. */
+  /** The raw NCCF_* mask. Default 0. */
   readonly characteristics?: number;
 }
 
@@ -37,25 +47,42 @@ export interface FakeFailure {
   readonly hresult: HResultCode | number;
 }
 
+/** What createFakeClient's machine looks like and how it behaves. */
 export interface FakeClientOptions {
+  /** The machine's connections, in the order listConnections gives them. */
   readonly connections?: readonly FakeConnectionInput[];
+  /** Calls that fail with an HRESULT; the first matching entry applies. */
   readonly failures?: readonly FakeFailure[];
   /** Milliseconds each kind of call takes. */
-  readonly delays?: { readonly list?: number; readonly disconnect?: number; readonly connect?: number };
+  readonly delays?: {
+    /** Every lookup: listConnections, findConnection, name targets and each look of a wait. */
+    readonly list?: number;
+    /** Each disconnect call. */
+    readonly disconnect?: number;
+    /** Each connect call. */
+    readonly connect?: number;
+  };
   /**
    * Milliseconds after a successful disconnect/connect during which the connection shows
    * `disconnecting`/`connecting`, as Windows often does, before `disconnected`/`connected`.
    */
-  readonly settle?: { readonly disconnect?: number; readonly connect?: number };
+  readonly settle?: {
+    /** After a successful disconnect: how long the connection shows `disconnecting`. */
+    readonly disconnect?: number;
+    /** After a successful connect: how long the connection shows `connecting`. */
+    readonly connect?: number;
+  };
 }
 
 /** A call the fake machine received, in order. */
 export interface FakeCall {
+  /** `'list'` for every lookup, else the action. */
   readonly method: 'list' | 'disconnect' | 'connect';
   /** The connection's GUID, for disconnect and connect. */
   readonly id?: string;
 }
 
+/** A NetConClient over the fake machine, with a view into it for assertions. */
 export interface FakeClient extends NetConClient {
   /** Every call that reached the fake machine (argument errors never do). */
   readonly calls: readonly FakeCall[];

@@ -10,6 +10,7 @@ import { readProperty } from './target';
 /** A status, any of several, or a test of the whole connection. */
 export type StatusCondition = ConnectionStatus | readonly ConnectionStatus[] | ((connection: NetConnection) => boolean);
 
+/** Options of waitForStatus, and of disconnect/connect's `wait` option. */
 export interface WaitOptions {
   /** Give up after this long with ERR_TIMEOUT. Default 30,000. */
   readonly timeoutMs?: number;
@@ -24,7 +25,9 @@ export type WaitOption = boolean | WaitOptions;
 
 /** The states a disconnect or connect ends in, for their `wait` option. */
 export const SETTLED_STATUSES = {
+  /** What `disconnect(target, { wait })` waits for. */
   disconnect: ['disconnected', 'hardware-disabled', 'media-disconnected'],
+  /** What `connect(target, { wait })` waits for. */
   connect: ['connected'],
 } as const satisfies Record<string, readonly ConnectionStatus[]>;
 
