@@ -34,7 +34,9 @@ struct Connection {
   DWORD characteristics;
 };
 
-std::wstring Take(BSTR b) {
+std::wstring Read(INetConnectionProps* props, HRESULT (STDMETHODCALLTYPE INetConnectionProps::*getter)(BSTR*)) {
+  BSTR b = nullptr;
+  (props->*getter)(&b);
   std::wstring s = b ? std::wstring(b, SysStringLen(b)) : std::wstring();
   SysFreeString(b);
   return s;
@@ -87,10 +89,9 @@ size_t List(const wchar_t* progId) {
     INetConnectionProps* props = nullptr;
     if (FAILED(manager->get_NetConnectionProps(connection, &props))) return false;
     Connection c{};
-    BSTR b = nullptr;
-    props->get_Guid(&b), c.id = Take(b), b = nullptr;
-    props->get_Name(&b), c.name = Take(b), b = nullptr;
-    props->get_DeviceName(&b), c.device = Take(b);
+    c.id = Read(props, &INetConnectionProps::get_Guid);
+    c.name = Read(props, &INetConnectionProps::get_Name);
+    c.device = Read(props, &INetConnectionProps::get_DeviceName);
     props->get_Status(&c.status);
     props->get_MediaType(&c.media);
     props->get_Characteristics(&c.characteristics);
@@ -107,13 +108,9 @@ bool Disconnect(const wchar_t* progId, const std::wstring& guid) {
   Walk(progId, [&](INetSharingManager* manager, INetConnection* connection) {
     INetConnectionProps* props = nullptr;
     if (FAILED(manager->get_NetConnectionProps(connection, &props))) return false;
-    BSTR b = nullptr;
-    props->get_Guid(&b);
-    std::wstring id = Take(b);
+    std::wstring id = Read(props, &INetConnectionProps::get_Guid);
     if (_wcsicmp(id.c_str(), guid.c_str()) == 0) {
-      b = nullptr;
-      props->get_Name(&b);
-      Take(b);
+      Read(props, &INetConnectionProps::get_Name);  // netcon reads the name for its errors
       done = SUCCEEDED(connection->Disconnect());
     }
     props->Release();
