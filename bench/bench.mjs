@@ -35,7 +35,7 @@ const { values } = parseArgs({
 const outDir = resolve(values.out ?? (values.smoke ? join(here, '..', 'build', 'bench-smoke') : join(here, 'results')));
 
 const setup = require('../test/e2e/support/global-setup.ts').default;
-const { runBench, writeResults } = require('./bench.ts');
+const { runBench, writeResults } = require('./run-bench.ts');
 
 console.log('setting up: fake server, raw-COM program, Windows node.exe, Wine prefixes (about 30 s)…');
 const started = Date.now();

@@ -1,5 +1,5 @@
 'use strict';
-// The half of bench/bench.ts that runs inside Windows node.exe (under Wine, or natively),
+// The half of bench/run-bench.ts that runs inside Windows node.exe (under Wine, or natively),
 // loaded by a scenario with t.require(). Every figure is timed in this process, with
 // performance.now() around awaited calls, so node.exe's start-up is never part of it.
 const { spawnSync } = require('child_process');

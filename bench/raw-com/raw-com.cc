@@ -1,4 +1,4 @@
-// The physical limit netcon is measured against (bench/bench.ts): the COM calls netcon's
+// The physical limit netcon is measured against (bench/run-bench.ts): the COM calls netcon's
 // listConnections() and disconnect(guid) make, in the same order, with no Node-API, no
 // worker thread and no error reporting. Plain Win32, so MSVC and mingw-w64 both build it.
 //
