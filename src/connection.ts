@@ -134,9 +134,12 @@ export function decodeMediaType(code: number): MediaType {
  */
 export function decodeCharacteristics(mask: number): Characteristics {
   const value = mask >>> 0;
+  // A plain loop, not filter().map(): this runs once per listed connection.
+  const flags: CharacteristicFlag[] = [];
+  for (const flag of CHARACTERISTIC_FLAGS) if ((value & flag.bit) !== 0) flags.push(flag.name);
   return {
     value,
-    flags: CHARACTERISTIC_FLAGS.filter((flag) => (value & flag.bit) !== 0).map((flag) => flag.name),
+    flags,
     bluetooth: (value & NCCF_BLUETOOTH_MASK) >>> 16,
     lan: (value & NCCF_LAN_MASK) >>> 20,
     unknown: (value & ~DOCUMENTED_BITS) >>> 0,

@@ -18,6 +18,10 @@ export const fakeDll = join(fakeBuildDir, ...(native ? ['Release'] : []), 'fake-
 export const nativeHelperBuildDir = join(repoRoot, 'build', native ? 'native-helper-native' : 'native-helper-x64');
 export const nativeHelperAddon = join(nativeHelperBuildDir, ...(native ? ['Release'] : []), 'native-helper.node');
 
+/** The raw-COM baseline program of bench/raw-com/, which `npm run bench` compares netcon with. */
+export const rawComBuildDir = join(repoRoot, 'build', native ? 'raw-com-native' : 'raw-com-x64');
+export const rawComExe = join(rawComBuildDir, ...(native ? ['Release'] : []), 'raw-com.exe');
+
 /** Windows Node.js versions that run under Wine 8 (24 does not: see CROSS-BUILD.md). */
 export const nodeVersions = { '20': '20.20.2', '22': '22.23.3' } as const;
 export type NodeLine = keyof typeof nodeVersions;

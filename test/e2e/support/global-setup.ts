@@ -17,6 +17,8 @@ import {
   nodeExe,
   nodeVersions,
   prefixes,
+  rawComBuildDir,
+  rawComExe,
   registrations,
   renamedHost,
   repoRoot,
@@ -38,6 +40,7 @@ export default function setup() {
   }
   buildFakeServer();
   buildNativeHelper();
+  buildRawCom();
   mkdirSync(join(renamedHost, '..'), { recursive: true });
   if (native) {
     copyFileSync(process.execPath, renamedHost);
@@ -66,6 +69,12 @@ function buildFakeServer() {
 function buildNativeHelper() {
   cmakeBuild('test/native-helper', nativeHelperBuildDir);
   if (!existsSync(nativeHelperAddon)) throw new Error(`test native helper was not built at ${nativeHelperAddon}`);
+}
+
+// Built here, not by the bench only, so that the bench's smoke test has it too.
+function buildRawCom() {
+  cmakeBuild('bench/raw-com', rawComBuildDir);
+  if (!existsSync(rawComExe)) throw new Error(`raw-COM benchmark program was not built at ${rawComExe}`);
 }
 
 function cmakeBuild(source: string, buildDir: string) {

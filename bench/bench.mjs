@@ -1,0 +1,50 @@
+// npm run bench: netcon against raw COM, event-loop cost, throughput, memory and the child
+// processes users spawn instead, in one run. Writes bench/results/latest.{md,json} and prints
+// the Markdown. Linux (under Wine) after a build, as bench/README.md says; natively on Windows too.
+//
+//   npm run prebuild && npm run bench -- [--smoke] [--node 20|22] [--out <dir>]
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const require = createRequire(import.meta.url);
+const ts = require('typescript');
+
+// The bench and the e2e support are TypeScript; plain node loads them through this hook
+// (types are erased only), as bench/soak.mjs does.
+require.extensions['.ts'] = (module, filename) => {
+  const source = readFileSync(filename, 'utf8');
+  const { outputText } = ts.transpileModule(source, {
+    fileName: filename,
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+  });
+  module._compile(outputText, filename);
+};
+
+const here = dirname(fileURLToPath(import.meta.url));
+const { values } = parseArgs({
+  options: {
+    smoke: { type: 'boolean', default: false },
+    node: { type: 'string', default: '20' },
+    out: { type: 'string' },
+  },
+});
+// A smoke run must not replace the committed figures.
+const outDir = resolve(values.out ?? (values.smoke ? join(here, '..', 'build', 'bench-smoke') : join(here, 'results')));
+
+const setup = require('../test/e2e/support/global-setup.ts').default;
+const { runBench, writeResults } = require('./run-bench.ts');
+
+console.log('setting up: fake server, raw-COM program, Windows node.exe, Wine prefixes (about 30 s)…');
+const started = Date.now();
+const teardown = setup();
+try {
+  const results = await runBench({ smoke: values.smoke, node: values.node });
+  const files = writeResults(results, outDir);
+  console.log(readFileSync(files.md, 'utf8'));
+  console.log(`wrote ${files.md} and ${files.json} in ${Math.round((Date.now() - started) / 1000)} s`);
+} finally {
+  teardown?.();
+}

@@ -1,0 +1,178 @@
+'use strict';
+// The half of bench/run-bench.ts that runs inside Windows node.exe (under Wine, or natively),
+// loaded by a scenario with t.require(). Every figure is timed in this process, with
+// performance.now() around awaited calls, so node.exe's start-up is never part of it.
+const { spawnSync } = require('child_process');
+const { monitorEventLoopDelay } = require('perf_hooks');
+const v8 = require('v8');
+const vm = require('vm');
+
+/** N generated connections for the fake: distinct upper-case GUIDs, all connected LANs. */
+function connections(n) {
+  const hex = (i, width) => i.toString(16).toUpperCase().padStart(width, '0');
+  return Array.from({ length: n }, (_, i) => ({
+    id: `{${hex(i, 8)}-0000-4000-8000-${hex(i, 12)}}`,
+    name: `Connection ${i}`,
+    deviceName: `Fake Adapter #${i}`,
+    status: 2,
+    mediaType: 3,
+    characteristics: 0x9,
+  }));
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+/** Milliseconds of each of `reps` awaited calls, after `warmup` untimed ones. */
+async function time(call, { warmup, reps }) {
+  for (let i = 0; i < warmup; i++) await call();
+  const ms = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    await call();
+    ms.push(performance.now() - t0);
+  }
+  return ms;
+}
+
+/**
+ * listConnections() and disconnect(last id) at each N, and the addon's own list() (the
+ * native job and its Node-API conversion, without src/'s mapping) to tell where time goes.
+ */
+async function overhead(netcon, binding, progId, configure, { sizes, warmup }) {
+  const rows = [];
+  for (const { n, reps } of sizes) {
+    const conns = connections(n);
+    configure({ connections: conns });
+    const last = conns[n - 1].id;
+    const listed = (await netcon.listConnections()).length;
+    if (listed !== n) throw new Error(`listed ${listed} connections, expected ${n}`);
+    const options = { warmup, reps };
+    rows.push({
+      n,
+      list: await time(() => netcon.listConnections(), options),
+      binding: await time(() => binding.list(progId), options),
+      disconnect: await time(() => netcon.disconnect(last), options),
+    });
+  }
+  return rows;
+}
+
+/** monitorEventLoopDelay over `during`, in ms: p50, p99, max, and how many samples. */
+async function loopDelay(during) {
+  const histogram = monitorEventLoopDelay({ resolution: 1 });
+  histogram.enable();
+  const t0 = performance.now();
+  const detail = await during();
+  const ms = performance.now() - t0;
+  histogram.disable();
+  const toMs = (ns) => ns / 1e6;
+  return { ms, samples: histogram.count, p50: toMs(histogram.percentile(50)), p99: toMs(histogram.percentile(99)), max: toMs(histogram.max), ...detail };
+}
+
+/** Idle (the floor Wine or Windows gives), a slow Disconnect in flight, big lists back to back. */
+async function eventLoop(netcon, configure, { idleMs, delayMs, listN, listMs }) {
+  const idle = await loopDelay(() => new Promise((resolve) => setTimeout(() => resolve({}), idleMs)));
+
+  const conns = connections(listN);
+  configure({ connections: conns, delays: [{ method: 'Disconnect', ms: delayMs }] });
+  await netcon.listConnections(); // loads the new config outside the measured part
+  const slowDisconnect = await loopDelay(async () => {
+    const t0 = performance.now();
+    await netcon.disconnect(conns[0].id);
+    return { callMs: performance.now() - t0 };
+  });
+
+  const lists = await loopDelay(async () => {
+    let calls = 0;
+    const t0 = performance.now();
+    while (performance.now() - t0 < listMs || calls === 0) {
+      await netcon.listConnections();
+      calls++;
+    }
+    return { calls, n: listN };
+  });
+  return { idle, slowDisconnect, lists };
+}
+
+/** Operations/s with `c` calls kept in flight, for each c. */
+async function concurrency(netcon, configure, { n, levels, ops }) {
+  configure({ connections: connections(n) });
+  await netcon.listConnections();
+  const rows = [];
+  for (const c of levels) {
+    let started = 0;
+    const worker = async () => {
+      while (started < ops) {
+        started++;
+        await netcon.listConnections();
+      }
+    };
+    const t0 = performance.now();
+    await Promise.all(Array.from({ length: c }, worker));
+    const ms = performance.now() - t0;
+    rows.push({ concurrency: c, n, ops, ms, opsPerSecond: (ops / ms) * 1000 });
+  }
+  return rows;
+}
+
+// A full GC before each heap figure; the runner starts node.exe without flags.
+v8.setFlagsFromString('--expose-gc');
+const gc = vm.runInNewContext('gc');
+
+/**
+ * Bytes V8 allocates per call: what the heap grew by plus what every GC in between
+ * collected (v8.GCProfiler), after a full GC, over `ops` calls.
+ */
+async function allocation(call, ops) {
+  await call();
+  gc();
+  const profiler = new v8.GCProfiler();
+  profiler.start();
+  const before = process.memoryUsage().heapUsed;
+  for (let i = 0; i < ops; i++) await call();
+  const after = process.memoryUsage().heapUsed;
+  const { statistics } = profiler.stop();
+  const collected = statistics.reduce((sum, s) => sum + s.beforeGC.heapStatistics.usedHeapSize - s.afterGC.heapStatistics.usedHeapSize, 0);
+  return { ops, bytesPerOp: (after - before + collected) / ops, gcs: statistics.length };
+}
+
+/**
+ * What users do today, spawned from this process: under Wine `cmd /c exit` and a console exe
+ * making the same COM calls (raw-com once); on Windows netsh and PowerShell as well.
+ */
+async function spawnCost(netcon, configure, { wine, rawComExe, progId, machine, warmup, reps }) {
+  configure({ connections: machine });
+  const netconMs = median(await time(() => netcon.listConnections(), { warmup, reps }));
+  const children = wine
+    ? [
+        { label: 'cmd /c exit', file: 'cmd', args: ['/c', 'exit'] },
+        { label: 'raw-com once (same COM calls, one-shot exe)', file: rawComExe, args: ['once', progId] },
+      ]
+    : [
+        { label: 'netsh interface show interface', file: 'netsh', args: ['interface', 'show', 'interface'] },
+        { label: 'powershell -NoProfile Get-NetAdapter', file: 'powershell', args: ['-NoProfile', '-Command', 'Get-NetAdapter'] },
+        { label: 'raw-com once (same COM calls, one-shot exe)', file: rawComExe, args: ['once', progId] },
+      ];
+  const rows = children.map(({ label, file, args }) => {
+    const run = () => {
+      const r = spawnSync(file, args, { stdio: 'ignore', windowsHide: true });
+      if (r.error || r.status !== 0) throw new Error(`${label}: ${r.error?.message ?? `exit code ${r.status}`}`);
+    };
+    run();
+    const ms = [];
+    for (let i = 0; i < reps; i++) {
+      const t0 = performance.now();
+      run();
+      ms.push(performance.now() - t0);
+    }
+    const m = median(ms);
+    return { label, medianMs: m, ratio: m / netconMs };
+  });
+  return { netconListMs: netconMs, children: rows };
+}
+
+module.exports = { connections, median, overhead, eventLoop, concurrency, allocation, spawnCost };

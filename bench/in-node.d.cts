@@ -1,0 +1,40 @@
+// Types of in-node.cjs, which runs untranspiled inside Windows node.exe.
+import type { NetConClient } from '../src/client';
+import type { NativeBinding } from '../src/native';
+import type { FakeConnection, FakeSetup } from '../test/e2e/support/wine';
+
+type Configure = (setup: FakeSetup) => void;
+type Netcon = Pick<NetConClient, 'listConnections' | 'disconnect'>;
+export interface Delay {
+  ms: number;
+  samples: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+export function connections(n: number): FakeConnection[];
+export function median(xs: number[]): number;
+export function overhead(
+  netcon: Netcon,
+  binding: NativeBinding,
+  progId: string,
+  configure: Configure,
+  plan: { sizes: { n: number; reps: number }[]; warmup: number },
+): Promise<{ n: number; list: number[]; binding: number[]; disconnect: number[] }[]>;
+export function eventLoop(
+  netcon: Netcon,
+  configure: Configure,
+  plan: { idleMs: number; delayMs: number; listN: number; listMs: number },
+): Promise<{ idle: Delay; slowDisconnect: Delay & { callMs: number }; lists: Delay & { calls: number; n: number } }>;
+export function concurrency(
+  netcon: Netcon,
+  configure: Configure,
+  plan: { n: number; levels: number[]; ops: number },
+): Promise<{ concurrency: number; n: number; ops: number; ms: number; opsPerSecond: number }[]>;
+export function allocation(call: () => Promise<unknown>, ops: number): Promise<{ ops: number; bytesPerOp: number; gcs: number }>;
+export function spawnCost(
+  netcon: Netcon,
+  configure: Configure,
+  plan: { wine: boolean; rawComExe: string; progId: string; machine: FakeConnection[]; warmup: number; reps: number },
+): Promise<{ netconListMs: number; children: { label: string; medianMs: number; ratio: number }[] }>;

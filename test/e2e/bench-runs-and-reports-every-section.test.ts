@@ -1,0 +1,33 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runBench, writeResults } from '../../bench/run-bench';
+import { workDir } from './support/environment';
+
+// Keeps `npm run bench` working: the smoke size runs every section in seconds. It checks that
+// each section produced finite figures and the files were written, never what the figures are.
+describe('npm run bench, smoke-sized (Windows node.exe and raw-com.exe under Wine)', () => {
+  it('runs every section and writes a JSON and a Markdown file with figures in each', async () => {
+    const results = await runBench({ smoke: true });
+    const files = writeResults(results, join(workDir, 'bench-smoke'));
+    const json = JSON.parse(readFileSync(files.json, 'utf8')) as typeof results;
+    const finite = (x: number) => expect(Number.isFinite(x), String(x)).toBe(true);
+
+    expect(json.overhead.rows.map((r) => r.n)).toEqual([1, 10]);
+    for (const r of json.overhead.rows) [r.netcon.list, r.netcon.disconnect, r.addon.list, r.raw.list, r.raw.disconnect, r.ratio.list, r.ratio.disconnect].forEach(finite);
+    [json.overhead.fit.list.netcon.perConnectionUs, json.overhead.fixedOverheadMs.list].forEach(finite);
+    for (const h of [json.eventLoop.idle, json.eventLoop.slowDisconnect, json.eventLoop.lists]) {
+      expect(h.samples).toBeGreaterThan(0);
+      [h.p50, h.p99, h.max].forEach(finite);
+    }
+    expect(json.concurrency.map((c) => c.concurrency)).toEqual([1, 4, 16, 64]);
+    json.concurrency.forEach((c) => finite(c.opsPerSecond));
+    expect(json.memory.liveObjects).toBe(0);
+    [json.memory.soak.rss.end, json.memory.retainedBytesPerOp, json.memory.allocatedBytesPerOp.list10].forEach(finite);
+    expect(json.spawn.children.map((c) => c.label)).toEqual(['cmd /c exit', 'raw-com once (same COM calls, one-shot exe)']);
+    json.spawn.children.forEach((c) => finite(c.ratio));
+
+    const md = readFileSync(files.md, 'utf8');
+    for (const heading of ['## 1.', '## 2.', '## 3.', '## 4.', '## 5.']) expect(md).toContain(heading);
+  });
+});
