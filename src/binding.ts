@@ -1,7 +1,7 @@
 // The only file that loads the .node binary. Loading waits for the first call so that
 // `import 'netcon'` never throws, whatever the OS and whatever state the install is in.
 import { NativeModuleLoadError, UnsupportedPlatformError } from './errors';
-import type { NativeBinding } from './native';
+import { decodeList, type NativeAddon, type NativeBinding } from './native';
 import { packageRoot } from './package-root';
 
 /** Seams for tests: the platform and the loader are the two things a test cannot set up for real. */
@@ -62,7 +62,12 @@ function checkExports(exports: unknown): NativeBinding {
   const candidate = exports as Partial<Record<keyof NativeBinding, unknown>> | null | undefined;
   const missing = (['list', 'disconnect', 'connect'] as const).filter((name) => typeof candidate?.[name] !== 'function');
   if (missing.length > 0) throw new Error(`the native module does not export ${missing.join(', ')}`);
-  return exports as NativeBinding;
+  const addon = exports as NativeAddon;
+  return {
+    list: async (progId) => decodeList(await addon.list(progId)),
+    disconnect: (progId, guid) => addon.disconnect(progId, guid),
+    connect: (progId, guid) => addon.connect(progId, guid),
+  };
 }
 
 function requireAddon(): unknown {

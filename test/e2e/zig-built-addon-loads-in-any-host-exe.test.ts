@@ -17,13 +17,15 @@ describe('an addon built with the arm64 prebuild\'s Zig toolchain, for x64', () 
       return {
         host: t.platform().execPath,
         exports: Object.keys(module.exports).sort(),
-        list: await module.exports.list('HNetCfg.HNetShare'),
+        // The addon's own packed form (src/native.ts decodeList): one string and the fields.
+        list: await module.exports.list('HNetCfg.HNetShare').then((r) => ({ ...(r as object), fields: Array.from((r as { fields: Float64Array }).fields) })),
         disconnect: await module.exports.disconnect('HNetCfg.HNetShare', input.vpn),
       };
     }, { addon, vpn: vpn.id });
     expect(value.host).toMatch(host === 'renamed' ? /MyElectronApp\.exe$/ : /node\.exe$/);
     expect(value.exports).toEqual(['connect', 'disconnect', 'list']);
-    expect(value.list).toMatchObject({ ok: true, connections: [{ id: ethernet.id, name: ethernet.name }, { id: vpn.id, name: vpn.name }] });
+    expect(value.list).toMatchObject({ ok: true, text: `${ethernet.id}${ethernet.name}${ethernet.deviceName}${vpn.id}${vpn.name}${vpn.deviceName}` });
+    expect((value.list as { fields: number[] }).fields).toHaveLength(12);
     expect(value.disconnect).toMatchObject({ ok: true, found: true, hresult: 0 });
     expect(live).toEqual({});
   });

@@ -64,9 +64,12 @@ describe('createBindingLoader', () => {
     const loader = counting(() => binding);
     const { loadBinding, isBindingLoadable } = createBindingLoader({ platform: () => 'win32', load: loader.load });
     expect(isBindingLoadable()).toBe(true);
-    expect(loadBinding()).toBe(binding);
-    expect(loadBinding()).toBe(binding);
+    const first = loadBinding();
+    expect(loadBinding()).toBe(first);
     expect(loader.count()).toBe(1);
+    // Actions go straight through to the addon.
+    expect(first.disconnect).not.toBe(binding.disconnect);
+    expect(Object.keys(first).sort()).toEqual(['connect', 'disconnect', 'list']);
   });
 });
 
