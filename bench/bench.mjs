@@ -2,12 +2,14 @@
 // processes users spawn instead, in one run. Writes bench/results/latest.{md,json} and prints
 // the Markdown. Linux (under Wine) after a build, as bench/README.md says; natively on Windows too.
 //
-//   npm run prebuild && npm run bench -- [--smoke] [--node 20|22] [--out <dir>]
+//   npm run bench -- [--smoke] [--node 20|22] [--out <dir>]   (builds the package first if needed)
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+
+import { ensureBuilt } from './ensure-built.mjs';
 
 const require = createRequire(import.meta.url);
 const ts = require('typescript');
@@ -34,6 +36,7 @@ const { values } = parseArgs({
 // A smoke run must not replace the committed figures.
 const outDir = resolve(values.out ?? (values.smoke ? join(here, '..', 'build', 'bench-smoke') : join(here, 'results')));
 
+ensureBuilt(join(here, '..'));
 const setup = require('../test/e2e/support/global-setup.ts').default;
 const { runBench, writeResults } = require('./run-bench.ts');
 

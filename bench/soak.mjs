@@ -7,6 +7,9 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+
+import { ensureBuilt } from './ensure-built.mjs';
 
 const require = createRequire(import.meta.url);
 const ts = require('typescript');
@@ -32,6 +35,7 @@ const { values } = parseArgs({
 const cycles = Number(values.cycles);
 const warmup = Math.min(Number(values.warmup), cycles);
 
+ensureBuilt(fileURLToPath(new URL('..', import.meta.url)));
 const setup = require('../test/e2e/support/global-setup.ts').default;
 const { inWine } = require('../test/e2e/support/wine.ts');
 const { ethernet, ethernet2 } = require('../test/e2e/support/fixtures.ts');
