@@ -4,26 +4,13 @@
 //
 //   npm run bench -- [--smoke] [--node 20|22] [--out <dir>]   (builds the package first if needed)
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-import { ensureBuilt } from './ensure-built.mjs';
+import { ensureBuilt, requireWithTypeScript } from './support.mjs';
 
-const require = createRequire(import.meta.url);
-const ts = require('typescript');
-
-// The bench and the e2e support are TypeScript; plain node loads them through this hook
-// (types are erased only), as bench/soak.mjs does.
-require.extensions['.ts'] = (module, filename) => {
-  const source = readFileSync(filename, 'utf8');
-  const { outputText } = ts.transpileModule(source, {
-    fileName: filename,
-    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
-  });
-  module._compile(outputText, filename);
-};
+const require = requireWithTypeScript(import.meta.url);
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({

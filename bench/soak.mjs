@@ -3,26 +3,13 @@
 // It reuses the e2e suite's setup (fake built and registered, node.exe fetched, fresh prefixes)
 // and its soak loop, so it measures exactly what the CI-sized soak test asserts.
 //
-//   npm run prebuild && npm run bench:soak -- [--cycles 10000] [--warmup 1000] [--node 20|22] [--fake-log tally|events]
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+//   npm run bench:soak -- [--cycles 10000] [--warmup 1000] [--node 20|22] [--fake-log tally|events]
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 
-import { ensureBuilt } from './ensure-built.mjs';
+import { ensureBuilt, requireWithTypeScript } from './support.mjs';
 
-const require = createRequire(import.meta.url);
-const ts = require('typescript');
-
-// The e2e support is TypeScript; plain node loads it through this hook (types are erased only).
-require.extensions['.ts'] = (module, filename) => {
-  const source = readFileSync(filename, 'utf8');
-  const { outputText } = ts.transpileModule(source, {
-    fileName: filename,
-    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
-  });
-  module._compile(outputText, filename);
-};
+const require = requireWithTypeScript(import.meta.url);
 
 const { values } = parseArgs({
   options: {
