@@ -138,8 +138,8 @@ export function createClientWith(getBinding: () => NativeBinding, progId: string
     return result.connections.map(toNetConnection);
   }
 
-  // One look at the connection while waiting: by GUID once it is known, so a rename meanwhile
-  // does not lose it.
+  // One look at the connection while waiting. After an action it looks by GUID, so a rename
+  // meanwhile does not lose the connection.
   const lookFor = (binding: NativeBinding, parsed: ParsedTarget, shown: string) => async () =>
     selectConnection(await list(binding, 'wait', shown), parsed);
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { toNetConnection } from '../../src/connection';
 import { AmbiguousConnectionError, ConnectionNotFoundError, NetConError } from '../../src/errors';
 import { parseTarget, selectConnection } from '../../src/target';
-import { ALL, ETHERNET, ETHERNET_2, VPN_A, VPN_B, WIFI, fakeBinding, rejectionOf } from './fake-binding';
+import { ALL, ETHERNET, VPN_A, VPN_B, WIFI, fakeBinding, rejectionOf } from './fake-binding';
 
 const ETHERNET_2_GUID = '{11111111-2222-3333-4444-555555555555}';
 const WIFI_GUID = '{AAAAAAAA-BBBB-CCCC-DDDD-EEEEEEEEEEEE}';
