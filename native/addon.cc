@@ -1,21 +1,25 @@
-// Node-API surface: list(progId), disconnect(progId, guid), connect(progId, guid), each
-// returning a promise of plain data. COM work runs in an AsyncWorker on a libuv pool thread:
-// each job brackets its own COM apartment there, so no COM state or pointer outlives a call,
-// overlapping calls run in parallel, and the JS thread never blocks on a slow server.
+// Node-API surface: list(progId, id), disconnect(progId, guid, id), connect(progId, guid, id),
+// each returning a promise of plain data, and abandon(id), which settles that promise with
+// undefined at once and lets the call's thread go (com_threads.h). `id` is the caller's name
+// for the call, unique among its pending ones. COM work runs on netcon's own threads; results
+// come back through one thread-safe function per environment, referenced only while a call
+// is pending, so an idle netcon never keeps a process alive.
 
-// A job can finish after its environment started shutting down (worker.terminate() while a
-// Disconnect is in flight): settling its promise there fails, and node-addon-api, built
-// without C++ exceptions, would turn that failure into a fatal error that aborts the whole
-// process. With this it drops the unthrowable error instead; the promise is gone anyway.
+// A result can arrive while its environment is shutting down (worker.terminate()): settling
+// its promise there fails, and node-addon-api, built without C++ exceptions, would turn that
+// failure into a fatal error that aborts the whole process. With this it drops the
+// unthrowable error instead; the promise is gone anyway.
 #define NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS
 #include <napi.h>
 
 #include <cstring>
-#include <exception>
+#include <memory>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "com_threads.h"
 #include "netcon_com.h"
 
 namespace {
@@ -62,63 +66,6 @@ Napi::Object FailureToJs(Napi::Env env, const ComFailure& failure) {
   return result;
 }
 
-// Runs a COM job off the JS thread and settles a promise with what it returns. The job's
-// own C++ exceptions (only std::bad_alloc can occur) become an E_OUTOFMEMORY failure here,
-// so none reaches Node.
-template <typename Outcome>
-class ComJob : public Napi::AsyncWorker {
- public:
-  using Run = Outcome (*)(const std::wstring&, const std::wstring&);
-  using Convert = Napi::Value (*)(Napi::Env, const Outcome&);
-
-  ComJob(Napi::Env env, Run run, Convert convert, std::wstring progId, std::wstring guid)
-      : Napi::AsyncWorker(env, "netcon"),
-        deferred_(Napi::Promise::Deferred::New(env)),
-        run_(run),
-        convert_(convert),
-        progId_(std::move(progId)),
-        guid_(std::move(guid)) {}
-
-  Napi::Promise Promise() const { return deferred_.Promise(); }
-
- protected:
-  void Execute() override {
-    try {
-      outcome_ = run_(progId_, guid_);
-    } catch (...) {
-      outcome_ = Outcome();
-      outcome_.failure.hr = E_OUTOFMEMORY;
-      outcome_.failure.step = "netcon worker";
-    }
-  }
-
-  void OnOK() override {
-    Napi::Env env = Env();
-    Napi::Value value = convert_(env, outcome_);
-    if (env.IsExceptionPending()) {
-      deferred_.Reject(env.GetAndClearPendingException().Value());
-    } else {
-      deferred_.Resolve(value);
-    }
-  }
-
- private:
-  Napi::Promise::Deferred deferred_;
-  Run run_;
-  Convert convert_;
-  std::wstring progId_;
-  std::wstring guid_;
-  Outcome outcome_;
-};
-
-ListOutcome RunList(const std::wstring& progId, const std::wstring&) { return ListConnections(progId); }
-ActionOutcome RunDisconnect(const std::wstring& progId, const std::wstring& guid) {
-  return ApplyToConnection(progId, guid, ConnectionAction::Disconnect);
-}
-ActionOutcome RunConnect(const std::wstring& progId, const std::wstring& guid) {
-  return ApplyToConnection(progId, guid, ConnectionAction::Connect);
-}
-
 Napi::Value ListToJs(Napi::Env env, const ListOutcome& outcome) {
   if (!outcome.ok) return FailureToJs(env, outcome.failure);
   // This runs on the JS thread, where each Node-API call costs microseconds (bench/): a
@@ -157,26 +104,164 @@ Napi::Value ActionToJs(Napi::Env env, const ActionOutcome& outcome) {
   return result;
 }
 
+// Shared by an environment and its calls, and outlives the environment: a call that returns
+// after the environment is gone finds tsfn null and drops its result.
+struct EnvLink {
+  SRWLOCK lock = SRWLOCK_INIT;
+  napi_threadsafe_function tsfn = nullptr;
+};
+
+// One environment's side (JS thread only). Owned by its thread-safe function and freed in
+// that function's finalizer, the point after which Node makes no more callbacks for it.
+struct Env {
+  struct Pending {
+    napi_deferred deferred;
+    uint64_t ticket;
+  };
+  std::shared_ptr<EnvLink> link = std::make_shared<EnvLink>();
+  std::unordered_map<uint32_t, Pending> pending;
+};
+
+class PendingCall : public ComJob, public std::enable_shared_from_this<PendingCall> {
+ public:
+  PendingCall(std::shared_ptr<EnvLink> link, uint32_t id) : link_(std::move(link)), id_(id) {}
+  uint32_t id() const { return id_; }
+  virtual Napi::Value Result(Napi::Env env) const = 0;
+
+  void Finish() override {
+    auto* delivery = new std::shared_ptr<PendingCall>(shared_from_this());
+    // Under the lock the finalizer takes too, so the function cannot be freed mid-call.
+    AcquireSRWLockExclusive(&link_->lock);
+    bool sent = link_->tsfn && napi_call_threadsafe_function(link_->tsfn, delivery, napi_tsfn_nonblocking) == napi_ok;
+    ReleaseSRWLockExclusive(&link_->lock);
+    if (!sent) delete delivery;
+  }
+
+ private:
+  std::shared_ptr<EnvLink> link_;
+  uint32_t id_;
+};
+
+template <typename Outcome>
+class Call final : public PendingCall {
+ public:
+  using Work = Outcome (*)(const std::wstring& progId, const std::wstring& guid);
+  using ToJs = Napi::Value (*)(Napi::Env, const Outcome&);
+
+  Call(std::shared_ptr<EnvLink> link, uint32_t id, Work work, ToJs toJs, std::wstring progId, std::wstring guid)
+      : PendingCall(std::move(link), id), work_(work), toJs_(toJs), progId_(std::move(progId)), guid_(std::move(guid)) {}
+
+  // Only std::bad_alloc can be thrown here; it becomes an E_OUTOFMEMORY failure.
+  HRESULT Run(const ThreadSetup& setup) override {
+    try {
+      if (FAILED(setup.hr)) {
+        outcome_.failure.hr = setup.hr;
+        outcome_.failure.step = setup.step;
+      } else {
+        outcome_ = work_(progId_, guid_);
+      }
+    } catch (...) {
+      outcome_ = Outcome();
+      outcome_.failure.hr = E_OUTOFMEMORY;
+      outcome_.failure.step = "netcon worker";
+    }
+    return outcome_.ok ? S_OK : outcome_.failure.hr;
+  }
+
+  Napi::Value Result(Napi::Env env) const override { return toJs_(env, outcome_); }
+
+ private:
+  Work work_;
+  ToJs toJs_;
+  std::wstring progId_;
+  std::wstring guid_;
+  Outcome outcome_;
+};
+
+ListOutcome RunList(const std::wstring& progId, const std::wstring&) { return ListConnections(progId); }
+ActionOutcome RunDisconnect(const std::wstring& progId, const std::wstring& guid) {
+  return ApplyToConnection(progId, guid, ConnectionAction::Disconnect);
+}
+ActionOutcome RunConnect(const std::wstring& progId, const std::wstring& guid) {
+  return ApplyToConnection(progId, guid, ConnectionAction::Connect);
+}
+
+// Removes a pending call; the last one lets the process exit again.
+napi_deferred Settle(napi_env env, Env& e, std::unordered_map<uint32_t, Env::Pending>::iterator it) {
+  napi_deferred deferred = it->second.deferred;
+  e.pending.erase(it);
+  if (e.pending.empty()) napi_unref_threadsafe_function(env, e.link->tsfn);
+  return deferred;
+}
+
+// The thread-safe function's call_js_cb: a call's result, on the JS thread.
+void Deliver(napi_env env, napi_value, void* context, void* data) {
+  std::unique_ptr<std::shared_ptr<PendingCall>> call(static_cast<std::shared_ptr<PendingCall>*>(data));
+  if (!env) return;  // the environment is going away
+  Env& e = *static_cast<Env*>(context);
+  auto it = e.pending.find((*call)->id());
+  if (it == e.pending.end()) return;  // abandoned: its promise is settled already
+  napi_deferred deferred = Settle(env, e, it);
+  Napi::Env napiEnv(env);
+  Napi::Value value = (*call)->Result(napiEnv);
+  if (napiEnv.IsExceptionPending()) {
+    napi_reject_deferred(env, deferred, napiEnv.GetAndClearPendingException().Value());
+  } else {
+    napi_resolve_deferred(env, deferred, value);
+  }
+}
+
+void Forget(napi_env, void* data, void*) {
+  auto* e = static_cast<Env*>(data);
+  AcquireSRWLockExclusive(&e->link->lock);
+  e->link->tsfn = nullptr;
+  ReleaseSRWLockExclusive(&e->link->lock);
+  delete e;
+}
+
 // src/ validates every argument before it gets here; these checks only keep a misuse of the
 // raw binding from reading garbage.
-bool ExpectStrings(const Napi::CallbackInfo& info, size_t count) {
-  for (size_t i = 0; i < count; ++i) {
+bool ExpectArguments(const Napi::CallbackInfo& info, size_t strings) {
+  for (size_t i = 0; i < strings; ++i) {
     if (info.Length() <= i || !info[i].IsString()) {
       Napi::TypeError::New(info.Env(), "netcon binding: expected string arguments").ThrowAsJavaScriptException();
       return false;
     }
   }
+  if (info.Length() <= strings || !info[strings].IsNumber()) {
+    Napi::TypeError::New(info.Env(), "netcon binding: expected a call id").ThrowAsJavaScriptException();
+    return false;
+  }
   return true;
 }
 
 template <typename Outcome>
-Napi::Value Start(const Napi::CallbackInfo& info, size_t arity, typename ComJob<Outcome>::Run run,
-                  typename ComJob<Outcome>::Convert convert) {
-  if (!ExpectStrings(info, arity)) return info.Env().Undefined();
-  auto* job = new ComJob<Outcome>(info.Env(), run, convert, FromJs(info[0]), arity > 1 ? FromJs(info[1]) : L"");
-  Napi::Promise promise = job->Promise();
-  job->Queue();  // the worker deletes itself once settled
-  return promise;
+Napi::Value Start(const Napi::CallbackInfo& info, size_t strings, typename Call<Outcome>::Work work,
+                  typename Call<Outcome>::ToJs toJs) {
+  Napi::Env env = info.Env();
+  Env& e = *static_cast<Env*>(info.Data());
+  if (!ExpectArguments(info, strings)) return env.Undefined();
+  uint32_t id = info[strings].As<Napi::Number>().Uint32Value();
+  if (e.pending.count(id)) {
+    Napi::TypeError::New(env, "netcon binding: that call id is pending").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  auto call = std::make_shared<Call<Outcome>>(e.link, id, work, toJs, FromJs(info[0]),
+                                              strings > 1 ? FromJs(info[1]) : std::wstring());
+  napi_deferred deferred;
+  napi_value promise;
+  if (napi_create_promise(env, &deferred, &promise) != napi_ok) return env.Undefined();
+  uint64_t ticket = SubmitComJob(call);
+  if (ticket == 0) {
+    ComThreadStats stats = GetComThreadStats();
+    napi_resolve_deferred(env, deferred, Plain(env, {{"ok", Napi::Boolean::New(env, false)},
+                                                     {"refused", Napi::String::New(env, "stuck-threads")},
+                                                     {"stuck", Napi::Number::New(env, stats.stuck)}}));
+    return Napi::Value(env, promise);
+  }
+  e.pending.emplace(id, Env::Pending{deferred, ticket});
+  if (e.pending.size() == 1) napi_ref_threadsafe_function(env, e.link->tsfn);
+  return Napi::Value(env, promise);
 }
 
 Napi::Value List(const Napi::CallbackInfo& info) { return Start<ListOutcome>(info, 1, RunList, ListToJs); }
@@ -185,10 +270,58 @@ Napi::Value Disconnect(const Napi::CallbackInfo& info) {
 }
 Napi::Value Connect(const Napi::CallbackInfo& info) { return Start<ActionOutcome>(info, 2, RunConnect, ActionToJs); }
 
+Napi::Value Abandon(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Env& e = *static_cast<Env*>(info.Data());
+  if (!ExpectArguments(info, 0)) return env.Undefined();
+  auto it = e.pending.find(info[0].As<Napi::Number>().Uint32Value());
+  if (it == e.pending.end()) return env.Undefined();
+  uint64_t ticket = it->second.ticket;
+  napi_resolve_deferred(env, Settle(env, e, it), env.Undefined());
+  AbandonComJob(ticket);
+  return env.Undefined();
+}
+
+// For tests and diagnostics: what the threads are doing now.
+Napi::Value ComThreads(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  ComThreadStats s = GetComThreadStats();
+  auto number = [&](double n) { return Napi::Number::New(env, n); };
+  return Plain(env, {{"threads", number(s.threads)},
+                     {"idle", number(s.idle)},
+                     {"stuck", number(s.stuck)},
+                     {"queued", number(s.queued)},
+                     {"maxThreads", number(s.maxThreads)},
+                     {"abandonedReturned", number(static_cast<double>(s.abandonedReturned))},
+                     {"lastAbandonedResult", number(static_cast<uint32_t>(s.lastAbandonedResult))},
+                     {"canCancel", Napi::Boolean::New(env, s.canCancel)}});
+}
+
+// A worker's teardown unloads the addons it loaded, while one of our threads may still be
+// inside a COM call that returns into this DLL: pinned, it is never unmapped under them.
+void PinThisModule() {
+  HMODULE self;
+  GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_PIN | GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS,
+                     reinterpret_cast<LPCWSTR>(&PinThisModule), &self);
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  exports.Set("list", Napi::Function::New(env, List, "list"));
-  exports.Set("disconnect", Napi::Function::New(env, Disconnect, "disconnect"));
-  exports.Set("connect", Napi::Function::New(env, Connect, "connect"));
+  PinThisModule();
+  auto* e = new Env;
+  napi_threadsafe_function tsfn;
+  if (napi_create_threadsafe_function(env, nullptr, nullptr, Napi::String::New(env, "netcon"), 0, 1, e, Forget, e,
+                                      Deliver, &tsfn) != napi_ok) {
+    delete e;
+    Napi::Error::New(env, "netcon: could not create a thread-safe function").ThrowAsJavaScriptException();
+    return exports;
+  }
+  e->link->tsfn = tsfn;
+  napi_unref_threadsafe_function(env, tsfn);
+  exports.Set("list", Napi::Function::New(env, List, "list", e));
+  exports.Set("disconnect", Napi::Function::New(env, Disconnect, "disconnect", e));
+  exports.Set("connect", Napi::Function::New(env, Connect, "connect", e));
+  exports.Set("abandon", Napi::Function::New(env, Abandon, "abandon", e));
+  exports.Set("comThreads", Napi::Function::New(env, ComThreads, "comThreads", e));
   return exports;
 }
 

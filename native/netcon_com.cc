@@ -18,23 +18,6 @@ constexpr IID kIidNetConnection = {0xC08956A1, 0x1CD3, 0x11D1, {0xB1, 0xC5, 0x00
 constexpr IID kIidEnumVariant = {0x00020404, 0x0000, 0x0000, {0xC0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46}};
 constexpr wchar_t kDefaultProgId[] = L"HNetCfg.HNetShare";
 
-// One apartment per job: the worker thread joins the MTA for exactly the job's duration.
-// A thread someone else already put in an STA answers RPC_E_CHANGED_MODE; we can still work
-// there, but the apartment is not ours to leave, so we do not uninitialise it.
-class ComApartment {
- public:
-  ComApartment() : hr_(CoInitializeEx(nullptr, COINIT_MULTITHREADED)) {}
-  ComApartment(const ComApartment&) = delete;
-  ComApartment& operator=(const ComApartment&) = delete;
-  ~ComApartment() {
-    if (SUCCEEDED(hr_)) CoUninitialize();
-  }
-  HRESULT usable() const { return hr_ == RPC_E_CHANGED_MODE ? S_OK : hr_; }
-
- private:
-  HRESULT hr_;
-};
-
 // RAS/VPN connections are only enumerable at impersonate level. An addon cannot own the
 // process-wide CoInitializeSecurity, so ask for it per proxy. In-process objects are not
 // proxies and answer E_NOINTERFACE, which is expected and harmless.
@@ -66,12 +49,6 @@ bool CreateManager(const std::wstring& progId, ComPtr<INetSharingManager>& manag
   if (FAILED(hr = CheckOut(hr, manager.get()))) return Fail(failure, hr, "CoCreateInstance");
   AllowImpersonation(manager.get());
   return true;
-}
-
-bool OpenManager(const ComApartment& apartment, const std::wstring& progId, ComPtr<INetSharingManager>& manager,
-                 ComFailure& failure) {
-  if (FAILED(apartment.usable())) return Fail(failure, apartment.usable(), "CoInitializeEx");
-  return CreateManager(progId, manager, failure);
 }
 
 // What a visitor tells ForEachConnection after each connection. Failed means the visitor
@@ -169,9 +146,8 @@ bool ReadConnection(INetSharingManager* manager, INetConnection* connection, Raw
 
 ListOutcome ListConnections(const std::wstring& progId) {
   ListOutcome out;
-  ComApartment apartment;
   ComPtr<INetSharingManager> manager;
-  if (!OpenManager(apartment, progId, manager, out.failure)) return out;
+  if (!CreateManager(progId, manager, out.failure)) return out;
   out.ok = ForEachConnection(manager.get(), out.failure, [&](INetConnection* connection) {
     RawConnection raw;
     if (!ReadConnection(manager.get(), connection, raw, out.failure)) return Walk::Failed;
@@ -183,9 +159,8 @@ ListOutcome ListConnections(const std::wstring& progId) {
 
 ActionOutcome ApplyToConnection(const std::wstring& progId, const std::wstring& guid, ConnectionAction action) {
   ActionOutcome out;
-  ComApartment apartment;
   ComPtr<INetSharingManager> manager;
-  if (!OpenManager(apartment, progId, manager, out.failure)) return out;
+  if (!CreateManager(progId, manager, out.failure)) return out;
   // The connection is found again inside this job rather than kept from an earlier list:
   // no COM pointer outlives the job that made it.
   out.ok = ForEachConnection(manager.get(), out.failure, [&](INetConnection* connection) {

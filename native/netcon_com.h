@@ -1,5 +1,6 @@
-// The COM side of netcon: plain data in, plain data out, no Node-API. Each function runs
-// a whole job on the calling thread (a worker thread), from CoInitializeEx to CoUninitialize.
+// The COM side of netcon: plain data in, plain data out, no Node-API. Each function runs a
+// whole job on the calling thread, which must be in the MTA (com_threads.cc sees to that),
+// and releases every COM object it made before it returns.
 #pragma once
 
 #include <windows.h>
