@@ -1,7 +1,7 @@
 // The only file that loads the .node binary. Loading waits for the first call so that
 // `import 'netcon'` never throws, whatever the OS and whatever state the install is in.
 import { NativeModuleLoadError, UnsupportedPlatformError } from './errors';
-import { decodeList, type NativeAddon, type NativeBinding } from './native';
+import { decodeList, type AbandonHook, type NativeAddon, type NativeBinding } from './native';
 import { packageRoot } from './package-root';
 
 /** Seams for tests: the platform and the loader are the two things a test cannot set up for real. */
@@ -59,16 +59,26 @@ function attempt(load: () => unknown): Outcome {
 
 // A stale or foreign binary would otherwise fail later as "x is not a function".
 function checkExports(exports: unknown): NativeBinding {
-  const candidate = exports as Partial<Record<keyof NativeBinding, unknown>> | null | undefined;
-  const missing = (['list', 'disconnect', 'connect'] as const).filter((name) => typeof candidate?.[name] !== 'function');
+  const candidate = exports as Partial<Record<keyof NativeAddon, unknown>> | null | undefined;
+  const missing = (['list', 'disconnect', 'connect', 'abandon'] as const).filter((name) => typeof candidate?.[name] !== 'function');
   if (missing.length > 0) throw new Error(`the native module does not export ${missing.join(', ')}`);
   const addon = exports as NativeAddon;
+  let lastId = 0;
+  // Names the call for addon.abandon; an abandoned call's promise never settles here.
+  function start<T>(hook: AbandonHook | undefined, call: (id: number) => Promise<T | undefined>): Promise<T> {
+    const id = (lastId = (lastId + 1) >>> 0);
+    const result = call(id);
+    if (hook) hook.onAbandon = () => addon.abandon(id);
+    return result.then((value) => (value === undefined ? NEVER : value));
+  }
   return {
-    list: async (progId) => decodeList(await addon.list(progId)),
-    disconnect: (progId, guid) => addon.disconnect(progId, guid),
-    connect: (progId, guid) => addon.connect(progId, guid),
+    list: async (progId, hook) => decodeList(await start(hook, (id) => addon.list(progId, id))),
+    disconnect: (progId, guid, hook) => start(hook, (id) => addon.disconnect(progId, guid, id)),
+    connect: (progId, guid, hook) => start(hook, (id) => addon.connect(progId, guid, id)),
   };
 }
+
+const NEVER = new Promise<never>(() => {});
 
 function requireAddon(): unknown {
   // node-gyp-build looks for build/Release/ then prebuilds/win32-<arch>/ under the package root.

@@ -6,6 +6,7 @@ import { parseArgs } from 'util';
 
 import { EXIT_CODES, exitCodeFor } from './exit-codes';
 import * as netcon from './index';
+import { MAX_TIMEOUT_MS } from './limits';
 import type { NetConnection } from './index';
 import { packageRoot } from './package-root';
 
@@ -30,7 +31,8 @@ const DEFAULT_WAIT_MS = 30_000;
 const EXIT_TEXT = `Exit codes: ${EXIT_CODES.OK} ok, ${EXIT_CODES.FAILURE} failure, ${EXIT_CODES.USAGE} usage error or invalid name/GUID, \
 ${EXIT_CODES.CONNECTION_NOT_FOUND} not found,
 ${EXIT_CODES.AMBIGUOUS_CONNECTION} ambiguous name, ${EXIT_CODES.ACCESS_DENIED} access denied, \
-${EXIT_CODES.UNSUPPORTED} not Windows or native module not loadable, ${EXIT_CODES.TIMEOUT} --wait timed out.`;
+${EXIT_CODES.UNSUPPORTED} not Windows or native module not loadable,
+${EXIT_CODES.TIMEOUT} --timeout or --wait ran out.`;
 
 /** `netcon --help` output. */
 export const HELP = `Usage: netcon <command> [options]
@@ -46,6 +48,8 @@ Options:
   --json               Print JSON instead of text (list, show)
   --wait [ms]          After disconnect/connect, wait until Windows reports the
                        connection down/up (default ${DEFAULT_WAIT_MS} ms)
+  --timeout <ms>       Give up on a COM call Windows has not answered after this
+                       long (default ${netcon.DEFAULT_TIMEOUT_MS} ms; exit code ${EXIT_CODES.TIMEOUT})
   --prog-id <ProgID>   Use this COM class instead of HNetCfg.HNetShare (an
                        HNetShare-compatible test server registered under it)
   -h, --help           Show help (after a command: that command's)
@@ -60,29 +64,32 @@ ${EXIT_TEXT}
 
 /** Each command's `--help`. */
 export const COMMAND_HELP: Readonly<Record<string, string>> = Object.freeze({
-  list: `Usage: netcon list [--json] [--all]
+  list: `Usage: netcon list [--json] [--all] [--timeout <ms>]
 
 Lists every network connection Windows shows in Network Connections, disabled and
 disconnected ones included: nothing is hidden, so --all changes nothing and is only
 accepted for scripts that ask for it. Columns: NAME, STATUS, TYPE, DEVICE, GUID.
 --json prints the connections as a JSON array (every field, characteristics decoded).
 `,
-  show: `Usage: netcon show <name|GUID> [--json]
+  show: `Usage: netcon show <name|GUID> [--json] [--timeout <ms>]
 
 Shows one connection in full: name, status, type, device, GUID and characteristics.
 A name is compared ignoring case; a GUID may be written with or without braces.
 `,
-  disconnect: `Usage: netcon disconnect <name|GUID> [--wait [ms]]
+  disconnect: `Usage: netcon disconnect <name|GUID> [--wait [ms]] [--timeout <ms>]
 
 Disconnects the connection, as Network Connections' Disable/Disconnect does. Windows
 often finishes after the call returned: --wait then waits until it reports the
 connection disconnected, hardware-disabled or media-disconnected (default ${DEFAULT_WAIT_MS} ms;
-exit code ${EXIT_CODES.TIMEOUT} when it did not). Usually needs an elevated prompt.
+exit code ${EXIT_CODES.TIMEOUT} when it did not). --timeout bounds the disconnect call
+itself; when it runs out Windows may still finish the disconnect. Usually needs an
+elevated prompt.
 `,
-  connect: `Usage: netcon connect <name|GUID> [--wait [ms]]
+  connect: `Usage: netcon connect <name|GUID> [--wait [ms]] [--timeout <ms>]
 
 Connects the connection. --wait then waits until Windows reports it connected
-(default ${DEFAULT_WAIT_MS} ms; exit code ${EXIT_CODES.TIMEOUT} when it did not). Usually needs an elevated prompt.
+(default ${DEFAULT_WAIT_MS} ms; exit code ${EXIT_CODES.TIMEOUT} when it did not). --timeout bounds
+the connect call itself. Usually needs an elevated prompt.
 `,
   help: `Usage: netcon help [command]
 
@@ -133,6 +140,7 @@ async function run(argv: readonly string[], io: CliIo, apiFor: CliApiFor): Promi
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean' },
       'prog-id': { type: 'string' },
+      timeout: { type: 'string' },
     },
     allowPositionals: true,
     strict: true,
@@ -159,33 +167,35 @@ async function run(argv: readonly string[], io: CliIo, apiFor: CliApiFor): Promi
     return operands[0];
   };
 
+  const call = { timeoutMs: values.timeout === undefined ? undefined : parseMs('--timeout', values.timeout) };
+
   switch (command) {
     case 'list': {
       only(['json', 'all']);
       if (operands.length > 0) throw new UsageError(`"list" takes no arguments, got ${JSON.stringify(operands)}.`);
-      const connections = await apiFor(values['prog-id']).listConnections();
+      const connections = await apiFor(values['prog-id']).listConnections(call);
       return values.json ? `${JSON.stringify(connections, null, 2)}\n` : formatTable(connections);
     }
     case 'show': {
       only(['json']);
-      const connection = await apiFor(values['prog-id']).findConnection(oneTarget());
+      const connection = await apiFor(values['prog-id']).findConnection(oneTarget(), call);
       return values.json ? `${JSON.stringify(connection, null, 2)}\n` : formatDetails(connection);
     }
     case 'disconnect':
     case 'connect': {
       only(['wait']);
       const target = oneTarget();
-      const waitMs = values.wait === undefined ? undefined : parseWaitMs(values.wait);
+      const waitMs = values.wait === undefined ? undefined : values.wait === '' ? DEFAULT_WAIT_MS : parseMs('--wait', values.wait);
       const api = apiFor(values['prog-id']);
       const done = command === 'disconnect' ? 'Disconnected' : 'Connected';
       if (waitMs === undefined) {
-        await api[command](target);
+        await api[command](target, call);
         return `${done} "${target}".\n`;
       }
       const started = Date.now();
       const stop = spinner(io, `${command === 'disconnect' ? 'Disconnecting' : 'Connecting'} "${target}"`, started);
       try {
-        await api[command](target);
+        await api[command](target, call);
         const settled = await api.waitForStatus(target, [...netcon.SETTLED_STATUSES[command]], { timeoutMs: waitMs });
         return `${done} "${target}": ${settled.status} after ${seconds(Date.now() - started)}.\n`;
       } finally {
@@ -206,10 +216,12 @@ function helpFor(command: string | undefined): string {
   return text;
 }
 
-function parseWaitMs(text: string): number {
-  if (text === '') return DEFAULT_WAIT_MS;
-  const ms = Number(text);
-  if (!Number.isSafeInteger(ms) || ms > 2 ** 31 - 1) throw new UsageError(`--wait takes milliseconds up to ${2 ** 31 - 1}, got "${text}".`);
+function parseMs(option: '--wait' | '--timeout', text: string): number {
+  const ms = /^\d+$/.test(text) ? Number(text) : NaN;
+  const min = option === '--timeout' ? 1 : 0;
+  if (!(ms >= min && ms <= MAX_TIMEOUT_MS)) {
+    throw new UsageError(`${option} takes milliseconds from ${min} to ${MAX_TIMEOUT_MS}, got "${text}".`);
+  }
   return ms;
 }
 

@@ -2,16 +2,20 @@
 // turn its plain-data answer into connections or typed errors.
 import { toNetConnection, type NetConnection } from './connection';
 import {
+  CallTimeoutError,
   ConnectionNotFoundError,
+  NetConAbortError,
   NetConInvalidArgTypeError,
   NetConInvalidArgValueError,
+  TooManyHungCallsError,
   errorFromHResult,
-  type ComError,
   type ComOperation,
   type ConnectionRef,
+  type NetConError,
 } from './errors';
 import { canonicalGuid } from './guid';
-import type { NativeBinding, NativeFailure } from './native';
+import { abortedStop, limits, parseCallOptions, within, type CallOptions, type Limits, type Stop } from './limits';
+import type { NativeBinding, NativeFailure, NativeRefusal } from './native';
 import { describeTarget, parseTarget, readProperty, selectConnection, type ParsedTarget, type Target } from './target';
 import {
   SETTLED_STATUSES,
@@ -24,12 +28,12 @@ import {
   type WaitOptions,
 } from './wait';
 
-/** Options of disconnect and connect. */
-export interface ActionOptions {
+/** Options of disconnect and connect. `timeoutMs` and `signal` cover the action; `signal` covers a wait too. */
+export interface ActionOptions extends CallOptions {
   /**
    * Also wait until Windows reports the connection down (disconnect: `disconnected`,
    * `hardware-disabled` or `media-disconnected`) or up (connect: `connected`), as
-   * waitForStatus does. `true` uses its defaults.
+   * waitForStatus does. `true` uses its defaults. The wait has its own `timeoutMs`.
    */
   readonly wait?: WaitOption;
 }
@@ -85,70 +89,104 @@ export function parseClientOptions(options: unknown): { progId: string } {
 export interface NetConClient {
   /**
    * Every connection `EnumEveryConnection` yields, disabled ones included, in Windows' order.
-   * Rejects with a ComError subclass when a COM call fails.
+   * Rejects with a ComError subclass when a COM call fails, CallTimeoutError (`ERR_TIMEOUT`)
+   * after `timeoutMs` (default 60,000), and an AbortError (`ABORT_ERR`) when `signal` aborts.
    */
-  listConnections(): Promise<NetConnection[]>;
+  listConnections(options?: CallOptions): Promise<NetConnection[]>;
   /**
    * The one connection with this name (compared ignoring case) or GUID (braces optional,
    * any case). Rejects with ERR_CONNECTION_NOT_FOUND, or ERR_AMBIGUOUS_CONNECTION when
    * several connections share the name.
    */
-  findConnection(target: string): Promise<NetConnection>;
+  findConnection(target: string, options?: CallOptions): Promise<NetConnection>;
   /**
    * INetConnection::Disconnect on the connection given by name, GUID or a NetConnection.
    * Resolves once the call returned success, or with `{ wait: true }` once the connection is
-   * also reported down.
+   * also reported down. A timeout or abort while Windows is at work rejects with
+   * `outcome: 'unknown'`: the disconnect may still happen.
    */
   disconnect(target: Target, options?: ActionOptions): Promise<void>;
   /**
    * INetConnection::Connect on the connection given by name, GUID or a NetConnection.
    * Resolves once the call returned success, or with `{ wait: true }` once the connection is
-   * also reported `connected`.
+   * also reported `connected`. A timeout or abort while Windows is at work rejects with
+   * `outcome: 'unknown'`: the connect may still happen.
    */
   connect(target: Target, options?: ActionOptions): Promise<void>;
   /**
    * Resolves with the connection once its status matches `status` (one status, any of
    * several, or a predicate), looking every `intervalMs`. Rejects with ERR_TIMEOUT after
-   * `timeoutMs` (the error has `lastStatus`), with an AbortError when `signal` aborts, and
-   * with ERR_CONNECTION_NOT_FOUND if the connection goes away.
+   * `timeoutMs` (the error has `lastStatus`), also when a look at the connection does not
+   * return in that time, with an AbortError when `signal` aborts, and with
+   * ERR_CONNECTION_NOT_FOUND if the connection goes away.
    */
   waitForStatus(target: Target, status: StatusCondition, options?: WaitOptions): Promise<NetConnection>;
   /** True only on Windows once the native module has loaded (it is loaded by this call if needed). */
   isSupported(): boolean;
 }
 
-function toError(failure: NativeFailure, progId: string, operation: ComOperation, target?: string, connection?: ConnectionRef): ComError {
+/** Where a native call happens, for its errors: the public call, and what it is about. */
+interface CallContext {
+  readonly operation: ComOperation;
+  readonly target?: string;
+  readonly connection?: ConnectionRef;
+}
+
+function toError(failure: NativeFailure | NativeRefusal, progId: string, context: CallContext): NetConError {
+  if ('refused' in failure) return new TooManyHungCallsError(context.operation, failure.stuck, context.target);
   return errorFromHResult(failure.hresult, {
     progId: progId === DEFAULT_PROG_ID ? undefined : progId,
-    operation,
+    operation: context.operation,
     step: failure.step,
     // Upper-cased as listConnections() reports ids, so err.connection.id matches a listed id
     // whether the call named a GUID (the server's own case) or a name (a listed id).
-    connection: failure.connection ? { ...failure.connection, id: canonicalGuid(failure.connection.id) ?? failure.connection.id } : connection,
+    connection: failure.connection ? { ...failure.connection, id: canonicalGuid(failure.connection.id) ?? failure.connection.id } : context.connection,
     systemMessage: failure.message,
-    target,
+    target: context.target,
   });
+}
+
+// A disconnect or connect stopped once Windows may have started on it has an unknown outcome.
+function stoppedError(why: Stop, limits: Limits, context: CallContext, actionStarted: boolean): NetConError {
+  const outcome = actionStarted ? ('unknown' as const) : undefined;
+  if (why.kind === 'abort') return new NetConAbortError(why.reason, { operation: context.operation, outcome });
+  return new CallTimeoutError({ ...context, timeoutMs: limits.timeoutMs, outcome });
+}
+
+/** Checks that options are undefined or an object. */
+function optionsObject(options: unknown): object | undefined {
+  if (options !== undefined && (typeof options !== 'object' || options === null)) {
+    throw new NetConInvalidArgTypeError('options', 'of type object', options);
+  }
+  return options;
 }
 
 /** A client that gets its binding from `getBinding` on each call, after validating arguments. */
 export function createClientWith(getBinding: () => NativeBinding, progId: string = DEFAULT_PROG_ID): NetConClient {
-  async function list(binding: NativeBinding, operation: ComOperation, target?: string): Promise<NetConnection[]> {
-    const result = await binding.list(progId);
-    if (!result.ok) throw toError(result, progId, operation, target);
+  async function list(binding: NativeBinding, bounds: Limits, context: CallContext): Promise<NetConnection[]> {
+    const result = await within(bounds, (hook) => binding.list(progId, hook), (why) => stoppedError(why, bounds, context, false));
+    if (!result.ok) throw toError(result, progId, context);
     return result.connections.map(toNetConnection);
   }
 
-  // One look at the connection while waiting. After an action it looks by GUID, so a rename
-  // meanwhile does not lose the connection.
-  const lookFor = (binding: NativeBinding, parsed: ParsedTarget, shown: string) => async () =>
-    selectConnection(await list(binding, 'wait', shown), parsed);
+  // One look at the connection while waiting, within what is left of the wait. After an
+  // action it looks by GUID, so a rename meanwhile does not lose the connection.
+  const lookAt = (binding: NativeBinding, parsed: ParsedTarget, target: string) => async (bounds: Limits) =>
+    selectConnection(await list(binding, bounds, { operation: 'wait', target }), parsed);
+
+  // Checked before any COM call: an aborted signal means no call at all.
+  function throwIfAborted(bounds: Limits, operation: ComOperation): void {
+    const stop = abortedStop(bounds);
+    if (stop?.kind === 'abort') throw new NetConAbortError(stop.reason, { operation });
+  }
 
   async function apply(action: 'disconnect' | 'connect', target: unknown, options: unknown): Promise<void> {
     const parsed = parseTarget(target, { allowConnection: true });
-    if (options !== undefined && (typeof options !== 'object' || options === null)) {
-      throw new NetConInvalidArgTypeError('options', 'of type object', options);
-    }
-    const wait = options === undefined ? undefined : parseWaitOption(readProperty(options, 'wait', 'options'));
+    const object = optionsObject(options);
+    const call = parseCallOptions(object);
+    const wait = object === undefined ? undefined : parseWaitOption(readProperty(object, 'wait', 'options'));
+    const bounds = limits(call.timeoutMs, [call.signal]);
+    throwIfAborted(bounds, action);
     const binding = getBinding();
     const shown = describeTarget(parsed);
 
@@ -158,26 +196,37 @@ export function createClientWith(getBinding: () => NativeBinding, progId: string
       guid = parsed.guid;
     } else {
       // A name needs a list first; the list's failures are reported as this action's.
-      const connection = selectConnection(await list(binding, action, shown), parsed);
+      const connection = selectConnection(await list(binding, bounds, { operation: action, target: shown }), parsed);
       selected = { id: connection.id, name: connection.name };
       guid = connection.id;
     }
 
-    const result = await binding[action](progId, guid);
-    if (!result.ok) throw toError(result, progId, action, shown, selected);
+    const context: CallContext = { operation: action, target: shown, connection: selected };
+    const stopped = (why: Stop) => stoppedError(why, bounds, { ...context, connection: selected ?? { id: guid } }, true);
+    const result = await within(bounds, (hook) => binding[action](progId, guid, hook), stopped);
+    if (!result.ok) throw toError(result, progId, context);
     // Listed a moment ago but gone now (adapter removed, VPN deleted): same answer as a bad GUID.
     if (!result.found) throw new ConnectionNotFoundError(shown);
-    if (wait) await pollUntil(lookFor(binding, { kind: 'guid', guid }, shown), parseCondition(SETTLED_STATUSES[action]), wait, shown);
+    if (wait) {
+      const look = lookAt(binding, { kind: 'guid', guid }, shown);
+      await pollUntil(look, parseCondition(SETTLED_STATUSES[action]), wait, shown, [call.signal]);
+    }
   }
 
   return {
-    async listConnections() {
-      return list(getBinding(), 'list');
+    async listConnections(options) {
+      const call = parseCallOptions(optionsObject(options));
+      const bounds = limits(call.timeoutMs, [call.signal]);
+      throwIfAborted(bounds, 'list');
+      return list(getBinding(), bounds, { operation: 'list' });
     },
-    async findConnection(target: string) {
+    async findConnection(target: string, options) {
       const parsed = parseTarget(target, { allowConnection: false });
+      const call = parseCallOptions(optionsObject(options));
+      const bounds = limits(call.timeoutMs, [call.signal]);
+      throwIfAborted(bounds, 'find');
       const binding = getBinding();
-      return selectConnection(await list(binding, 'find', target), parsed);
+      return selectConnection(await list(binding, bounds, { operation: 'find', target }), parsed);
     },
     disconnect: (target, options) => apply('disconnect', target, options),
     connect: (target, options) => apply('connect', target, options),
@@ -186,7 +235,7 @@ export function createClientWith(getBinding: () => NativeBinding, progId: string
       const condition = parseCondition(status);
       const wait = parseWaitOptions(options);
       const shown = describeTarget(parsed);
-      return pollUntil(lookFor(getBinding(), parsed, shown), condition, wait, shown);
+      return pollUntil(lookAt(getBinding(), parsed, shown), condition, wait, shown, []);
     },
     isSupported() {
       try {

@@ -162,23 +162,96 @@ export class WaitTimeoutError extends NetConError {
   readonly target: string;
   /** The `timeoutMs` the wait was given. */
   readonly timeoutMs: number;
-  /** The status seen at the last poll. */
-  readonly lastStatus: string;
+  /** The status seen at the last poll; undefined when no look at the connection returned in time. */
+  readonly lastStatus?: string;
 
-  constructor(target: string, timeoutMs: number, expected: string, lastStatus: string) {
-    super('ERR_TIMEOUT', `"${target}" did not become ${expected} within ${timeoutMs} ms; its status was last ${lastStatus}.`);
+  constructor(target: string, timeoutMs: number, expected: string, lastStatus: string | undefined) {
+    const last = lastStatus === undefined ? 'no look at it returned in that time' : `its status was last ${lastStatus}`;
+    super('ERR_TIMEOUT', `"${target}" did not become ${expected} within ${timeoutMs} ms; ${last}.`);
     this.name = 'WaitTimeoutError';
     this.target = target;
     this.timeoutMs = timeoutMs;
-    this.lastStatus = lastStatus;
+    if (lastStatus !== undefined) this.lastStatus = lastStatus;
   }
 }
 
-/** A wait stopped by its AbortSignal; `cause` is the signal's reason, as Node's own AbortError. */
+/** A call or a wait stopped by its AbortSignal; `cause` is the signal's reason, as Node's own AbortError. */
 export class NetConAbortError extends NetConError {
-  constructor(cause: unknown) {
+  /** The public call that was aborted, when netcon knows it. */
+  readonly operation?: ComOperation;
+  /** `'unknown'` when a disconnect or connect was aborted while Windows was at work: it may still complete. */
+  readonly outcome?: 'unknown';
+
+  constructor(cause: unknown, details: { operation?: ComOperation; outcome?: 'unknown' } = {}) {
     super('ABORT_ERR', 'The operation was aborted', { cause });
     this.name = 'AbortError';
+    if (details.operation !== undefined) this.operation = details.operation;
+    if (details.outcome !== undefined) this.outcome = details.outcome;
+  }
+}
+
+/** What CallTimeoutError is made from. */
+export interface CallTimeoutDetails {
+  /** Becomes CallTimeoutError's `operation`. */
+  readonly operation: ComOperation;
+  /** Becomes CallTimeoutError's `timeoutMs`. */
+  readonly timeoutMs: number;
+  /** Becomes CallTimeoutError's `target`. */
+  readonly target?: string;
+  /** Becomes CallTimeoutError's `connection`. */
+  readonly connection?: ConnectionRef;
+  /** Becomes CallTimeoutError's `outcome`. */
+  readonly outcome?: 'unknown';
+}
+
+/**
+ * A call's COM work did not finish within its `timeoutMs`. netcon stopped waiting; the COM
+ * call itself may still be running in Windows (netcon cancels it where Windows can).
+ */
+export class CallTimeoutError extends NetConError {
+  /** The public call that timed out. */
+  readonly operation: ComOperation;
+  /** The `timeoutMs` the call was given. */
+  readonly timeoutMs: number;
+  /** The name or GUID the caller asked for. */
+  readonly target?: string;
+  /** The connection, when the call had found it. */
+  readonly connection?: ConnectionRef;
+  /** `'unknown'` for disconnect and connect: Windows may still complete the action after the deadline. */
+  readonly outcome?: 'unknown';
+
+  constructor(details: CallTimeoutDetails) {
+    const label = operationLabel(details);
+    const unknown = details.outcome === 'unknown' ? ' It may still complete: check the connection\'s status before retrying.' : '';
+    super('ERR_TIMEOUT', `${label} timed out after ${details.timeoutMs} ms (timeoutMs): Windows did not answer in time.${unknown}`);
+    this.name = 'CallTimeoutError';
+    this.operation = details.operation;
+    this.timeoutMs = details.timeoutMs;
+    if (details.target !== undefined) this.target = details.target;
+    if (details.connection !== undefined) this.connection = copyConnection(details.connection);
+    if (details.outcome !== undefined) this.outcome = details.outcome;
+  }
+}
+
+/**
+ * netcon refused to start a call: so many earlier calls are still stuck in Windows past their
+ * deadline that it will not start more threads. They end when Windows answers them.
+ */
+export class TooManyHungCallsError extends NetConError {
+  /** The public call that was refused. */
+  readonly operation: ComOperation;
+  /** How many calls are stuck. */
+  readonly hung: number;
+
+  constructor(operation: ComOperation, hung: number, target?: string) {
+    super(
+      'ERR_TOO_MANY_HUNG_CALLS',
+      `${operationLabel({ operation, target })} refused: ${hung} earlier calls are still stuck in Windows past their deadline, and netcon ` +
+        'starts no more threads while they are. They end when Windows answers them; the Network Connections service (Netman) may be hung.',
+    );
+    this.name = 'TooManyHungCallsError';
+    this.operation = operation;
+    this.hung = hung;
   }
 }
 
@@ -309,6 +382,11 @@ export class ApartmentModeChangedError extends ComError {
   /** Always `'ApartmentModeChangedError'`. */
   override name = 'ApartmentModeChangedError';
 }
+/** A ComError for RPC_E_CALL_CANCELED and RPC_S_CALL_CANCELLED (see HRESULTS): a COM call was cancelled. */
+export class CallCanceledError extends ComError {
+  /** Always `'CallCanceledError'`. */
+  override name = 'CallCanceledError';
+}
 
 /** One row of HRESULTS. */
 export interface HResultEntry {
@@ -353,6 +431,18 @@ const table = {
   },
   CO_E_NOTINITIALIZED: { hresult: 0x800401f0, ErrorClass: ComNotInitializedError, meaning: 'CoInitialize has not been called' },
   RPC_E_CHANGED_MODE: { hresult: 0x80010106, ErrorClass: ApartmentModeChangedError, meaning: 'Cannot change thread mode after it is set' },
+  RPC_E_CALL_CANCELED: {
+    hresult: 0x80010002,
+    ErrorClass: CallCanceledError,
+    meaning: 'Call was canceled by the message filter',
+    hint: 'The COM call was cancelled before Windows answered; a disconnect or connect may still complete.',
+  },
+  RPC_S_CALL_CANCELLED: {
+    hresult: 0x8007071a,
+    ErrorClass: CallCanceledError,
+    meaning: 'The remote procedure call was cancelled',
+    hint: 'The COM call was cancelled before Windows answered; a disconnect or connect may still complete.',
+  },
 } satisfies Record<string, HResultEntry>;
 
 /**

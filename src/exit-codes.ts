@@ -16,7 +16,7 @@ export const EXIT_CODES = Object.freeze({
   ACCESS_DENIED: 5,
   /** ERR_UNSUPPORTED_PLATFORM or ERR_NATIVE_MODULE_LOAD: netcon cannot run here at all. */
   UNSUPPORTED: 6,
-  /** ERR_TIMEOUT: --wait gave up before Windows reported the connection down/up. */
+  /** ERR_TIMEOUT: --timeout ran out before Windows answered, or --wait before it reported the connection down/up. */
   TIMEOUT: 7,
 } as const);
 

@@ -10,6 +10,7 @@
 import { isBindingLoadable, loadBinding } from './binding';
 import { createClientWith, parseClientOptions, type ActionOptions, type ClientOptions, type NetConClient } from './client';
 import type { NetConnection } from './connection';
+import type { CallOptions } from './limits';
 import type { Target } from './target';
 import type { StatusCondition, WaitOptions } from './wait';
 
@@ -17,26 +18,29 @@ const client = createClientWith(loadBinding);
 
 /**
  * Lists every network connection Windows shows in Network Connections (ncpa.cpl).
- * Rejects with a ComError subclass when a COM call fails.
+ * Rejects with a ComError subclass when a COM call fails, with CallTimeoutError (code
+ * ERR_TIMEOUT) after `timeoutMs` (default 60,000; `Infinity` for none), and with an
+ * AbortError (code ABORT_ERR) when `signal` aborts.
  */
-export function listConnections(): Promise<NetConnection[]> {
-  return client.listConnections();
+export function listConnections(options?: CallOptions): Promise<NetConnection[]> {
+  return client.listConnections(options);
 }
 
 /**
  * The one connection with this name (compared ignoring case) or GUID (braces optional,
  * any case). Rejects with ERR_CONNECTION_NOT_FOUND, or ERR_AMBIGUOUS_CONNECTION when
- * several connections share the name.
+ * several connections share the name. `timeoutMs` and `signal` as for listConnections.
  */
-export function findConnection(target: string): Promise<NetConnection> {
-  return client.findConnection(target);
+export function findConnection(target: string, options?: CallOptions): Promise<NetConnection> {
+  return client.findConnection(target, options);
 }
 
 /**
  * Disconnects a connection given by name, GUID or a NetConnection from listConnections.
  * Resolves once INetConnection::Disconnect returned success, or with `{ wait: true }` once
  * Windows also reports it down (see waitForStatus). Usually needs an elevated process (else
- * AccessDeniedError, code E_ACCESSDENIED).
+ * AccessDeniedError, code E_ACCESSDENIED). `timeoutMs` (default 60,000) and `signal` bound
+ * the call; once Windows is at work, a timeout or abort rejects with `outcome: 'unknown'`.
  */
 export function disconnect(target: Target, options?: ActionOptions): Promise<void> {
   return client.disconnect(target, options);
@@ -46,7 +50,7 @@ export function disconnect(target: Target, options?: ActionOptions): Promise<voi
  * Connects a connection given by name, GUID or a NetConnection from listConnections.
  * Resolves once INetConnection::Connect returned success, or with `{ wait: true }` once
  * Windows also reports it `connected` (see waitForStatus). Usually needs an elevated process
- * (else AccessDeniedError, code E_ACCESSDENIED).
+ * (else AccessDeniedError, code E_ACCESSDENIED). `timeoutMs` and `signal` as for disconnect.
  */
 export function connect(target: Target, options?: ActionOptions): Promise<void> {
   return client.connect(target, options);
@@ -82,6 +86,7 @@ export function isSupported(): boolean {
 
 export type { Target } from './target';
 export { DEFAULT_PROG_ID, type ActionOptions, type ClientOptions, type NetConClient } from './client';
+export { DEFAULT_TIMEOUT_MS, type CallOptions } from './limits';
 export { SETTLED_STATUSES, type StatusCondition, type WaitOption, type WaitOptions } from './wait';
 export {
   CHARACTERISTIC_FLAGS,
@@ -99,6 +104,8 @@ export {
   AccessDeniedError,
   AmbiguousConnectionError,
   ApartmentModeChangedError,
+  CallCanceledError,
+  CallTimeoutError,
   ClassNotRegisteredError,
   ComError,
   ComNotInitializedError,
@@ -118,10 +125,12 @@ export {
   OutOfMemoryError,
   UnexpectedError,
   UnspecifiedFailureError,
+  TooManyHungCallsError,
   UnsupportedPlatformError,
   WaitTimeoutError,
   errorFromHResult,
   hresultToHex,
+  type CallTimeoutDetails,
   type ComErrorContext,
   type ComErrorDetails,
   type ComOperation,

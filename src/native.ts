@@ -26,28 +26,65 @@ export interface NativeRawConnection {
   characteristics: number;
 }
 
-export type NativeListResult = { ok: true; connections: NativeRawConnection[] } | NativeFailure;
+/** The addon started nothing: this many earlier calls are stuck in Windows past their deadline. */
+export interface NativeRefusal {
+  ok: false;
+  refused: 'stuck-threads';
+  stuck: number;
+}
+
+export type NativeListResult = { ok: true; connections: NativeRawConnection[] } | NativeFailure | NativeRefusal;
 
 export type NativeActionResult =
   | { ok: true; found: true; hresult: number; connection: { id: string; name: string } }
   | { ok: true; found: false }
-  | NativeFailure;
+  | NativeFailure
+  | NativeRefusal;
 
-/** The addon's exports. `guid` is always canonical: `{XXXXXXXX-…}` upper case. */
+/**
+ * Handed to each native call. When src/ stops waiting for the call (its deadline passed, or
+ * its signal aborted) it calls `onAbandon`, which the binding sets to let the call go. A
+ * plain object, not an AbortController: one is made per call, and those cost far more.
+ */
+export interface AbandonHook {
+  onAbandon?: () => void;
+}
+
+/**
+ * The addon as src/ uses it. `guid` is always canonical: `{XXXXXXXX-…}` upper case. Once a
+ * call is abandoned its promise never settles, and the thread stuck in it is let go.
+ */
 export interface NativeBinding {
-  list(progId: string): Promise<NativeListResult>;
-  disconnect(progId: string, guid: string): Promise<NativeActionResult>;
-  connect(progId: string, guid: string): Promise<NativeActionResult>;
+  list(progId: string, hook?: AbandonHook): Promise<NativeListResult>;
+  disconnect(progId: string, guid: string, hook?: AbandonHook): Promise<NativeActionResult>;
+  connect(progId: string, guid: string, hook?: AbandonHook): Promise<NativeActionResult>;
 }
 
 /** What the addon's list() resolves with: every connection packed, see decodeList. */
-export type PackedListResult = { ok: true; text: string; fields: Float64Array } | NativeFailure;
+export type PackedListResult = { ok: true; text: string; fields: Float64Array } | NativeFailure | NativeRefusal;
 
-/** The .node module's exports: NativeBinding, but list() answers packed. */
+/** What the addon's threads are doing (native/com_threads.h); for tests and diagnostics. */
+export interface NativeThreadStats {
+  threads: number;
+  idle: number;
+  stuck: number;
+  queued: number;
+  maxThreads: number;
+  abandonedReturned: number;
+  lastAbandonedResult: number;
+  canCancel: boolean;
+}
+
+/**
+ * The .node module's exports. `id` names a pending call; `abandon(id)` settles its promise
+ * with undefined at once and lets its thread go. list() answers packed.
+ */
 export interface NativeAddon {
-  list(progId: string): Promise<PackedListResult>;
-  disconnect(progId: string, guid: string): Promise<NativeActionResult>;
-  connect(progId: string, guid: string): Promise<NativeActionResult>;
+  list(progId: string, id: number): Promise<PackedListResult | undefined>;
+  disconnect(progId: string, guid: string, id: number): Promise<NativeActionResult | undefined>;
+  connect(progId: string, guid: string, id: number): Promise<NativeActionResult | undefined>;
+  abandon(id: number): void;
+  comThreads(): NativeThreadStats;
 }
 
 const FIELDS_PER_CONNECTION = 6;

@@ -19,7 +19,7 @@ import {
 } from './connection';
 import { HRESULTS, NetConInvalidArgTypeError, NetConInvalidArgValueError, type HResultCode } from './errors';
 import { canonicalGuid } from './guid';
-import type { NativeActionResult, NativeBinding, NativeListResult, NativeRawConnection } from './native';
+import type { AbandonHook, NativeActionResult, NativeBinding, NativeListResult, NativeRawConnection } from './native';
 
 /** A connection of the fake machine. Unset fields default to a connected LAN adapter. */
 export interface FakeConnectionInput {
@@ -53,7 +53,10 @@ export interface FakeClientOptions {
   readonly connections?: readonly FakeConnectionInput[];
   /** Calls that fail with an HRESULT; the first matching entry applies. */
   readonly failures?: readonly FakeFailure[];
-  /** Milliseconds each kind of call takes. */
+  /**
+   * Milliseconds each kind of call takes; `Infinity` for a call that never returns, as a hung
+   * Windows call does (the client's `timeoutMs` or `signal` then ends it).
+   */
   readonly delays?: {
     /** Every lookup: listConnections, findConnection, name targets and each look of a wait. */
     readonly list?: number;
@@ -113,7 +116,19 @@ function hresultOf(failure: FakeFailure, index: number): number {
   return HRESULTS[hresult].hresult;
 }
 
-const sleep = (ms: number | undefined) => (ms ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve());
+const NEVER_MS = 2 ** 31; // from here on setTimeout would fire at once: such a call never returns
+
+// A call's delay. Abandoned by the client (deadline or abort), its timer no longer keeps the
+// process alive, but the call still completes if the process lives on: Windows also may
+// finish a disconnect that netcon stopped waiting for.
+function sleep(ms: number | undefined, hook: AbandonHook | undefined): Promise<void> {
+  if (!ms) return Promise.resolve();
+  return new Promise((resolve) => {
+    if (ms >= NEVER_MS) return;
+    const timer = setTimeout(resolve, ms);
+    if (hook) hook.onAbandon = () => timer.unref?.();
+  });
+}
 
 /**
  * An in-memory stand-in for netcon with the same functions, errors and state changes, for
@@ -157,9 +172,9 @@ export function createFakeClient(options: FakeClientOptions = {}): FakeClient {
   };
   const failing = (on: FakeFailure['on'], id?: string) => failures.find((f) => f.on === on && (!f.id || f.id === id));
 
-  async function act(method: 'disconnect' | 'connect', guid: string): Promise<NativeActionResult> {
+  async function act(method: 'disconnect' | 'connect', guid: string, hook?: AbandonHook): Promise<NativeActionResult> {
     calls.push({ method, id: guid });
-    await sleep(options.delays?.[method]);
+    await sleep(options.delays?.[method], hook);
     const state = states.find((s) => s.raw.id === guid);
     if (!state) return { ok: true, found: false };
     const connection = { id: state.raw.id, name: state.raw.name };
@@ -173,15 +188,15 @@ export function createFakeClient(options: FakeClientOptions = {}): FakeClient {
   }
 
   const binding: NativeBinding = {
-    async list(): Promise<NativeListResult> {
+    async list(_progId, hook): Promise<NativeListResult> {
       calls.push({ method: 'list' });
-      await sleep(options.delays?.list);
+      await sleep(options.delays?.list, hook);
       const failure = failing('list');
       if (failure) return { ok: false, hresult: failure.value, step: STEPS.list, message: '' };
       return { ok: true, connections: states.map(current) };
     },
-    disconnect: (_progId, guid) => act('disconnect', guid),
-    connect: (_progId, guid) => act('connect', guid),
+    disconnect: (_progId, guid, hook) => act('disconnect', guid, hook),
+    connect: (_progId, guid, hook) => act('connect', guid, hook),
   };
 
   const client = createClientWith(() => binding, DEFAULT_PROG_ID);

@@ -1,10 +1,9 @@
 // Waiting for a connection to reach a status: Windows finishes many disconnects and connects
 // after INetConnection::Disconnect/Connect returned, so "the call succeeded" is not "it is
 // down". Polls the connection until it matches, times out, or the signal aborts.
-import { setTimeout as sleep } from 'timers/promises';
-
 import { CONNECTION_STATUSES, type ConnectionStatus, type NetConnection } from './connection';
-import { NetConAbortError, NetConInvalidArgTypeError, NetConInvalidArgValueError, WaitTimeoutError } from './errors';
+import { CallTimeoutError, NetConAbortError, NetConInvalidArgTypeError, NetConInvalidArgValueError, WaitTimeoutError } from './errors';
+import { abortedStop, DEFAULT_TIMEOUT_MS, delay, limits, MAX_TIMEOUT_MS, readSignal, type Limits, type Stop } from './limits';
 import { readProperty } from './target';
 
 /** A status, any of several, or a test of the whole connection. */
@@ -12,7 +11,11 @@ export type StatusCondition = ConnectionStatus | readonly ConnectionStatus[] | (
 
 /** Options of waitForStatus, and of disconnect/connect's `wait` option. */
 export interface WaitOptions {
-  /** Give up after this long with ERR_TIMEOUT. Default 30,000. */
+  /**
+   * Give up after this long with ERR_TIMEOUT. A look at the connection still running then
+   * gets one more `intervalMs` to return before the wait gives up on it too. 0 looks once.
+   * Default 30,000.
+   */
   readonly timeoutMs?: number;
   /** Time between two looks at the connection. Default 250. */
   readonly intervalMs?: number;
@@ -31,7 +34,6 @@ export const SETTLED_STATUSES = {
   connect: ['connected'],
 } as const satisfies Record<string, readonly ConnectionStatus[]>;
 
-const MAX_MS = 2 ** 31 - 1; // setTimeout's limit
 
 export interface ParsedWait {
   timeoutMs: number;
@@ -43,8 +45,8 @@ function milliseconds(options: object, key: 'timeoutMs' | 'intervalMs', argName:
   const value = readProperty(options, key, argName);
   if (value === undefined) return fallback;
   if (typeof value !== 'number') throw new NetConInvalidArgTypeError(`${argName}.${key}`, 'of type number', value);
-  if (!Number.isInteger(value) || value < min || value > MAX_MS) {
-    throw new NetConInvalidArgValueError(`${argName}.${key}`, `an integer from ${min} to ${MAX_MS}`, value);
+  if (!Number.isInteger(value) || value < min || value > MAX_TIMEOUT_MS) {
+    throw new NetConInvalidArgValueError(`${argName}.${key}`, `an integer from ${min} to ${MAX_TIMEOUT_MS}`, value);
   }
   return value;
 }
@@ -53,14 +55,11 @@ function milliseconds(options: object, key: 'timeoutMs' | 'intervalMs', argName:
 export function parseWaitOptions(options: unknown, argName = 'options'): ParsedWait {
   if (options === undefined) return { timeoutMs: 30_000, intervalMs: 250 };
   if (typeof options !== 'object' || options === null) throw new NetConInvalidArgTypeError(argName, 'of type object', options);
-  const signal = readProperty(options, 'signal', argName);
-  if (signal !== undefined && !(signal instanceof AbortSignal)) {
-    throw new NetConInvalidArgTypeError(`${argName}.signal`, 'an instance of AbortSignal', signal);
-  }
+  const signal = readSignal(options, argName);
   return {
     timeoutMs: milliseconds(options, 'timeoutMs', argName, 30_000, 0),
     intervalMs: milliseconds(options, 'intervalMs', argName, 250, 1),
-    signal: signal as AbortSignal | undefined,
+    signal,
   };
 }
 
@@ -91,28 +90,40 @@ export function parseCondition(condition: unknown): { test: (c: NetConnection) =
 }
 
 /**
- * Polls `look` until `test` passes. `look` rejects as it likes (not found, a COM error);
- * that ends the wait with its error.
+ * Polls `look` until `test` passes. Each look gets what is left of the wait as its deadline,
+ * and the wait's signal plus `signals` (a disconnect's own signal covers its wait). `look`
+ * rejects as it likes (not found, a COM error); that ends the wait with its error.
  */
 export async function pollUntil(
-  look: () => Promise<NetConnection>,
+  look: (bounds: Limits) => Promise<NetConnection>,
   condition: { test: (c: NetConnection) => boolean; expected: string },
   wait: ParsedWait,
   shown: string,
+  signals: readonly (AbortSignal | undefined)[],
 ): Promise<NetConnection> {
-  const { signal } = wait;
-  const deadline = Date.now() + wait.timeoutMs;
+  const bounds = limits(wait.timeoutMs, [wait.signal, ...signals]);
+  // A look still running when the wait ends may overrun it by one interval: its answer is
+  // the freshest there is, and abandoning a call that was about to return helps nobody. One
+  // that hangs is abandoned then. timeoutMs 0 asks for one look, with a call's deadline.
+  const lookBounds =
+    wait.timeoutMs === 0 ? limits(DEFAULT_TIMEOUT_MS, bounds.signals) : { ...bounds, deadline: bounds.deadline + wait.intervalMs };
+  const aborted = (why: Stop) => new NetConAbortError(why.kind === 'abort' ? why.reason : undefined, { operation: 'wait' });
+  let last: NetConnection | undefined;
   for (;;) {
-    if (signal?.aborted) throw new NetConAbortError(signal.reason);
-    const connection = await look();
-    if (signal?.aborted) throw new NetConAbortError(signal.reason);
-    if (condition.test(connection)) return connection;
-    const left = deadline - Date.now();
-    if (left <= 0) throw new WaitTimeoutError(shown, wait.timeoutMs, condition.expected, connection.status);
+    const stop = abortedStop(bounds);
+    if (stop) throw aborted(stop);
     try {
-      await sleep(Math.min(wait.intervalMs, left), undefined, { signal });
-    } catch {
-      throw new NetConAbortError(signal?.reason);
+      last = await look(lookBounds);
+    } catch (error) {
+      // A look that Windows did not answer before the wait's end: the wait timed out.
+      if (error instanceof CallTimeoutError) throw new WaitTimeoutError(shown, wait.timeoutMs, condition.expected, last?.status);
+      throw error;
     }
+    const after = abortedStop(bounds);
+    if (after) throw aborted(after);
+    if (condition.test(last)) return last;
+    const left = bounds.deadline - performance.now();
+    if (left <= 0) throw new WaitTimeoutError(shown, wait.timeoutMs, condition.expected, last.status);
+    await delay(Math.min(wait.intervalMs, left), bounds.signals, aborted);
   }
 }
