@@ -20,6 +20,10 @@ const IID kIidFakeConnection = {
 // createClient({ progId }); under Wine the fake serves the real CLSID as well.
 const CLSID kClsidFakeHNetShare = {
     0x6b1f0c3e, 0x2d4a, 0x4e8b, {0x9c, 0x57, 0x3a, 0x1e, 0x8d, 0x20, 0x4f, 0x6a}};
+// The same class registered with ThreadingModel=Apartment as NetCon.FakeHNetShareSta, so that
+// callers in the MTA reach it through proxies (cancellable calls) on Windows.
+const CLSID kClsidFakeHNetShareSta = {
+    0x6b1f0c3e, 0x2d4a, 0x4e8b, {0x9c, 0x57, 0x3a, 0x1e, 0x8d, 0x20, 0x4f, 0x6b}};
 
 // IUnknown for every class: one counter, and the "new"/"delete" lines leak tests count.
 template <class Interface>
@@ -205,37 +209,37 @@ class Props : public Dispatch<INetConnectionProps> {
   explicit Props(ConnId id) : Dispatch("Props"), id_(std::move(id)) {}
 
   HRESULT STDMETHODCALLTYPE get_Guid(BSTR* out) override {
-    return Get("get_Guid", out, [](const ConnState& c, BSTR* v) {
-      *v = c.hasGuidText ? AllocBstr(c.guidText) : SysAllocString(Widen(c.id.text).c_str());
+    return Get("get_Guid", out, [](const ConnState& c, NETCON_STATUS, BSTR* v) {
+      *v = AllocBstr(c.guidText);
       return *v ? S_OK : E_OUTOFMEMORY;
     });
   }
   HRESULT STDMETHODCALLTYPE get_Name(BSTR* out) override {
-    return Get("get_Name", out, [](const ConnState& c, BSTR* v) {
+    return Get("get_Name", out, [](const ConnState& c, NETCON_STATUS, BSTR* v) {
       *v = AllocBstr(c.name);
       return *v ? S_OK : E_OUTOFMEMORY;
     });
   }
   HRESULT STDMETHODCALLTYPE get_DeviceName(BSTR* out) override {
-    return Get("get_DeviceName", out, [](const ConnState& c, BSTR* v) {
+    return Get("get_DeviceName", out, [](const ConnState& c, NETCON_STATUS, BSTR* v) {
       *v = AllocBstr(c.device);
       return *v ? S_OK : E_OUTOFMEMORY;
     });
   }
   HRESULT STDMETHODCALLTYPE get_Status(NETCON_STATUS* out) override {
-    return Get("get_Status", out, [](const ConnState& c, NETCON_STATUS* v) {
-      *v = c.status;
+    return Get("get_Status", out, [](const ConnState&, NETCON_STATUS status, NETCON_STATUS* v) {
+      *v = status;
       return S_OK;
     });
   }
   HRESULT STDMETHODCALLTYPE get_MediaType(NETCON_MEDIATYPE* out) override {
-    return Get("get_MediaType", out, [](const ConnState& c, NETCON_MEDIATYPE* v) {
+    return Get("get_MediaType", out, [](const ConnState& c, NETCON_STATUS, NETCON_MEDIATYPE* v) {
       *v = c.media;
       return S_OK;
     });
   }
   HRESULT STDMETHODCALLTYPE get_Characteristics(DWORD* out) override {
-    return Get("get_Characteristics", out, [](const ConnState& c, DWORD* v) {
+    return Get("get_Characteristics", out, [](const ConnState& c, NETCON_STATUS, DWORD* v) {
       *v = c.characteristics;
       return S_OK;
     });
@@ -259,9 +263,9 @@ class Props : public Dispatch<INetConnectionProps> {
     if (FAILED(call.scripted())) return call.Return(call.scripted());
     // For a BSTR this is the NULL that COM lets stand for an empty string.
     if (call.null()) return call.Return(S_OK);
-    ConnState c;
-    if (!FindConnection(id_.guid, &c)) return call.Return(kConnectionGone);
-    HRESULT hr = fill(c, out);
+    HRESULT hr = S_OK;
+    if (!ReadConnection(id_.guid, [&](const ConnState& c, NETCON_STATUS status) { hr = fill(c, status, out); }))
+      return call.Return(kConnectionGone);
     return call.Return(FAILED(hr) ? hr : call.scripted());
   }
 
@@ -488,7 +492,8 @@ class Factory : public Object<IClassFactory> {
 STDAPI DllGetClassObject(REFCLSID clsid, REFIID iid, LPVOID* out) {
   if (!out) return E_POINTER;
   *out = nullptr;
-  if (!IsEqualCLSID(clsid, CLSID_NetSharingManager) && !IsEqualCLSID(clsid, kClsidFakeHNetShare))
+  if (!IsEqualCLSID(clsid, CLSID_NetSharingManager) && !IsEqualCLSID(clsid, kClsidFakeHNetShare) &&
+      !IsEqualCLSID(clsid, kClsidFakeHNetShareSta))
     return CLASS_E_CLASSNOTAVAILABLE;
 
   // Wine unloads an in-process server on the last CoUninitialize, which would wipe the

@@ -185,6 +185,7 @@ State Parse(std::string text, std::vector<std::string>* warnings) {
         continue;
       }
       c.id.text = f[1];
+      c.guidText = Widen(f[1]);
       c.name = Unescape(f[2]);
       c.device = Unescape(f[3]);
       c.status = static_cast<NETCON_STATUS>(status);
@@ -231,7 +232,6 @@ State Parse(std::string text, std::vector<std::string>* warnings) {
         warnings->push_back(where + "bad guidtext line (the conn line must come first)");
         continue;
       }
-      c->hasGuidText = true;
       c->guidText = Unescape(f[2]);
     } else if (kind == "item") {
       DWORD position;
@@ -300,8 +300,28 @@ std::wstring Widen(const std::string& utf8) {
   return out;
 }
 
+namespace {
+
+enum class LogMode { kNone, kEvents, kTally };
+
+// Read once: the environment does not change under a running test process, and looking it
+// up on every call was most of what a call cost.
+const std::wstring& LogPath() {
+  static const std::wstring path = Env(L"NETCON_FAKE_LOG");
+  return path;
+}
+
+LogMode Mode() {
+  static const LogMode mode = LogPath().empty() ? LogMode::kNone
+                              : Env(L"NETCON_FAKE_LOG_MODE") == L"tally" ? LogMode::kTally
+                                                                        : LogMode::kEvents;
+  return mode;
+}
+
+}  // namespace
+
 void LogLine(const std::string& line) {
-  std::wstring path = Env(L"NETCON_FAKE_LOG");
+  const std::wstring& path = LogPath();
   if (path.empty()) return;
   std::string whole = line + "\n";
   // Several processes may append to the same file: FILE_APPEND_DATA plus one WriteFile per
@@ -318,13 +338,9 @@ void LogLine(const std::string& line) {
   ReleaseSRWLockExclusive(&g_logLock);
 }
 
-bool TallyMode() {
-  static const bool tally = Env(L"NETCON_FAKE_LOG_MODE") == L"tally";
-  return tally;
-}
-
 void LogEvent(const char* kind, const char* name, const std::string& rest) {
-  if (!TallyMode()) {
+  if (Mode() == LogMode::kNone) return;
+  if (Mode() == LogMode::kEvents) {
     LogLine(std::string(kind) + "\t" + name + rest);
     return;
   }
@@ -338,7 +354,7 @@ void LogEvent(const char* kind, const char* name, const std::string& rest) {
 }
 
 void WriteTally() {
-  if (!TallyMode()) return;
+  if (Mode() != LogMode::kTally) return;
   for (const Tally& t : g_tally)
     if (t.count) LogLine(std::string("tally\t") + t.kind + "\t" + t.name + "\t" + std::to_string(t.count));
 }
@@ -433,14 +449,20 @@ std::vector<ConnId> ConnectionIds() {
   return ids;
 }
 
-bool FindConnection(const GUID& guid, ConnState* out) {
+bool ReadConnection(const GUID& guid, const std::function<void(const ConnState&, NETCON_STATUS)>& read) {
   AcquireSRWLockShared(&g_lock);
   const ConnState* c = Find(guid);
-  if (c) *out = *c;
-  ReleaseSRWLockShared(&g_lock);
   // Settled by the clock rather than by a timer thread: nothing runs between calls.
-  if (c && out->settling && GetTickCount64() >= out->settleAt) out->status = out->settledStatus;
+  if (c) read(*c, c->settling && GetTickCount64() >= c->settleAt ? c->settledStatus : c->status);
+  ReleaseSRWLockShared(&g_lock);
   return c != nullptr;
+}
+
+bool FindConnection(const GUID& guid, ConnState* out) {
+  return ReadConnection(guid, [out](const ConnState& c, NETCON_STATUS status) {
+    *out = c;
+    out->status = status;
+  });
 }
 
 bool ApplyAfterStatus(const GUID& guid, bool connected) {
@@ -459,7 +481,7 @@ bool ApplyAfterStatus(const GUID& guid, bool connected) {
 }
 
 ScriptedCall::ScriptedCall(const char* method, const ConnId* conn)
-    : method_(method), conn_(conn ? conn->text : "-"), scripted_(S_OK), null_(false) {
+    : method_(method), conn_(conn), scripted_(S_OK), null_(false) {
   DWORD delay = 0;
   AcquireSRWLockShared(&g_lock);
   if (const Rule* r = Match(g_state.hresults, method, conn)) scripted_ = static_cast<HRESULT>(r->value);
@@ -471,8 +493,12 @@ ScriptedCall::ScriptedCall(const char* method, const ConnId* conn)
 }
 
 HRESULT ScriptedCall::Return(HRESULT hr) {
+  if (Mode() != LogMode::kEvents) {
+    LogEvent("call", method_);
+    return hr;
+  }
   char hex[16];
   std::snprintf(hex, sizeof hex, "0x%08lX", static_cast<unsigned long>(hr));
-  LogEvent("call", method_, "\t" + conn_ + "\t" + hex);
+  LogEvent("call", method_, "\t" + (conn_ ? conn_->text : std::string("-")) + "\t" + hex);
   return hr;
 }

@@ -5,6 +5,7 @@
 #include <windows.h>
 #include <netcon.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -17,9 +18,9 @@ struct ConnId {
 
 struct ConnState {
   ConnId id;
-  // What get_Guid hands back when a "guidtext" line replaces the GUID's own text: a hostile
-  // server's malformed or empty GUID string, while the fake still knows the connection.
-  bool hasGuidText = false;
+  // What get_Guid hands back: the GUID's text as the config wrote it, or what a "guidtext"
+  // line puts in its place (a hostile server's malformed or empty GUID string, while the
+  // fake still knows the connection).
   std::wstring guidText;
   std::wstring name;
   std::wstring device;
@@ -67,6 +68,10 @@ NextEnding NextEndingMode();
 // after the last Release is logged as a "warn" line instead of being a use-after-free.
 bool KeepZombies();
 bool FindConnection(const GUID& guid, ConnState* out);
+// Calls read(connection, the status it shows now) under the state's lock, without copying
+// the connection: every getter reads one field, and copying the strings each time made the
+// fake cost several times what an in-process server does (bench/ measures against it).
+bool ReadConnection(const GUID& guid, const std::function<void(const ConnState&, NETCON_STATUS)>& read);
 // Gives the connection its scripted status after a successful Connect or Disconnect.
 bool ApplyAfterStatus(const GUID& guid, bool connected);
 
@@ -74,6 +79,7 @@ bool ApplyAfterStatus(const GUID& guid, bool connected);
 // looks up the scripted HRESULT; Return writes the "call" log line.
 class ScriptedCall {
  public:
+  // conn, when given, outlives the call (it belongs to the object called).
   ScriptedCall(const char* method, const ConnId* conn);
   HRESULT scripted() const { return scripted_; }
   // A "null" line: answer S_OK but leave the out-pointer NULL, as a buggy server might.
@@ -82,7 +88,7 @@ class ScriptedCall {
 
  private:
   const char* method_;
-  std::string conn_;
+  const ConnId* conn_;
   HRESULT scripted_;
   bool null_;
 };
