@@ -37,7 +37,8 @@ export default defineConfig({
                   // util-linux's script(1) makes the pseudo-terminal; Windows has none of it.
                   'test/e2e/cli-in-a-terminal.test.ts',
                 ]
-              : [],
+              : // Windows-only: what Wine cannot do (its file says what the suite checks instead).
+                ['test/e2e/**/*.windows.test.ts'],
           // Builds the fake COM server, fetches Windows node.exe and boots the Wine prefixes.
           globalSetup: ['test/e2e/support/global-setup.ts'],
           // Each test starts Windows node.exe under Wine: about a second, more on a busy machine.

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { ethernet, machine } from './support/fixtures';
 import { inWine } from './support/wine';
 
-// netcon's jobs join the MTA on a libuv pool thread. Another addon in the same process may
-// have left those threads in an STA; CoInitializeEx(MTA) then answers RPC_E_CHANGED_MODE,
-// and netcon must work in that STA and leave it to its owner (no CoUninitialize).
+// Another addon in the same process may have left libuv's pool threads in an STA. netcon
+// runs its COM work on threads of its own, so it must work regardless and leave those
+// threads to their owner, in the apartment they were left in.
 describe('on libuv pool threads another addon left in an STA', () => {
   it('lists and disconnects there, releases every object and leaves each thread in its STA', async () => {
     const { value, live } = await inWine({ fake: { connections: machine } }, async (netcon, t, id) => {

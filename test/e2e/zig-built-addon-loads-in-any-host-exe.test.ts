@@ -12,18 +12,19 @@ describe('an addon built with the arm64 prebuild\'s Zig toolchain, for x64', () 
 
   it.each(['node.exe', 'renamed'] as const)('works in %s', async (host) => {
     const { value, live } = await inWine({ host, fake: { connections: [ethernet, vpn] } }, async (_netcon, t, input) => {
-      const module = { exports: {} as Record<string, (...args: string[]) => Promise<unknown>> };
+      const module = { exports: {} as Record<string, (...args: (string | number)[]) => Promise<unknown>> };
       process.dlopen(module, input.addon);
       return {
         host: t.platform().execPath,
         exports: Object.keys(module.exports).sort(),
         // The addon's own packed form (src/native.ts decodeList): one string and the fields.
-        list: await module.exports.list('HNetCfg.HNetShare').then((r) => ({ ...(r as object), fields: Array.from((r as { fields: Float64Array }).fields) })),
-        disconnect: await module.exports.disconnect('HNetCfg.HNetShare', input.vpn),
+        // The last argument names the call (src/binding.ts), for abandon().
+        list: await module.exports.list('HNetCfg.HNetShare', 1).then((r) => ({ ...(r as object), fields: Array.from((r as { fields: Float64Array }).fields) })),
+        disconnect: await module.exports.disconnect('HNetCfg.HNetShare', input.vpn, 2),
       };
     }, { addon, vpn: vpn.id });
     expect(value.host).toMatch(host === 'renamed' ? /MyElectronApp\.exe$/ : /node\.exe$/);
-    expect(value.exports).toEqual(['connect', 'disconnect', 'list']);
+    expect(value.exports).toEqual(['abandon', 'comThreads', 'connect', 'disconnect', 'list']);
     expect(value.list).toMatchObject({ ok: true, text: `${ethernet.id}${ethernet.name}${ethernet.deviceName}${vpn.id}${vpn.name}${vpn.deviceName}` });
     expect((value.list as { fields: number[] }).fields).toHaveLength(12);
     expect(value.disconnect).toMatchObject({ ok: true, found: true, hresult: 0 });

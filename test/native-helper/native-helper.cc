@@ -54,13 +54,15 @@ napi_value String(napi_env env, const char* text) {
   return out;
 }
 
-const char* ApartmentName(HRESULT hr, APTTYPE type) {
+// A thread that never initialised COM counts as in the MTA while any thread of the process
+// is in it ("implicit MTA"): that is not a join, and is told apart.
+const char* ApartmentName(HRESULT hr, APTTYPE type, APTTYPEQUALIFIER qualifier) {
   if (hr == CO_E_NOTINITIALIZED) return "none";
   if (FAILED(hr)) return "error";
   switch (type) {
     case APTTYPE_STA: return "sta";
     case APTTYPE_MAINSTA: return "main-sta";
-    case APTTYPE_MTA: return "mta";
+    case APTTYPE_MTA: return qualifier == APTTYPEQUALIFIER_IMPLICIT_MTA ? "implicit-mta" : "mta";
     case APTTYPE_NA: return "na";
     default: return "other";
   }
@@ -74,7 +76,7 @@ napi_value ApartmentOfThisThread(napi_env env) {
   napi_value out = nullptr;
   NAPI(napi_create_object)(env, &out);
   SetNamed(env, out, "hresult", Hresult(env, hr));
-  SetNamed(env, out, "apartment", String(env, ApartmentName(hr, type)));
+  SetNamed(env, out, "apartment", String(env, ApartmentName(hr, type, qualifier)));
   return out;
 }
 
@@ -147,6 +149,7 @@ struct PoolVisit {
     HRESULT initHr = S_OK;  // CoInitializeEx's answer, when entering an STA
     HRESULT typeHr = S_OK;
     APTTYPE type = APTTYPE_CURRENT;
+    APTTYPEQUALIFIER qualifier = APTTYPEQUALIFIER_NONE;
     bool metTheOthers = false;
   };
   std::vector<Slot> slots;
@@ -157,8 +160,7 @@ void VisitPoolThread(napi_env, void* data) {
   PoolVisit& visit = *slot->visit;
   slot->threadId = GetCurrentThreadId();
   if (visit.enterSta) slot->initHr = CoInitializeEx(nullptr, COINIT_APARTMENTTHREADED);
-  APTTYPEQUALIFIER qualifier;
-  slot->typeHr = CoGetApartmentType(&slot->type, &qualifier);
+  slot->typeHr = CoGetApartmentType(&slot->type, &slot->qualifier);
   std::unique_lock<std::mutex> lock(visit.mutex);
   ++visit.arrived;
   visit.allArrived.notify_all();
@@ -180,7 +182,7 @@ void PoolThreadVisited(napi_env env, napi_status, void* data) {
     NAPI(napi_create_object)(env, &item);
     SetNamed(env, item, "threadId", Number(env, s.threadId));
     if (visit->enterSta) SetNamed(env, item, "hresult", Hresult(env, s.initHr));
-    SetNamed(env, item, "apartment", String(env, ApartmentName(s.typeHr, s.type)));
+    SetNamed(env, item, "apartment", String(env, ApartmentName(s.typeHr, s.type, s.qualifier)));
     napi_value met = nullptr;
     NAPI(napi_get_boolean)(env, s.metTheOthers, &met);
     SetNamed(env, item, "metTheOthers", met);

@@ -105,6 +105,39 @@ describe('disconnect and connect --wait', () => {
   });
 });
 
+describe('--timeout', () => {
+  const hung = { connections: [ETHERNET, TOKYO], delays: { list: Infinity, disconnect: Infinity, connect: Infinity } };
+
+  it.each([
+    ['list', []],
+    ['show', ['Ethernet']],
+    ['disconnect', [ETHERNET.id]],
+    ['connect', ['Ethernet', '--wait']],
+  ])('gives up on a hung "%s" with exit code 7 and one line naming ERR_TIMEOUT', async (command, operands) => {
+    const started = performance.now();
+    const out = await cli([command, ...operands, '--timeout', '40'], hung);
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(out.exitCode).toBe(EXIT_CODES.TIMEOUT);
+    expect(out.stdout).toBe('');
+    expect(out.stderr).toMatch(/^netcon: ERR_TIMEOUT: .* timed out after 40 ms \(timeoutMs\): Windows did not answer in time\.[^\n]*\n$/);
+  });
+
+  it('says when Windows may still finish a disconnect it stopped waiting for', async () => {
+    const out = await cli(['disconnect', 'Ethernet', '--timeout', '40'], { connections: [ETHERNET], delays: { disconnect: Infinity } });
+    expect(out.stderr).toMatch(/It may still complete/);
+  });
+
+  it('takes milliseconds from 1 to 2^31-1, checked before any call', async () => {
+    for (const value of ['0', '-5', 'soon', '1.5', '2147483648']) {
+      const out = await cli(['list', `--timeout=${value}`]);
+      expect(out.exitCode).toBe(EXIT_CODES.USAGE);
+      expect(out.stderr).toMatch(/--timeout takes milliseconds from 1 to 2147483647/);
+      expect(out.calls).toEqual([]);
+    }
+    expect((await cli(['list', '--timeout', '2147483647'])).exitCode).toBe(0);
+  });
+});
+
 describe('help', () => {
   it.each(Object.keys(COMMAND_HELP))('netcon %s --help and netcon help %s print that command\'s help', async (command) => {
     const a = await cli([command, '--help']);

@@ -56,11 +56,11 @@ describe('createBindingLoader', () => {
     const { loadBinding } = createBindingLoader({ platform: () => 'win32', load: () => ({ list: () => undefined }) });
     const error = thrownBy(loadBinding) as NativeModuleLoadError;
     expect(error.code).toBe('ERR_NATIVE_MODULE_LOAD');
-    expect((error.cause as Error).message).toBe('the native module does not export disconnect, connect');
+    expect((error.cause as Error).message).toBe('the native module does not export disconnect, connect, abandon');
   });
 
   it('loads once and hands out the same binding', () => {
-    const binding = fakeBinding().binding;
+    const binding = { ...fakeBinding().binding, abandon: () => undefined };
     const loader = counting(() => binding);
     const { loadBinding, isBindingLoadable } = createBindingLoader({ platform: () => 'win32', load: loader.load });
     expect(isBindingLoadable()).toBe(true);

@@ -43,6 +43,13 @@ export const CLSID_NetSharingManager = '{5C63C1AD-3956-4FF8-8486-40034758315B}';
 
 /** The fake's own class and ProgID (fake-hnetshare.cc), for createClient({ progId }). */
 export const FAKE_SERVER = { progId: 'NetCon.FakeHNetShare', clsid: '{6B1F0C3E-2D4A-4E8B-9C57-3A1E8D204F6A}' } as const;
+/**
+ * The fake again, registered with ThreadingModel=Apartment: COM then hosts it in an STA of its
+ * own and netcon's MTA threads reach it through proxies, as they reach the real HNetShare's
+ * Network Connections service. Only a proxied call can be cancelled. Windows only in use:
+ * Wine has no proxies for these interfaces.
+ */
+export const FAKE_SERVER_STA = { progId: 'NetCon.FakeHNetShareSta', clsid: '{6B1F0C3E-2D4A-4E8B-9C57-3A1E8D204F6B}' } as const;
 /** A ProgID whose CLSID has no server: what a machine without HNetShare looks like natively. */
 export const MISSING_SERVER = { progId: 'NetCon.MissingServer', clsid: '{0D3B8E61-7A2C-4F95-B4E0-5C9A1D6E2F83}' } as const;
 
@@ -52,15 +59,17 @@ export const MISSING_SERVER = { progId: 'NetCon.MissingServer', clsid: '{0D3B8E6
  * HNetShare's place.
  */
 export function registrations(dll: string, { asHNetShare }: { asHNetShare: boolean }) {
-  const server = (clsid: string) => [
+  // Any model but Both makes Wine marshal, and it has no proxies for these interfaces.
+  const server = (clsid: string, threadingModel = 'Both') => [
     { key: `CLSID\\${clsid}\\InprocServer32`, name: '', value: dll },
-    // Any other model makes Wine marshal, and it has no proxies for these interfaces.
-    { key: `CLSID\\${clsid}\\InprocServer32`, name: 'ThreadingModel', value: 'Both' },
+    { key: `CLSID\\${clsid}\\InprocServer32`, name: 'ThreadingModel', value: threadingModel },
   ];
   const progId = (name: string, clsid: string) => [{ key: `${name}\\CLSID`, name: '', value: clsid }];
   return [
     ...server(FAKE_SERVER.clsid),
     ...progId(FAKE_SERVER.progId, FAKE_SERVER.clsid),
+    ...server(FAKE_SERVER_STA.clsid, 'Apartment'),
+    ...progId(FAKE_SERVER_STA.progId, FAKE_SERVER_STA.clsid),
     ...progId(MISSING_SERVER.progId, MISSING_SERVER.clsid),
     ...(asHNetShare ? [...server(CLSID_NetSharingManager), ...progId('HNetCfg.HNetShare', CLSID_NetSharingManager)] : []),
   ];

@@ -7,6 +7,7 @@ import { copyFileSync, cpSync, existsSync, mkdirSync, rmSync, writeFileSync } fr
 import { join } from 'node:path';
 import {
   FAKE_SERVER,
+  FAKE_SERVER_STA,
   MISSING_SERVER,
   cacheDir,
   fakeBuildDir,
@@ -124,7 +125,7 @@ function makePrefixes() {
 }
 
 // Only our own ProgIDs and CLSIDs: the machine's HNetShare registration is never touched.
-const nativeKeys = [`CLSID\\${FAKE_SERVER.clsid}`, FAKE_SERVER.progId, MISSING_SERVER.progId];
+const nativeKeys = [`CLSID\\${FAKE_SERVER.clsid}`, FAKE_SERVER.progId, `CLSID\\${FAKE_SERVER_STA.clsid}`, FAKE_SERVER_STA.progId, MISSING_SERVER.progId];
 
 function registerNatively() {
   unregisterNatively();

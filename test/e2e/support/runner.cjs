@@ -2,7 +2,9 @@
 // Runs one scenario inside Windows node.exe (under Wine): loads netcon through the package's
 // public entry, runs the test's script against it and writes what happened to a JSON file.
 // stdout is not used: Wine cannot write a Windows process's output to a pipe.
+const { spawn } = require('child_process');
 const fs = require('fs');
+const path = require('path');
 const fake = require('./fake-config.cjs');
 
 const scenario = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
@@ -15,8 +17,8 @@ function serializeError(err) {
   if (!(err instanceof Error)) return { thrown: String(err) };
   const classes = Object.keys(netcon).filter((k) => /Error$/.test(k) && typeof netcon[k] === 'function' && err instanceof netcon[k]);
   for (const base of ['TypeError', 'RangeError']) if (err instanceof globalThis[base]) classes.push(base);
-  const { name, message, code, hresult, operation, step, connection, candidates, target } = err;
-  return { name, message, code, hresult, operation, step, connection, candidates, target, classes };
+  const { name, message, code, hresult, operation, step, connection, candidates, target, outcome, timeoutMs } = err;
+  return { name, message, code, hresult, operation, step, connection, candidates, target, outcome, timeoutMs, classes };
 }
 
 const helpers = {
@@ -46,6 +48,37 @@ const helpers = {
   /** What a worker thread needs to load netcon as this scenario does. */
   entry: () => ({ packageRoot: scenario.packageRoot, progId: scenario.progId }),
   platform: () => ({ platform: process.platform, arch: process.arch, version: process.version, execPath: process.execPath }),
+  /** The addon netcon itself loaded (the same module instance), for its thread figures. */
+  addon: () => require(require.resolve('node-gyp-build', { paths: [scenario.packageRoot] }))(scenario.packageRoot),
+  /**
+   * Runs `source` in a child node.exe (support/child.cjs) and resolves how it ended: exit code,
+   * when it exited (Date.now()), its marks by name, and its stderr.
+   */
+  runChild(source, input, { timeoutMs = 60_000 } = {}) {
+    const dir = fs.mkdtempSync(path.join(path.dirname(scenario.resultPath), 'child-'));
+    const specPath = path.join(dir, 'spec.json');
+    const marksPath = path.join(dir, 'marks.jsonl');
+    const spec = { packageRoot: scenario.packageRoot, progId: scenario.progId, source: source.toString(), input, marksPath };
+    fs.writeFileSync(specPath, JSON.stringify(spec));
+    return new Promise((resolve) => {
+      const child = spawn(process.execPath, [path.join(__dirname, 'child.cjs'), specPath], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      let exitedAt;
+      child.stderr.on('data', (chunk) => (stderr += chunk));
+      const timer = setTimeout(() => child.kill(), timeoutMs);
+      child.on('exit', () => (exitedAt = Date.now()));
+      child.on('close', (exitCode, signal) => {
+        clearTimeout(timer);
+        const marks = {};
+        const lines = fs.existsSync(marksPath) ? fs.readFileSync(marksPath, 'utf8').split('\n').filter(Boolean) : [];
+        for (const line of lines) {
+          const mark = JSON.parse(line);
+          marks[mark.name] = { at: mark.at, value: mark.value };
+        }
+        resolve({ exitCode, signal, exitedAt, marks, stderr });
+      });
+    });
+  },
 };
 
 const script = new Function('return (' + scenario.source + ')')();

@@ -68,6 +68,9 @@ export interface SerializedError {
   connection?: { id: string; name?: string };
   candidates?: string[];
   target?: string;
+  /** 'unknown' for a disconnect or connect stopped while Windows was at work. */
+  outcome?: string;
+  timeoutMs?: number;
   /** The netcon error classes (and TypeError/RangeError) the error is an instance of. */
   classes: string[];
 }
@@ -92,10 +95,35 @@ export interface Helpers {
   nativeHelper(): NativeHelper;
   /** How to load netcon as this scenario does, e.g. inside a worker thread. */
   entry(): { packageRoot: string; progId?: string };
+  /** The addon netcon loaded (the same module instance). */
+  addon(): import('../../../src/native').NativeAddon;
+  /** Runs `script` in a child node.exe and tells how it ended (support/child.cjs). */
+  runChild<I>(script: (netcon: typeof Netcon, c: ChildHelpers, input: I) => Promise<unknown>, input: I, options?: { timeoutMs?: number }): Promise<ChildRun>;
+}
+
+/** What a child script (Helpers.runChild) can use besides netcon. */
+export interface ChildHelpers {
+  /** Records that `name` happened now (Date.now()), with a JSON value. */
+  mark(name: string, value?: unknown): void;
+  calls(): FakeCall[];
+  live(): Record<string, number>;
+  require(id: string): unknown;
+  entry(): { packageRoot: string; progId?: string };
+  sleep(ms: number): Promise<void>;
+}
+
+/** How a child node.exe ended. `marks` holds what it marked, by name; it marks 'returned' or 'threw' itself. */
+export interface ChildRun {
+  exitCode: number | null;
+  signal: string | null;
+  /** Date.now() when the parent saw it exit. */
+  exitedAt: number;
+  marks: Record<string, { at: number; value?: unknown }>;
+  stderr: string;
 }
 
 /** A COM apartment as CoGetApartmentType names it; 'none' when the thread has no COM. */
-export type Apartment = 'sta' | 'main-sta' | 'mta' | 'na' | 'none' | 'other' | 'error';
+export type Apartment = 'sta' | 'main-sta' | 'mta' | 'implicit-mta' | 'na' | 'none' | 'other' | 'error';
 export interface PoolThread {
   threadId: number;
   /** CoInitializeEx's HRESULT (occupyPoolThreadsInSta only). */
@@ -153,9 +181,10 @@ export interface WineRun {
   /**
    * 'events' (default): the fake logs every call and object. 'tally': it only counts them and
    * writes the totals at exit, for runs of thousands of calls (a line per event costs ~6 ms a
-   * cycle under Wine). Calls are then empty and callCounts/live come from the totals.
+   * cycle under Wine). Calls are then empty and callCounts/live come from the totals. 'none':
+   * no log at all, so that the fake costs what an in-process server does (timing).
    */
-  fakeLog?: 'events' | 'tally';
+  fakeLog?: 'events' | 'tally' | 'none';
   /** How long node.exe may run; 60 s by default. */
   timeoutMs?: number;
 }
@@ -185,8 +214,7 @@ function wine(run: WineRun, dir: string, config: string, log: string, args: stri
         timeout: run.timeoutMs ?? TIMEOUT_MS,
         env: wineEnv(run.prefix ?? 'hnetshare', {
           NETCON_FAKE_CONFIG: windowsPath(config),
-          NETCON_FAKE_LOG: windowsPath(log),
-          NETCON_FAKE_LOG_MODE: run.fakeLog ?? 'events',
+          ...(run.fakeLog === 'none' ? {} : { NETCON_FAKE_LOG: windowsPath(log), NETCON_FAKE_LOG_MODE: run.fakeLog ?? 'events' }),
         }),
       },
       (error, out, err) => {
