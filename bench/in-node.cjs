@@ -42,8 +42,9 @@ async function time(call, { warmup, reps }) {
  * listConnections() and disconnect(last id) at each N, and the addon's own list() (the
  * native job and its Node-API conversion, without src/'s mapping) to tell where time goes.
  */
-async function overhead(netcon, binding, progId, configure, { sizes, warmup }) {
+async function overhead(netcon, addon, progId, configure, { sizes, warmup }) {
   const rows = [];
+  let callId = 0; // the addon's name for a pending call (src/binding.ts)
   for (const { n, reps } of sizes) {
     const conns = connections(n);
     configure({ connections: conns });
@@ -54,7 +55,7 @@ async function overhead(netcon, binding, progId, configure, { sizes, warmup }) {
     rows.push({
       n,
       list: await time(() => netcon.listConnections(), options),
-      binding: await time(() => binding.list(progId), options),
+      binding: await time(() => addon.list(progId, ++callId), options),
       disconnect: await time(() => netcon.disconnect(last), options),
     });
   }

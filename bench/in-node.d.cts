@@ -1,6 +1,6 @@
 // Types of in-node.cjs, which runs untranspiled inside Windows node.exe.
 import type { NetConClient } from '../src/client';
-import type { NativeBinding } from '../src/native';
+import type { NativeAddon } from '../src/native';
 import type { FakeConnection, FakeSetup } from '../test/e2e/support/wine';
 
 type Configure = (setup: FakeSetup) => void;
@@ -17,7 +17,7 @@ export function connections(n: number): FakeConnection[];
 export function median(xs: number[]): number;
 export function overhead(
   netcon: Netcon,
-  binding: NativeBinding,
+  addon: NativeAddon,
   progId: string,
   configure: Configure,
   plan: { sizes: { n: number; reps: number }[]; warmup: number },

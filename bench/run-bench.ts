@@ -28,6 +28,7 @@ export interface BenchOptions {
 const FULL = {
   sizes: [
     { n: 1, reps: 200 },
+    { n: 3, reps: 200 },
     { n: 10, reps: 200 },
     { n: 100, reps: 100 },
     { n: 1000, reps: 30 },
@@ -75,8 +76,8 @@ function runRaw(connections: FakeConnection[], warmup: number, reps: number): Ra
   writeFileSync(config, fakeConfig.configText({ connections }));
   const guid = connections[connections.length - 1].id;
   const args = ['time', progId, guid, String(warmup), String(reps), windowsPath(out)];
-  // No NETCON_FAKE_LOG: the fake writes nothing while timed. Tally mode, as netcon's runs have.
-  const env = wineEnv('hnetshare', { NETCON_FAKE_CONFIG: windowsPath(config), NETCON_FAKE_LOG_MODE: 'tally' });
+  // No NETCON_FAKE_LOG: the fake neither writes nor counts while timed, as in netcon's runs.
+  const env = wineEnv('hnetshare', { NETCON_FAKE_CONFIG: windowsPath(config) });
   execFileSync(native ? rawComExe : 'wine', native ? args : [rawComExe, ...args], { env, stdio: 'ignore', timeout: TIMEOUT_MS });
   const raw = JSON.parse(readFileSync(out, 'utf8')) as RawRun;
   if (raw.listed !== connections.length || !raw.disconnected) throw new Error(`raw-com listed ${raw.listed} of ${connections.length}, disconnected: ${raw.disconnected}`);
@@ -95,7 +96,7 @@ export function fit(points: { n: number; ms: number }[]) {
 
 export async function runBench(options: BenchOptions = {}) {
   const plan = options.smoke ? SMOKE : FULL;
-  const run = { node: options.node ?? '20', fakeLog: 'tally' as const, timeoutMs: TIMEOUT_MS };
+  const run = { node: options.node ?? '20', fakeLog: 'tally' as 'tally' | 'none', timeoutMs: TIMEOUT_MS };
   const median = inNode.median;
 
   // 1. Overhead against the raw COM calls, size by size. Rounds alternate netcon's node.exe
@@ -104,10 +105,11 @@ export async function runBench(options: BenchOptions = {}) {
   const samples = new Map(plan.sizes.map(({ n }) => [n, { list: [] as number[], addon: [] as number[], disconnect: [] as number[], rawList: [] as number[], rawDisconnect: [] as number[] }]));
   for (let round = 0; round < plan.rounds; round++) {
     const netcon = await inWine(
-      run,
+      // The fake keeps no log, so that it costs what an in-process server does on both sides.
+      { ...run, fakeLog: 'none' },
       async (netcon, t, input) => {
         const b = t.require(input.module) as typeof InNode;
-        const loadAddon = t.require('node-gyp-build') as (root: string) => import('../src/native').NativeBinding;
+        const loadAddon = t.require('node-gyp-build') as (root: string) => import('../src/native').NativeAddon;
         return b.overhead(netcon, loadAddon(t.entry().packageRoot), input.progId, t.configure, input.plan);
       },
       { module: inNodeModule, progId, plan: { sizes: plan.sizes, warmup: plan.warmup } },
