@@ -10,9 +10,11 @@ const netcon = require('netcon');
 const failure = (err) =>
   err instanceof netcon.NetConError ? { ok: false, code: err.code, message: err.message } : { ok: false, code: 'ERR_UNKNOWN', message: String(err) };
 
+// Every call has a deadline (timeoutMs, 60 s unless set): a Windows call that hangs rejects
+// with ERR_TIMEOUT and never freezes the app or holds its exit.
 ipcMain.handle('netcon:list', async () => {
   try {
-    return { ok: true, connections: await netcon.listConnections() };
+    return { ok: true, connections: await netcon.listConnections({ timeoutMs: 5_000 }) };
   } catch (err) {
     return failure(err);
   }
@@ -22,7 +24,7 @@ ipcMain.handle('netcon:disconnect', async (_event, id) => {
   try {
     // What the renderer sends is untrusted: `{ id }` accepts only a well-formed GUID (else
     // ERR_INVALID_ARG_TYPE / ERR_INVALID_ARG_VALUE), never a name or anything else.
-    await netcon.disconnect({ id }, { wait: { timeoutMs: 15_000 } });
+    await netcon.disconnect({ id }, { timeoutMs: 10_000, wait: { timeoutMs: 15_000 } });
     return { ok: true };
   } catch (err) {
     return failure(err); // E_ACCESSDENIED unless the app runs elevated
