@@ -71,5 +71,16 @@ describe('the netcon CLI in Windows node.exe under Wine', () => {
     expect(timedOut.stderr).toMatch(/^netcon: ERR_TIMEOUT: .*its status was last disconnecting\.\r?\n$/);
     expect(timedOut.live).toEqual({});
   });
-});
 
+  it('gives up on a hung Disconnect with --timeout: exit code 7 at once, not after the hang', async () => {
+    const fake = { connections: machine, delays: [{ method: 'Disconnect', ms: 20_000, id: ethernet.id }] };
+    const started = Date.now();
+    const out = await cliInWine(['disconnect', 'Ethernet', '--timeout', '500'], { fake });
+    const ms = Date.now() - started;
+    expect(out.code).toBe(7);
+    expect(out.stdout).toBe('');
+    expect(out.stderr).toMatch(/^netcon: ERR_TIMEOUT: Disconnect "Ethernet" timed out after 500 ms \(timeoutMs\): .*It may still complete/);
+    // Wine's own start and stop included: far from the 20 s the call hangs.
+    expect(ms).toBeLessThan(10_000);
+  });
+});

@@ -8,9 +8,10 @@ import { inWine } from './support/wine';
 const HANG_MS = 20_000;
 const hangingDisconnect = { connections: machine, delays: [{ method: 'Disconnect', ms: HANG_MS, id: ethernet.id }] };
 
-describe('a COM call that hangs in Windows', () => {
+// On both Node lines: exit, worker teardown and thread-safe functions are Node's code.
+describe.each(['20', '22'] as const)('a COM call that hangs in Windows (Node %s)', (node) => {
   it("leaves libuv's pool to the app: fs, dns and crypto answer while 8 Disconnects hang, and a 9th call runs at once", async () => {
-    const { value } = await inWine({ fake: hangingDisconnect }, async (netcon, t, input) => {
+    const { value } = await inWine({ node, fake: hangingDisconnect }, async (netcon, t, input) => {
       const fs = t.require('node:fs') as typeof import('node:fs');
       const dns = t.require('node:dns') as typeof import('node:dns');
       const crypto = t.require('node:crypto') as typeof import('node:crypto');
@@ -55,7 +56,7 @@ describe('a COM call that hangs in Windows', () => {
   });
 
   it('does not hold process.exit(): the process ends within 2 s with 8 calls hung (exit code read by a parent node.exe)', async () => {
-    const { value } = await inWine({ fake: hangingDisconnect }, async (_netcon, t, input) =>
+    const { value } = await inWine({ node, fake: hangingDisconnect }, async (_netcon, t, input) =>
       t.runChild(async (netcon, c, input) => {
         for (let i = 0; i < 8; i++) netcon.disconnect(input.id, { timeoutMs: Infinity }).catch(() => {});
         while (c.calls().filter((x) => x.method === 'get_Name' && x.id === input.id).length < 8) await c.sleep(20);
@@ -72,7 +73,7 @@ describe('a COM call that hangs in Windows', () => {
   });
 
   it('lets a script whose only call timed out end by itself, soon after the rejection', async () => {
-    const { value } = await inWine({ fake: hangingDisconnect }, async (_netcon, t, input) =>
+    const { value } = await inWine({ node, fake: hangingDisconnect }, async (_netcon, t, input) =>
       t.runChild(async (netcon, c, input) => {
         c.mark('started');
         const error = await netcon.disconnect(input.id, { timeoutMs: 300 }).then(
@@ -100,7 +101,7 @@ describe('a COM call that hangs in Windows', () => {
   it('does not hold worker.terminate(); when the call returns later nothing crashes and nothing leaks', async () => {
     // Long enough that terminate() clearly does not wait for it, short enough to see it return.
     const fake = { connections: machine, delays: [{ method: 'Disconnect', ms: 5000, id: ethernet.id }] };
-    const { value } = await inWine({ fake }, async (_netcon, t, input) =>
+    const { value } = await inWine({ node, fake }, async (_netcon, t, input) =>
       t.runChild(async (netcon, c, input) => {
         const { Worker } = c.require('node:worker_threads') as typeof import('node:worker_threads');
         const source = `
@@ -132,7 +133,7 @@ describe('a COM call that hangs in Windows', () => {
   });
 
   it('lets an idle netcon keep no script alive once its calls are done', async () => {
-    const { value } = await inWine({ fake: { connections: machine } }, async (_netcon, t) =>
+    const { value } = await inWine({ node, fake: { connections: machine } }, async (_netcon, t) =>
       t.runChild(async (netcon, c) => {
         await netcon.listConnections();
         await netcon.disconnect('Ethernet');
@@ -144,6 +145,26 @@ describe('a COM call that hangs in Windows', () => {
     expect(value.exitCode).toBe(0);
     // Finished threads wait 10 s for more work: the process must not wait for them.
     expect(exitMs).toBeLessThan(5000);
+  });
+
+  it('retires idle threads after 10 s, leaving the MTA in balance, and starts new ones for the next call', async () => {
+    const { value, live } = await inWine({ node, fake: { connections: machine } }, async (netcon, t) => {
+      await Promise.all(Array.from({ length: 4 }, () => netcon.listConnections()));
+      const busy = t.addon().comThreads();
+      await new Promise((r) => setTimeout(r, 11_000));
+      const idle = t.addon().comThreads();
+      // No thread of netcon's is in the MTA now, so none exists: this thread is in no apartment.
+      const apartment = t.nativeHelper().currentApartment().apartment;
+      const names = (await netcon.listConnections()).map((c) => c.name);
+      return { busy, idle, apartment, names, after: t.addon().comThreads() };
+    });
+    expect(value.busy.threads).toBeGreaterThanOrEqual(1);
+    expect(value.busy.threads).toBeLessThanOrEqual(4);
+    expect(value.idle).toMatchObject({ threads: 0, idle: 0 });
+    expect(value.apartment).toBe('none');
+    expect(value.names).toEqual(machine.map((c) => c.name));
+    expect(value.after.threads).toBe(1);
+    expect(live).toEqual({});
   });
 });
 
