@@ -16,7 +16,7 @@ constexpr size_t kMaxStuck = 16;
 // A finished thread waits this long for the next job: starting a thread costs about 20
 // times a call's own overhead (CROSS-BUILD.md), so a program that lists in a loop keeps its
 // threads, its apartment and hnetcfg.dll loaded.
-constexpr DWORD kIdleMs = 10000;
+constexpr DWORD kIdleMs = 5000;
 // A cancel that arrives before the proxy call has started is lost (microsoft/wil's
 // com_timeout retries for this reason), so it is repeated until the call returns.
 constexpr DWORD kCancelEveryMs = 50;

@@ -143,28 +143,8 @@ describe.each(['20', '22'] as const)('a COM call that hangs in Windows (Node %s)
     const exitMs = value.exitedAt - value.marks.done.at;
     console.info(`an idle netcon: the process ended ${exitMs} ms after its last call`);
     expect(value.exitCode).toBe(0);
-    // Finished threads wait 10 s for more work: the process must not wait for them.
-    expect(exitMs).toBeLessThan(5000);
-  });
-
-  it('retires idle threads after 10 s, leaving the MTA in balance, and starts new ones for the next call', async () => {
-    const { value, live } = await inWine({ node, fake: { connections: machine } }, async (netcon, t) => {
-      await Promise.all(Array.from({ length: 4 }, () => netcon.listConnections()));
-      const busy = t.addon().comThreads();
-      await new Promise((r) => setTimeout(r, 11_000));
-      const idle = t.addon().comThreads();
-      // No thread of netcon's is in the MTA now, so none exists: this thread is in no apartment.
-      const apartment = t.nativeHelper().currentApartment().apartment;
-      const names = (await netcon.listConnections()).map((c) => c.name);
-      return { busy, idle, apartment, names, after: t.addon().comThreads() };
-    });
-    expect(value.busy.threads).toBeGreaterThanOrEqual(1);
-    expect(value.busy.threads).toBeLessThanOrEqual(4);
-    expect(value.idle).toMatchObject({ threads: 0, idle: 0 });
-    expect(value.apartment).toBe('none');
-    expect(value.names).toEqual(machine.map((c) => c.name));
-    expect(value.after.threads).toBe(1);
-    expect(live).toEqual({});
+    // Finished threads wait 5 s for more work: the process must not wait for them.
+    expect(exitMs).toBeLessThan(2500);
   });
 });
 
@@ -265,5 +245,26 @@ describe('timeoutMs and signal against the real addon', () => {
     expect(value.refused).toMatchObject({ name: 'TooManyHungCallsError', code: 'ERR_TOO_MANY_HUNG_CALLS', operation: 'list' });
     expect(value.refused?.message).toMatch(/16 earlier calls are still stuck in Windows/);
     expect(calls).toEqual([]);
+  });
+
+  // Not Node's code but netcon's, so one Node line will do.
+  it('retires idle threads after 5 s, leaving the MTA in balance, and starts new ones for the next call', async () => {
+    const { value, live } = await inWine({ fake: { connections: machine } }, async (netcon, t) => {
+      await Promise.all(Array.from({ length: 4 }, () => netcon.listConnections()));
+      const busy = t.addon().comThreads();
+      await new Promise((r) => setTimeout(r, 6_000));
+      const idle = t.addon().comThreads();
+      // No thread of netcon's is in the MTA now, so none exists: this thread is in no apartment.
+      const apartment = t.nativeHelper().currentApartment().apartment;
+      const names = (await netcon.listConnections()).map((c) => c.name);
+      return { busy, idle, apartment, names, after: t.addon().comThreads() };
+    });
+    expect(value.busy.threads).toBeGreaterThanOrEqual(1);
+    expect(value.busy.threads).toBeLessThanOrEqual(4);
+    expect(value.idle).toMatchObject({ threads: 0, idle: 0 });
+    expect(value.apartment).toBe('none');
+    expect(value.names).toEqual(machine.map((c) => c.name));
+    expect(value.after.threads).toBe(1);
+    expect(live).toEqual({});
   });
 });
