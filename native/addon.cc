@@ -1,7 +1,7 @@
-// Node-API surface: list(progId, id), disconnect(progId, guid, id), connect(progId, guid, id),
-// each returning a promise of plain data, and abandon(id), which settles that promise with
-// undefined at once and lets the call's thread go (com_threads.h). `id` is the caller's name
-// for the call, unique among its pending ones. COM work runs on netcon's own threads; results
+// Node-API surface: list(progId, id), disconnect(progId, guid, id), connect(progId, guid, id)
+// and initializeSecurity(id), each returning a promise of plain data, and abandon(id), which
+// settles that promise with undefined at once and lets the call's thread go (com_threads.h).
+// `id` is the caller's name for the call, unique among its pending ones. COM work runs on netcon's own threads; results
 // come back through one thread-safe function per environment, referenced only while a call
 // is pending, so an idle netcon never keeps a process alive.
 
@@ -185,6 +185,12 @@ ActionOutcome RunDisconnect(const std::wstring& progId, const std::wstring& guid
 ActionOutcome RunConnect(const std::wstring& progId, const std::wstring& guid) {
   return ApplyToConnection(progId, guid, ConnectionAction::Connect);
 }
+SecurityOutcome RunInitializeSecurity(const std::wstring&, const std::wstring&) { return InitializeComSecurity(); }
+
+Napi::Value SecurityToJs(Napi::Env env, const SecurityOutcome& outcome) {
+  if (!outcome.ok) return FailureToJs(env, outcome.failure);
+  return Plain(env, {{"ok", Napi::Boolean::New(env, true)}});
+}
 
 // Removes a pending call; the last one lets the process exit again.
 napi_deferred Settle(napi_env env, Env& e, std::unordered_map<uint32_t, Env::Pending>::iterator it) {
@@ -246,7 +252,7 @@ Napi::Value Start(const Napi::CallbackInfo& info, size_t strings, typename Call<
     Napi::TypeError::New(env, "netcon binding: that call id is pending").ThrowAsJavaScriptException();
     return env.Undefined();
   }
-  auto call = std::make_shared<Call<Outcome>>(e.link, id, work, toJs, FromJs(info[0]),
+  auto call = std::make_shared<Call<Outcome>>(e.link, id, work, toJs, strings > 0 ? FromJs(info[0]) : std::wstring(),
                                               strings > 1 ? FromJs(info[1]) : std::wstring());
   napi_deferred deferred;
   napi_value promise;
@@ -269,6 +275,9 @@ Napi::Value Disconnect(const Napi::CallbackInfo& info) {
   return Start<ActionOutcome>(info, 2, RunDisconnect, ActionToJs);
 }
 Napi::Value Connect(const Napi::CallbackInfo& info) { return Start<ActionOutcome>(info, 2, RunConnect, ActionToJs); }
+Napi::Value InitializeSecurity(const Napi::CallbackInfo& info) {
+  return Start<SecurityOutcome>(info, 0, RunInitializeSecurity, SecurityToJs);
+}
 
 Napi::Value Abandon(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -321,6 +330,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("disconnect", Napi::Function::New(env, Disconnect, "disconnect", e));
   exports.Set("connect", Napi::Function::New(env, Connect, "connect", e));
   exports.Set("abandon", Napi::Function::New(env, Abandon, "abandon", e));
+  exports.Set("initializeSecurity", Napi::Function::New(env, InitializeSecurity, "initializeSecurity", e));
   exports.Set("comThreads", Napi::Function::New(env, ComThreads, "comThreads", e));
   return exports;
 }

@@ -1,8 +1,9 @@
-// Owners for the three kinds of COM resources the addon touches. Every early return in
+// Owners for the four kinds of COM resources the addon touches. Every early return in
 // netcon_com.cc relies on these to release what was acquired, so a failing step never leaks.
 #pragma once
 
 #include <windows.h>
+#include <netcon.h>
 #include <oleauto.h>
 
 #include <string>
@@ -72,4 +73,32 @@ class Variant {
 
  private:
   VARIANT v_;
+};
+
+// What INetConnection::GetProperties hands out. The caller frees both strings and the block
+// with CoTaskMemFree, which is all netshell.dll's NcFreeNetconProperties does; Wine has no
+// netshell.dll, so netcon does not link to it.
+class NetconProperties {
+ public:
+  NetconProperties() = default;
+  NetconProperties(const NetconProperties&) = delete;
+  NetconProperties& operator=(const NetconProperties&) = delete;
+  ~NetconProperties() { reset(); }
+
+  NETCON_PROPERTIES** put() {
+    reset();
+    return &p_;
+  }
+  const NETCON_PROPERTIES* get() const { return p_; }
+
+ private:
+  void reset() {
+    if (!p_) return;
+    CoTaskMemFree(p_->pszwName);
+    CoTaskMemFree(p_->pszwDeviceName);
+    CoTaskMemFree(p_);
+    p_ = nullptr;
+  }
+
+  NETCON_PROPERTIES* p_ = nullptr;
 };

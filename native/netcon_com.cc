@@ -18,15 +18,6 @@ constexpr IID kIidNetConnection = {0xC08956A1, 0x1CD3, 0x11D1, {0xB1, 0xC5, 0x00
 constexpr IID kIidEnumVariant = {0x00020404, 0x0000, 0x0000, {0xC0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46}};
 constexpr wchar_t kDefaultProgId[] = L"HNetCfg.HNetShare";
 
-// RAS/VPN connections are only enumerable at impersonate level. An addon cannot own the
-// process-wide CoInitializeSecurity, so ask for it per proxy. In-process objects are not
-// proxies and answer E_NOINTERFACE, which is expected and harmless.
-void AllowImpersonation(IUnknown* p) {
-  if (!p) return;
-  CoSetProxyBlanket(p, RPC_C_AUTHN_DEFAULT, RPC_C_AUTHZ_DEFAULT, COLE_DEFAULT_PRINCIPAL, RPC_C_AUTHN_LEVEL_DEFAULT,
-                    RPC_C_IMP_LEVEL_IMPERSONATE, nullptr, EOAC_DEFAULT);
-}
-
 // A server that says S_OK but hands back NULL would otherwise crash us on the next call.
 HRESULT CheckOut(HRESULT hr, const void* out) { return SUCCEEDED(hr) && !out ? E_POINTER : hr; }
 
@@ -47,8 +38,15 @@ bool CreateManager(const std::wstring& progId, ComPtr<INetSharingManager>& manag
   }
   hr = CoCreateInstance(clsid, nullptr, CLSCTX_ALL, kIidNetSharingManager, manager.put_void());
   if (FAILED(hr = CheckOut(hr, manager.get()))) return Fail(failure, hr, "CoCreateInstance");
-  AllowImpersonation(manager.get());
   return true;
+}
+
+// A connection can vanish while it is being enumerated (a USB adapter pulled, a Hyper-V
+// switch or a VPN removed): these answers, on that connection alone, say it no longer
+// exists rather than that the call failed.
+bool Vanished(HRESULT hr) {
+  return hr == HRESULT_FROM_WIN32(ERROR_NOT_FOUND) || hr == RPC_E_DISCONNECTED ||
+         hr == HRESULT_FROM_WIN32(RPC_S_SERVER_UNAVAILABLE);
 }
 
 // What a visitor tells ForEachConnection after each connection. Failed means the visitor
@@ -63,7 +61,6 @@ bool ForEachConnection(INetSharingManager* manager, ComFailure& failure, Visit&&
   ComPtr<INetSharingEveryConnectionCollection> collection;
   HRESULT hr = manager->get_EnumEveryConnection(collection.put());
   if (FAILED(hr = CheckOut(hr, collection.get()))) return Fail(failure, hr, "EnumEveryConnection");
-  AllowImpersonation(collection.get());
 
   ComPtr<IUnknown> unknown;
   hr = collection->get__NewEnum(unknown.put());
@@ -72,7 +69,6 @@ bool ForEachConnection(INetSharingManager* manager, ComFailure& failure, Visit&&
   ComPtr<IEnumVARIANT> items;
   hr = unknown->QueryInterface(kIidEnumVariant, items.put_void());
   if (FAILED(hr = CheckOut(hr, items.get()))) return Fail(failure, hr, "QueryInterface(IEnumVARIANT)");
-  AllowImpersonation(items.get());
 
   for (;;) {
     Variant item;
@@ -91,55 +87,130 @@ bool ForEachConnection(INetSharingManager* manager, ComFailure& failure, Visit&&
     if (!object) return Fail(failure, DISP_E_TYPEMISMATCH, "IEnumVARIANT::Next");
     ComPtr<INetConnection> connection;
     hr = object->QueryInterface(kIidNetConnection, connection.put_void());
+    if (Vanished(hr)) {  // an item whose connection went away meanwhile: as if never listed
+      if (last) return true;
+      continue;
+    }
     if (FAILED(hr = CheckOut(hr, connection.get()))) return Fail(failure, hr, "QueryInterface(INetConnection)");
-    AllowImpersonation(connection.get());
     Walk next = visit(connection.get());
     if (next != Walk::Next) return next == Walk::Stop;
     if (last) return true;
   }
 }
 
-bool OpenProps(INetSharingManager* manager, INetConnection* connection, ComPtr<INetConnectionProps>& props,
-               ComFailure& failure) {
-  HRESULT hr = manager->get_NetConnectionProps(connection, props.put());
-  if (FAILED(hr = CheckOut(hr, props.get()))) return Fail(failure, hr, "NetConnectionProps");
-  return true;
+enum class Read { Ok, Vanished, Failed };
+
+// The first failing step of a read decides how it ended.
+class Reader {
+ public:
+  explicit Reader(ComFailure& failure) : failure_(failure) {}
+  bool Step(HRESULT hr, const char* step) {
+    if (SUCCEEDED(hr)) return true;
+    if (Vanished(hr)) {
+      outcome_ = Read::Vanished;
+    } else {
+      outcome_ = Read::Failed;
+      Fail(failure_, hr, step);
+    }
+    return false;
+  }
+  Read outcome() const { return outcome_; }
+
+ private:
+  ComFailure& failure_;
+  Read outcome_ = Read::Ok;
+};
+
+// Braces optional, any case, as src/guid.ts reads a GUID.
+bool ParseGuid(const std::wstring& text, GUID* out) {
+  std::wstring braced = text.size() == 36 ? L"{" + text + L"}" : text;
+  return braced.size() == 38 && braced.front() == L'{' && SUCCEEDED(IIDFromString(braced.c_str(), out));
 }
 
-bool ReadString(HRESULT (STDMETHODCALLTYPE INetConnectionProps::*getter)(BSTR*), INetConnectionProps* props,
-                const char* step, std::wstring& out, ComFailure& failure) {
+std::wstring GuidText(const GUID& guid) {
+  wchar_t text[39];
+  return StringFromGUID2(guid, text, 39) ? std::wstring(text) : std::wstring();
+}
+
+// Whether a connection's id names the target: by GUID value, so case and braces do not
+// matter; an id that is no GUID at all can only match as text.
+bool SameConnection(const std::wstring& id, const GUID& target, const std::wstring& targetText) {
+  GUID guid;
+  return ParseGuid(id, &guid) ? IsEqualGUID(guid, target) : _wcsicmp(id.c_str(), targetText.c_str()) == 0;
+}
+
+// One INetConnection::GetProperties: the whole connection in one call into the Network
+// Connections service and as it was at one moment (each of hnetcfg's getters calls it and
+// keeps one field).
+Read ReadProperties(INetConnection* connection, RawConnection& raw, ComFailure& failure, HRESULT& hr) {
+  NetconProperties props;
+  hr = connection->GetProperties(props.put());
+  hr = CheckOut(hr, props.get());
+  if (FAILED(hr)) {
+    if (hr == E_NOTIMPL || hr == E_NOINTERFACE) return Read::Failed;  // the caller falls back
+    Reader reader(failure);
+    reader.Step(hr, "INetConnection::GetProperties");
+    return reader.outcome();
+  }
+  const NETCON_PROPERTIES& p = *props.get();
+  raw.id = GuidText(p.guidId);
+  raw.name = p.pszwName ? p.pszwName : L"";
+  raw.deviceName = p.pszwDeviceName ? p.pszwDeviceName : L"";
+  raw.status = static_cast<int32_t>(p.Status);
+  raw.mediaType = static_cast<int32_t>(p.MediaType);
+  raw.characteristics = p.dwCharacter;
+  return Read::Ok;
+}
+
+bool ReadString(Reader& reader, HRESULT (STDMETHODCALLTYPE INetConnectionProps::*getter)(BSTR*),
+                INetConnectionProps* props, const char* step, std::wstring& out) {
   Bstr value;
-  HRESULT hr = (props->*getter)(value.put());
-  if (FAILED(hr)) return Fail(failure, hr, step);
+  if (!reader.Step((props->*getter)(value.put()), step)) return false;
   out = value.str();
   return true;
 }
 
-bool ReadConnection(INetSharingManager* manager, INetConnection* connection, RawConnection& raw, ComFailure& failure) {
+// Which fields a getter read needs: an action walk only compares ids and names its target.
+enum class Fields { All, IdAndName };
+
+// The way hnetcfg's own wrapper reads a connection, one getter and one service round trip
+// per field: only for a server whose GetProperties is not implemented.
+Read ReadWithGetters(INetSharingManager* manager, INetConnection* connection, Fields fields, RawConnection& raw,
+                     ComFailure& failure) {
+  Reader reader(failure);
   ComPtr<INetConnectionProps> props;
-  if (!OpenProps(manager, connection, props, failure)) return false;
+  HRESULT hr = manager->get_NetConnectionProps(connection, props.put());
+  if (!reader.Step(CheckOut(hr, props.get()), "NetConnectionProps")) return reader.outcome();
   INetConnectionProps* p = props.get();
   NETCON_STATUS status = NCS_DISCONNECTED;
   NETCON_MEDIATYPE media = NCM_NONE;
   DWORD characteristics = 0;
-  HRESULT hr;
-  bool ok = ReadString(&INetConnectionProps::get_Guid, p, "INetConnectionProps::get_Guid", raw.id, failure) &&
-            ReadString(&INetConnectionProps::get_Name, p, "INetConnectionProps::get_Name", raw.name, failure) &&
-            ReadString(&INetConnectionProps::get_DeviceName, p, "INetConnectionProps::get_DeviceName", raw.deviceName,
-                       failure) &&
-            (SUCCEEDED(hr = p->get_Status(&status)) || Fail(failure, hr, "INetConnectionProps::get_Status")) &&
-            (SUCCEEDED(hr = p->get_MediaType(&media)) || Fail(failure, hr, "INetConnectionProps::get_MediaType")) &&
-            (SUCCEEDED(hr = p->get_Characteristics(&characteristics)) ||
-             Fail(failure, hr, "INetConnectionProps::get_Characteristics"));
+  bool ok = ReadString(reader, &INetConnectionProps::get_Guid, p, "INetConnectionProps::get_Guid", raw.id) &&
+            ReadString(reader, &INetConnectionProps::get_Name, p, "INetConnectionProps::get_Name", raw.name) &&
+            (fields == Fields::IdAndName ||
+             (ReadString(reader, &INetConnectionProps::get_DeviceName, p, "INetConnectionProps::get_DeviceName",
+                         raw.deviceName) &&
+              reader.Step(p->get_Status(&status), "INetConnectionProps::get_Status") &&
+              reader.Step(p->get_MediaType(&media), "INetConnectionProps::get_MediaType") &&
+              reader.Step(p->get_Characteristics(&characteristics), "INetConnectionProps::get_Characteristics")));
   if (!ok) {
     failure.connectionId = raw.id;
     failure.connectionName = raw.name;
-    return false;
+    return reader.outcome();
   }
   raw.status = static_cast<int32_t>(status);
   raw.mediaType = static_cast<int32_t>(media);
   raw.characteristics = characteristics;
-  return true;
+  return Read::Ok;
+}
+
+Read ReadConnection(INetSharingManager* manager, INetConnection* connection, Fields fields, RawConnection& raw,
+                    ComFailure& failure) {
+  HRESULT hr;
+  Read read = ReadProperties(connection, raw, failure, hr);
+  if (read == Read::Failed && (hr == E_NOTIMPL || hr == E_NOINTERFACE))
+    return ReadWithGetters(manager, connection, fields, raw, failure);
+  return read;
 }
 
 }  // namespace
@@ -150,9 +221,15 @@ ListOutcome ListConnections(const std::wstring& progId) {
   if (!CreateManager(progId, manager, out.failure)) return out;
   out.ok = ForEachConnection(manager.get(), out.failure, [&](INetConnection* connection) {
     RawConnection raw;
-    if (!ReadConnection(manager.get(), connection, raw, out.failure)) return Walk::Failed;
-    out.connections.push_back(std::move(raw));
-    return Walk::Next;
+    switch (ReadConnection(manager.get(), connection, Fields::All, raw, out.failure)) {
+      case Read::Ok:
+        out.connections.push_back(std::move(raw));
+        return Walk::Next;
+      case Read::Vanished:  // gone by the time the list returns: not listed
+        return Walk::Next;
+      default:
+        return Walk::Failed;
+    }
   });
   return out;
 }
@@ -163,22 +240,23 @@ ActionOutcome ApplyToConnection(const std::wstring& progId, const std::wstring& 
   if (!CreateManager(progId, manager, out.failure)) return out;
   // The connection is found again inside this job rather than kept from an earlier list:
   // no COM pointer outlives the job that made it.
+  GUID target;
+  if (!ParseGuid(guid, &target)) target = GUID_NULL;  // src/ passes canonical GUIDs only
   out.ok = ForEachConnection(manager.get(), out.failure, [&](INetConnection* connection) {
-    ComPtr<INetConnectionProps> props;
-    std::wstring id;
-    if (!OpenProps(manager.get(), connection, props, out.failure) ||
-        !ReadString(&INetConnectionProps::get_Guid, props.get(), "INetConnectionProps::get_Guid", id, out.failure))
-      return Walk::Failed;
-    if (_wcsicmp(id.c_str(), guid.c_str()) != 0) return Walk::Next;
-    out.found = true;
-    out.id = id;
-    out.failure.connectionId = id;
-    if (!ReadString(&INetConnectionProps::get_Name, props.get(), "INetConnectionProps::get_Name", out.name,
-                    out.failure))
-      return Walk::Failed;
-    out.failure.connectionName = out.name;
+    RawConnection raw;
+    Read read = ReadConnection(manager.get(), connection, Fields::IdAndName, raw, out.failure);
+    if (read == Read::Vanished) return Walk::Next;  // if it was the target, it is not found
+    if (read == Read::Failed) return Walk::Failed;
+    if (!SameConnection(raw.id, target, guid)) return Walk::Next;
+    out.id = raw.id;
+    out.name = raw.name;
+    out.failure.connectionId = raw.id;
+    out.failure.connectionName = raw.name;
     bool disconnect = action == ConnectionAction::Disconnect;
     out.hr = disconnect ? connection->Disconnect() : connection->Connect();
+    // Removed between the walk and the call: the same answer as a connection never there.
+    if (Vanished(out.hr)) return Walk::Stop;
+    out.found = true;
     if (FAILED(out.hr)) {
       Fail(out.failure, out.hr, disconnect ? "INetConnection::Disconnect" : "INetConnection::Connect");
       return Walk::Failed;
@@ -188,10 +266,22 @@ ActionOutcome ApplyToConnection(const std::wstring& progId, const std::wstring& 
   return out;
 }
 
-std::wstring SystemMessage(HRESULT hr) {
+SecurityOutcome InitializeComSecurity() {
+  SecurityOutcome out;
+  // The process-wide default every proxy starts from: identify is Windows' own default,
+  // impersonate is what the Network Connections service needs to show RAS connections.
+  HRESULT hr = CoInitializeSecurity(nullptr, -1, nullptr, nullptr, RPC_C_AUTHN_LEVEL_DEFAULT,
+                                    RPC_C_IMP_LEVEL_IMPERSONATE, nullptr, EOAC_NONE, nullptr);
+  out.ok = SUCCEEDED(hr) || Fail(out.failure, hr, "CoInitializeSecurity");
+  return out;
+}
+
+namespace {
+
+std::wstring FormatFrom(DWORD source, HMODULE module, DWORD code) {
   wchar_t* text = nullptr;
-  DWORD length = FormatMessageW(FORMAT_MESSAGE_ALLOCATE_BUFFER | FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS,
-                                nullptr, static_cast<DWORD>(hr), 0, reinterpret_cast<wchar_t*>(&text), 0, nullptr);
+  DWORD length = FormatMessageW(FORMAT_MESSAGE_ALLOCATE_BUFFER | source | FORMAT_MESSAGE_IGNORE_INSERTS, module, code, 0,
+                                reinterpret_cast<wchar_t*>(&text), 0, nullptr);
   std::wstring message;
   if (length && text) {
     message.assign(text, length);
@@ -199,5 +289,30 @@ std::wstring SystemMessage(HRESULT hr) {
       message.pop_back();
   }
   LocalFree(text);
+  return message;
+}
+
+// RAS errors (600-1000: a VPN or dial-up hang-up) have their texts in mprmsg.dll, not in the
+// system's table. Loaded by its full System32 path, and as data: a planted mprmsg.dll in the
+// app's folder, first on the search path, must never be read, let alone run. (Wine, tested,
+// ignores LOAD_LIBRARY_SEARCH_SYSTEM32 for a data file and took the planted one.)
+std::wstring RasMessage(DWORD code) {
+  wchar_t system[MAX_PATH];
+  UINT length = GetSystemDirectoryW(system, MAX_PATH);
+  if (length == 0 || length >= MAX_PATH) return std::wstring();
+  std::wstring path = std::wstring(system, length) + L"\\mprmsg.dll";
+  HMODULE mprmsg = LoadLibraryExW(path.c_str(), nullptr, LOAD_LIBRARY_AS_DATAFILE);
+  if (!mprmsg) return std::wstring();
+  std::wstring message = FormatFrom(FORMAT_MESSAGE_FROM_HMODULE, mprmsg, code);
+  FreeLibrary(mprmsg);
+  return message;
+}
+
+}  // namespace
+
+std::wstring SystemMessage(HRESULT hr) {
+  std::wstring message = FormatFrom(FORMAT_MESSAGE_FROM_SYSTEM, nullptr, static_cast<DWORD>(hr));
+  DWORD code = HRESULT_CODE(hr);
+  if (message.empty() && HRESULT_FACILITY(hr) == FACILITY_WIN32 && code >= 600 && code <= 1000) message = RasMessage(code);
   return message;
 }

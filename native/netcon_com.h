@@ -43,8 +43,18 @@ struct ActionOutcome {
   ComFailure failure;
 };
 
+struct SecurityOutcome {
+  bool ok = false;
+  ComFailure failure;
+};
+
 ListOutcome ListConnections(const std::wstring& progId);
 ActionOutcome ApplyToConnection(const std::wstring& progId, const std::wstring& guid, ConnectionAction action);
+
+// CoInitializeSecurity at impersonate level for the whole process: only on request (a library
+// must not change its host's COM security by itself), and only before anything in the process
+// marshals an interface (else RPC_E_TOO_LATE).
+SecurityOutcome InitializeComSecurity();
 
 // The system's text for an HRESULT (FormatMessage), or "" when Windows has none.
 std::wstring SystemMessage(HRESULT hr);
