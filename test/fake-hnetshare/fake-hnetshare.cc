@@ -128,9 +128,11 @@ class Stranger : public Dispatch<IDispatch> {
   }
 };
 
-LPWSTR CoTaskMemString(const std::wstring& s) {
+// A NUL-terminated copy for the client, as NETCON_PROPERTIES carries names: a name with an
+// embedded NUL reaches the client cut there, as it would from Windows.
+LPWSTR ClientString(const std::wstring& s) {
   size_t bytes = (s.size() + 1) * sizeof(wchar_t);
-  auto* copy = static_cast<LPWSTR>(CoTaskMemAlloc(bytes));
+  auto* copy = static_cast<LPWSTR>(ClientBlock(bytes));
   if (copy) memcpy(copy, s.c_str(), bytes);
   return copy;
 }
@@ -152,18 +154,23 @@ class Connection : public Object<INetConnection> {
   HRESULT STDMETHODCALLTYPE GetUiObjectClassId(CLSID*) override { return E_NOTIMPL; }
   HRESULT STDMETHODCALLTYPE Rename(LPCWSTR) override { return E_NOTIMPL; }
 
+  // One call into the service, and the whole connection at one moment: what Windows' own
+  // getters call each time, and what netcon reads instead of them.
   HRESULT STDMETHODCALLTYPE GetProperties(NETCON_PROPERTIES** out) override {
+    CheckAlive("GetProperties");
     ScriptedCall call("GetProperties", &id_);
     if (!out) return call.Return(E_POINTER);
     *out = nullptr;
     if (FAILED(call.scripted())) return call.Return(call.scripted());
+    if (call.null()) return call.Return(S_OK);
+    ServiceRoundTrip();
     ConnState c;
     if (!FindConnection(id_.guid, &c)) return call.Return(kConnectionGone);
 
     // The caller frees the block and both strings with CoTaskMemFree (NcFreeNetconProperties).
-    auto* props = static_cast<NETCON_PROPERTIES*>(CoTaskMemAlloc(sizeof(NETCON_PROPERTIES)));
-    LPWSTR name = CoTaskMemString(c.name);
-    LPWSTR device = CoTaskMemString(c.device);
+    auto* props = static_cast<NETCON_PROPERTIES*>(ClientBlock(sizeof(NETCON_PROPERTIES)));
+    LPWSTR name = ClientString(c.name);
+    LPWSTR device = ClientString(c.device);
     if (!props || !name || !device) {
       CoTaskMemFree(props);
       CoTaskMemFree(name);
@@ -197,6 +204,7 @@ class Connection : public Object<INetConnection> {
     CheckAlive(method);
     ScriptedCall call(method, &id_);
     if (FAILED(call.scripted())) return call.Return(call.scripted());
+    ServiceRoundTrip();
     if (!ApplyAfterStatus(id_.guid, connected)) return call.Return(kConnectionGone);
     return call.Return(call.scripted());
   }
@@ -263,6 +271,8 @@ class Props : public Dispatch<INetConnectionProps> {
     if (FAILED(call.scripted())) return call.Return(call.scripted());
     // For a BSTR this is the NULL that COM lets stand for an empty string.
     if (call.null()) return call.Return(S_OK);
+    // hnetcfg's getters each call INetConnection::GetProperties and free what it returned.
+    ServiceRoundTrip();
     HRESULT hr = S_OK;
     if (!ReadConnection(id_.guid, [&](const ConnState& c, NETCON_STATUS status) { hr = fill(c, status, out); }))
       return call.Return(kConnectionGone);

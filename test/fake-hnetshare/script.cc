@@ -42,6 +42,9 @@ struct State {
   NETCON_STATUS afterConnect = NCS_CONNECTED;
   DWORD settleDisconnectMs = 0;
   DWORD settleConnectMs = 0;
+  // "roundtrip" line: what every call into the Network Connections service costs (each
+  // INetConnection method, and each INetConnectionProps getter, which calls GetProperties).
+  DWORD roundTripUs = 0;
 };
 
 const char* const kMethods[] = {
@@ -76,6 +79,7 @@ Tally g_tally[] = {
     {"call", "get_MediaType", 0}, {"call", "get_Characteristics", 0}, {"call", "Disconnect", 0},
     {"call", "Connect", 0},   {"call", "GetProperties", 0},
     {"new", "Stranger", 0},   {"delete", "Stranger", 0},
+    {"new", "CoTaskMem", 0},  {"delete", "CoTaskMem", 0},
     {"call", "QueryInterface(IEnumVARIANT)", 0}, {"call", "QueryInterface(INetConnection)", 0},
 };
 
@@ -251,6 +255,13 @@ State Parse(std::string text, std::vector<std::string>* warnings) {
       if (f.size() == 2 && f[1] == "last-item-with-s-false") state.nextEnding = NextEnding::kLastItemWithSFalse;
       else if (f.size() == 2 && f[1] == "ok-with-nothing") state.nextEnding = NextEnding::kOkWithNothing;
       else warnings->push_back(where + "bad next line");
+    } else if (kind == "roundtrip") {
+      DWORD us;
+      if (f.size() != 2 || !ParseNumber(f[1], &us)) {
+        warnings->push_back(where + "bad roundtrip line");
+        continue;
+      }
+      state.roundTripUs = us;
     } else if (kind == "zombies") {
       state.zombies = true;
     } else if (kind == "settle") {
@@ -501,4 +512,86 @@ HRESULT ScriptedCall::Return(HRESULT hr) {
   std::snprintf(hex, sizeof hex, "0x%08lX", static_cast<unsigned long>(hr));
   LogEvent("call", method_, "\t" + (conn_ ? conn_->text : std::string("-")) + "\t" + hex);
   return hr;
+}
+
+void ServiceRoundTrip() {
+  AcquireSRWLockShared(&g_lock);
+  DWORD us = g_state.roundTripUs;
+  ReleaseSRWLockShared(&g_lock);
+  if (!us) return;
+  // A busy wait, not Sleep: a Sleep lasts at least a scheduler tick, far more than the tens
+  // of microseconds being modelled.
+  LARGE_INTEGER frequency, start, now;
+  QueryPerformanceFrequency(&frequency);
+  QueryPerformanceCounter(&start);
+  LONGLONG ticks = frequency.QuadPart * us / 1000000;
+  do QueryPerformanceCounter(&now);
+  while (now.QuadPart - start.QuadPart < ticks);
+}
+
+namespace {
+
+// Blocks handed to the client, which must free each with CoTaskMemFree. A malloc spy sees
+// every CoTaskMemFree in the process; those of our blocks become "delete CoTaskMem" events,
+// so a block the client never frees is a live object like any leaked COM object.
+SRWLOCK g_blocksLock = SRWLOCK_INIT;
+std::vector<void*> g_blocks;
+
+bool ForgetBlock(void* p) {
+  AcquireSRWLockExclusive(&g_blocksLock);
+  bool ours = false;
+  for (auto it = g_blocks.begin(); it != g_blocks.end(); ++it) {
+    if (*it == p) {
+      *it = g_blocks.back();
+      g_blocks.pop_back();
+      ours = true;
+      break;
+    }
+  }
+  ReleaseSRWLockExclusive(&g_blocksLock);
+  return ours;
+}
+
+class Spy : public IMallocSpy {
+ public:
+  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID iid, void** out) override {
+    if (!out) return E_POINTER;
+    *out = IsEqualIID(iid, IID_IUnknown) || IsEqualIID(iid, IID_IMallocSpy) ? this : nullptr;
+    return *out ? S_OK : E_NOINTERFACE;
+  }
+  ULONG STDMETHODCALLTYPE AddRef() override { return 2; }  // static, never freed
+  ULONG STDMETHODCALLTYPE Release() override { return 1; }
+  SIZE_T STDMETHODCALLTYPE PreAlloc(SIZE_T size) override { return size; }
+  void* STDMETHODCALLTYPE PostAlloc(void* actual) override { return actual; }
+  void* STDMETHODCALLTYPE PreFree(void* request, BOOL) override {
+    if (request && ForgetBlock(request)) LogEvent("delete", "CoTaskMem");
+    return request;
+  }
+  void STDMETHODCALLTYPE PostFree(BOOL) override {}
+  SIZE_T STDMETHODCALLTYPE PreRealloc(void* request, SIZE_T size, void** newRequest, BOOL) override {
+    *newRequest = request;
+    return size;
+  }
+  void* STDMETHODCALLTYPE PostRealloc(void* actual, BOOL) override { return actual; }
+  void* STDMETHODCALLTYPE PreGetSize(void* request, BOOL) override { return request; }
+  SIZE_T STDMETHODCALLTYPE PostGetSize(SIZE_T actual, BOOL) override { return actual; }
+  void* STDMETHODCALLTYPE PreDidAlloc(void* request, BOOL) override { return request; }
+  int STDMETHODCALLTYPE PostDidAlloc(void*, BOOL, int actual) override { return actual; }
+  void STDMETHODCALLTYPE PreHeapMinimize() override {}
+  void STDMETHODCALLTYPE PostHeapMinimize() override {}
+};
+
+}  // namespace
+
+void* ClientBlock(size_t bytes) {
+  static LONG registered = 0;
+  static Spy spy;
+  if (InterlockedExchange(&registered, 1) == 0) CoRegisterMallocSpy(&spy);
+  void* p = CoTaskMemAlloc(bytes);
+  if (!p) return nullptr;
+  AcquireSRWLockExclusive(&g_blocksLock);
+  g_blocks.push_back(p);
+  ReleaseSRWLockExclusive(&g_blocksLock);
+  LogEvent("new", "CoTaskMem");
+  return p;
 }

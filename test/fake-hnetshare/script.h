@@ -34,6 +34,13 @@ struct ConnState {
   DWORD characteristics;
 };
 
+// Waits the "roundtrip" line's microseconds: one call into the Network Connections service.
+void ServiceRoundTrip();
+
+// CoTaskMemAlloc for a block the client must free: counted as a "CoTaskMem" object (new
+// now, delete when the client's CoTaskMemFree reaches it), so an unfreed block is a leak.
+void* ClientBlock(size_t bytes);
+
 // What a connection's methods return once a config reload has dropped it.
 const HRESULT kConnectionGone = HRESULT_FROM_WIN32(ERROR_NOT_FOUND);
 

@@ -219,6 +219,100 @@ napi_value StartPoolVisit(napi_env env, napi_callback_info info, bool enterSta) 
 napi_value OccupyPoolThreadsInSta(napi_env env, napi_callback_info info) { return StartPoolVisit(env, info, true); }
 napi_value PoolThreadApartments(napi_env env, napi_callback_info info) { return StartPoolVisit(env, info, false); }
 
+// CoInitializeSecurity as netcon's binary calls it, seen through its import table: Wine's
+// own is a stub that answers S_OK whatever came first, so this is how a test under Wine sees
+// the arguments netcon passes and makes COM answer what Windows would (RPC_E_TOO_LATE).
+struct SecurityCall {
+  LONG authServices;
+  DWORD authnLevel;
+  DWORD impLevel;
+  DWORD capabilities;
+};
+std::mutex g_securityMutex;
+std::vector<SecurityCall> g_securityCalls;
+HRESULT g_securityAnswer = S_OK;
+
+HRESULT WINAPI RecordSecurity(PSECURITY_DESCRIPTOR, LONG authServices, SOLE_AUTHENTICATION_SERVICE*, void*,
+                              DWORD authnLevel, DWORD impLevel, void*, DWORD capabilities, void*) {
+  std::lock_guard<std::mutex> lock(g_securityMutex);
+  g_securityCalls.push_back({authServices, authnLevel, impLevel, capabilities});
+  return g_securityAnswer;
+}
+
+// Points `module`'s import of `function` (by name, from any DLL) at `replacement`.
+bool PatchImport(HMODULE module, const char* function, void* replacement) {
+  auto* base = reinterpret_cast<BYTE*>(module);
+  auto* dos = reinterpret_cast<IMAGE_DOS_HEADER*>(base);
+  auto* nt = reinterpret_cast<IMAGE_NT_HEADERS*>(base + dos->e_lfanew);
+  const IMAGE_DATA_DIRECTORY& dir = nt->OptionalHeader.DataDirectory[IMAGE_DIRECTORY_ENTRY_IMPORT];
+  if (!dir.VirtualAddress) return false;
+  for (auto* desc = reinterpret_cast<IMAGE_IMPORT_DESCRIPTOR*>(base + dir.VirtualAddress); desc->Name; ++desc) {
+    auto* names = reinterpret_cast<IMAGE_THUNK_DATA*>(base + (desc->OriginalFirstThunk ? desc->OriginalFirstThunk : desc->FirstThunk));
+    auto* slots = reinterpret_cast<IMAGE_THUNK_DATA*>(base + desc->FirstThunk);
+    for (; names->u1.AddressOfData; ++names, ++slots) {
+      if (IMAGE_SNAP_BY_ORDINAL(names->u1.Ordinal)) continue;
+      auto* byName = reinterpret_cast<IMAGE_IMPORT_BY_NAME*>(base + names->u1.AddressOfData);
+      if (strcmp(reinterpret_cast<const char*>(byName->Name), function) != 0) continue;
+      DWORD old;
+      if (!VirtualProtect(&slots->u1.Function, sizeof(void*), PAGE_READWRITE, &old)) return false;
+      slots->u1.Function = reinterpret_cast<ULONG_PTR>(replacement);
+      VirtualProtect(&slots->u1.Function, sizeof(void*), old, &old);
+      return true;
+    }
+  }
+  return false;
+}
+
+// interceptCoInitializeSecurity(modulePath, answer): true once the module's import is ours.
+napi_value InterceptCoInitializeSecurity(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value args[2] = {nullptr, nullptr};
+  NAPI(napi_get_cb_info)(env, info, &argc, args, nullptr, nullptr);
+  char16_t path[MAX_PATH] = {};
+  size_t length = 0;
+  uint32_t answer = 0;
+  if (argc < 2 || NAPI(napi_get_value_string_utf16)(env, args[0], path, MAX_PATH, &length) != napi_ok ||
+      NAPI(napi_get_value_uint32)(env, args[1], &answer) != napi_ok) {
+    NAPI(napi_throw_type_error)(env, nullptr, "expected (modulePath, answer)");
+    return nullptr;
+  }
+  {
+    std::lock_guard<std::mutex> lock(g_securityMutex);
+    g_securityAnswer = static_cast<HRESULT>(answer);
+    g_securityCalls.clear();
+  }
+  HMODULE module = GetModuleHandleW(reinterpret_cast<const wchar_t*>(path));
+  bool patched = module && PatchImport(module, "CoInitializeSecurity", reinterpret_cast<void*>(&RecordSecurity));
+  napi_value out = nullptr;
+  NAPI(napi_get_boolean)(env, patched, &out);
+  return out;
+}
+
+// The calls the interceptor saw: [{ authServices, authnLevel, impLevel, capabilities }].
+napi_value InterceptedSecurityCalls(napi_env env, napi_callback_info) {
+  std::lock_guard<std::mutex> lock(g_securityMutex);
+  napi_value list = nullptr;
+  NAPI(napi_create_array_with_length)(env, g_securityCalls.size(), &list);
+  for (size_t i = 0; i < g_securityCalls.size(); ++i) {
+    const SecurityCall& c = g_securityCalls[i];
+    napi_value item = nullptr;
+    NAPI(napi_create_object)(env, &item);
+    SetNamed(env, item, "authServices", Number(env, c.authServices));
+    SetNamed(env, item, "authnLevel", Number(env, c.authnLevel));
+    SetNamed(env, item, "impLevel", Number(env, c.impLevel));
+    SetNamed(env, item, "capabilities", Number(env, c.capabilities));
+    NAPI(napi_set_element)(env, list, static_cast<uint32_t>(i), item);
+  }
+  return list;
+}
+
+// CoInitializeSecurity at identify level, as another module of the host process might call
+// it first: on Windows netcon's own request then answers RPC_E_TOO_LATE.
+napi_value InitializeSecurityFirst(napi_env env, napi_callback_info) {
+  return Hresult(env, CoInitializeSecurity(nullptr, -1, nullptr, nullptr, RPC_C_AUTHN_LEVEL_DEFAULT,
+                                           RPC_C_IMP_LEVEL_IDENTIFY, nullptr, EOAC_NONE, nullptr));
+}
+
 void Export(napi_env env, napi_value exports, const char* name, napi_callback callback) {
   napi_value fn = nullptr;
   NAPI(napi_create_function)(env, name, NAPI_AUTO_LENGTH, callback, nullptr, &fn);
@@ -234,5 +328,8 @@ NAPI_MODULE_INIT() {
   Export(env, exports, "occupyPoolThreadsInSta", OccupyPoolThreadsInSta);
   Export(env, exports, "poolThreadApartments", PoolThreadApartments);
   Export(env, exports, "handleCount", HandleCount);
+  Export(env, exports, "interceptCoInitializeSecurity", InterceptCoInitializeSecurity);
+  Export(env, exports, "interceptedSecurityCalls", InterceptedSecurityCalls);
+  Export(env, exports, "initializeSecurityFirst", InitializeSecurityFirst);
   return exports;
 }
