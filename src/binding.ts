@@ -60,7 +60,7 @@ function attempt(load: () => unknown): Outcome {
 // A stale or foreign binary would otherwise fail later as "x is not a function".
 function checkExports(exports: unknown): NativeBinding {
   const candidate = exports as Partial<Record<keyof NativeAddon, unknown>> | null | undefined;
-  const missing = (['list', 'disconnect', 'connect', 'abandon'] as const).filter((name) => typeof candidate?.[name] !== 'function');
+  const missing = (['list', 'disconnect', 'connect', 'initializeSecurity', 'abandon'] as const).filter((name) => typeof candidate?.[name] !== 'function');
   if (missing.length > 0) throw new Error(`the native module does not export ${missing.join(', ')}`);
   const addon = exports as NativeAddon;
   let lastId = 0;
@@ -75,6 +75,7 @@ function checkExports(exports: unknown): NativeBinding {
     list: async (progId, hook) => decodeList(await start(hook, (id) => addon.list(progId, id))),
     disconnect: (progId, guid, hook) => start(hook, (id) => addon.disconnect(progId, guid, id)),
     connect: (progId, guid, hook) => start(hook, (id) => addon.connect(progId, guid, id)),
+    initializeSecurity: (hook) => start(hook, (id) => addon.initializeSecurity(id)),
   };
 }
 

@@ -19,12 +19,14 @@ export interface CliIo {
 }
 
 /** The part of the public API the CLI calls. */
-export type CliApi = Pick<typeof netcon, 'listConnections' | 'findConnection' | 'disconnect' | 'connect' | 'waitForStatus'>;
+export type CliApi = Pick<typeof netcon, 'listConnections' | 'findConnection' | 'disconnect' | 'connect'>;
 
 /** The API for `--prog-id` (undefined when not given); validates it like createClient does. */
 export type CliApiFor = (progId: string | undefined) => CliApi;
 
-const publicApi: CliApiFor = (progId) => (progId === undefined ? netcon : netcon.createClient({ progId }));
+// The CLI owns its process, so it opts it in to the COM security that VPN and dial-up
+// entries need (done by the client before its first COM call, after checking arguments).
+const publicApi: CliApiFor = (progId) => netcon.createClient({ progId, comSecurity: 'impersonate' });
 
 const DEFAULT_WAIT_MS = 30_000;
 
@@ -110,7 +112,7 @@ export async function main(argv: readonly string[], io: CliIo, apiFor: CliApiFor
   } catch (error) {
     const { code, message } = describeError(error);
     // One line, so scripts can grep it and logs keep it whole.
-    io.stderr(`netcon: ${code}: ${message.replace(/\s*[\r\n]+\s*/g, ' ').trim()}\n`);
+    io.stderr(`netcon: ${code}: ${oneLine(message)}\n`);
     return exitCodeFor(code);
   }
 }
@@ -188,16 +190,12 @@ async function run(argv: readonly string[], io: CliIo, apiFor: CliApiFor): Promi
       const waitMs = values.wait === undefined ? undefined : values.wait === '' ? DEFAULT_WAIT_MS : parseMs('--wait', values.wait);
       const api = apiFor(values['prog-id']);
       const done = command === 'disconnect' ? 'Disconnected' : 'Connected';
-      if (waitMs === undefined) {
-        await api[command](target, call);
-        return `${done} "${target}".\n`;
-      }
+      if (waitMs === undefined) return `${done} "${target}".\n${successNote(await api[command](target, call))}`;
       const started = Date.now();
       const stop = spinner(io, `${command === 'disconnect' ? 'Disconnecting' : 'Connecting'} "${target}"`, started);
       try {
-        await api[command](target, call);
-        const settled = await api.waitForStatus(target, [...netcon.SETTLED_STATUSES[command]], { timeoutMs: waitMs });
-        return `${done} "${target}": ${settled.status} after ${seconds(Date.now() - started)}.\n`;
+        const result = await api[command](target, { ...call, wait: { timeoutMs: waitMs } });
+        return `${done} "${target}": ${result.connection.status} after ${seconds(Date.now() - started)}.\n${successNote(result)}`;
       } finally {
         stop();
       }
@@ -226,6 +224,14 @@ function parseMs(option: '--wait' | '--timeout', text: string): number {
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const oneLine = (text: string) => text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+
+// Windows said yes in a way worth knowing: S_FALSE, or a change that needs a restart.
+function successNote(result: netcon.ActionResult): string {
+  if (result.hresult === 0) return '';
+  const hex = netcon.hresultToHex(result.hresult);
+  return `Windows answered ${result.code === hex ? hex : `${result.code} (${hex})`} rather than S_OK.\n`;
+}
 
 // A line on stderr redrawn in place, only on a terminal: piped output stays clean.
 function spinner(io: CliIo, label: string, started: number): () => void {

@@ -1,6 +1,6 @@
 // The four public operations over any binding: validate, get the binding, call native code,
 // turn its plain-data answer into connections or typed errors.
-import { toNetConnection, type NetConnection } from './connection';
+import { toNetConnection, type ConnectionStatus, type NetConnection } from './connection';
 import {
   CallTimeoutError,
   ConnectionNotFoundError,
@@ -9,6 +9,7 @@ import {
   NetConInvalidArgValueError,
   TooManyHungCallsError,
   errorFromHResult,
+  successCodeName,
   type ComOperation,
   type ConnectionRef,
   type NetConError,
@@ -27,6 +28,23 @@ import {
   type WaitOption,
   type WaitOptions,
 } from './wait';
+
+/** What disconnect and connect resolve with. */
+export interface ActionResult {
+  /** The connection acted on. */
+  readonly connection: {
+    /** Its GUID, `{…}` upper case as listConnections gives it. */
+    readonly id: string;
+    /** Its name when it was acted on. */
+    readonly name: string;
+    /** The status waited for, with the `wait` option. */
+    readonly status?: ConnectionStatus;
+  };
+  /** The success HRESULT Windows answered, unsigned: 0 (S_OK) nearly always. */
+  readonly hresult: number;
+  /** Its name (`'S_OK'`, `'S_FALSE'`, `'NETCFG_S_REBOOT'`, … see SUCCESS_CODES), or its hex value. */
+  readonly code: string;
+}
 
 /** Options of disconnect and connect. `timeoutMs` and `signal` cover the action; `signal` covers a wait too. */
 export interface ActionOptions extends CallOptions {
@@ -49,6 +67,12 @@ export interface ClientOptions {
    * CLSIDFromProgID on each call.
    */
   readonly progId?: string;
+  /**
+   * `'impersonate'`: before its first call that reaches COM, the client calls
+   * initializeComSecurity() (once per process), and a call fails with its error if that does.
+   * For a process that owns its COM security, as netcon's CLI does.
+   */
+  readonly comSecurity?: 'impersonate';
 }
 
 // Microsoft's rules for a ProgID: at most 39 characters, not starting with a digit, no
@@ -66,14 +90,28 @@ function isArray(value: unknown): boolean {
   }
 }
 
+/** createClient's options, checked. */
+export interface ParsedClientOptions {
+  progId: string;
+  comSecurity: boolean;
+}
+
 /** Validates createClient's options; throws ERR_INVALID_ARG_TYPE / ERR_INVALID_ARG_VALUE. */
-export function parseClientOptions(options: unknown): { progId: string } {
-  if (options === undefined) return { progId: DEFAULT_PROG_ID };
+export function parseClientOptions(options: unknown): ParsedClientOptions {
+  if (options === undefined) return { progId: DEFAULT_PROG_ID, comSecurity: false };
   if (typeof options !== 'object' || options === null || isArray(options)) {
     throw new NetConInvalidArgTypeError('options', 'of type object', options);
   }
-  const progId = readProperty(options, 'progId', 'options');
-  if (progId === undefined) return { progId: DEFAULT_PROG_ID };
+  const progId = parseProgId(readProperty(options, 'progId', 'options'));
+  const comSecurity = readProperty(options, 'comSecurity', 'options');
+  if (comSecurity !== undefined && comSecurity !== 'impersonate') {
+    throw new NetConInvalidArgValueError('options.comSecurity', "'impersonate' or undefined", comSecurity);
+  }
+  return { progId, comSecurity: comSecurity === 'impersonate' };
+}
+
+function parseProgId(progId: unknown): string {
+  if (progId === undefined) return DEFAULT_PROG_ID;
   if (typeof progId !== 'string') throw new NetConInvalidArgTypeError('options.progId', 'of type string', progId);
   if (!PROG_ID.test(progId)) {
     throw new NetConInvalidArgValueError(
@@ -82,7 +120,7 @@ export function parseClientOptions(options: unknown): { progId: string } {
       progId,
     );
   }
-  return { progId };
+  return progId;
 }
 
 /** The public API; every method returns a promise and never throws synchronously. */
@@ -105,14 +143,14 @@ export interface NetConClient {
    * also reported down. A timeout or abort while Windows is at work rejects with
    * `outcome: 'unknown'`: the disconnect may still happen.
    */
-  disconnect(target: Target, options?: ActionOptions): Promise<void>;
+  disconnect(target: Target, options?: ActionOptions): Promise<ActionResult>;
   /**
    * INetConnection::Connect on the connection given by name, GUID or a NetConnection.
    * Resolves once the call returned success, or with `{ wait: true }` once the connection is
    * also reported `connected`. A timeout or abort while Windows is at work rejects with
    * `outcome: 'unknown'`: the connect may still happen.
    */
-  connect(target: Target, options?: ActionOptions): Promise<void>;
+  connect(target: Target, options?: ActionOptions): Promise<ActionResult>;
   /**
    * Resolves with the connection once its status matches `status` (one status, any of
    * several, or a predicate), looking every `intervalMs`. Rejects with ERR_TIMEOUT after
@@ -121,9 +159,22 @@ export interface NetConClient {
    * ERR_CONNECTION_NOT_FOUND if the connection goes away.
    */
   waitForStatus(target: Target, status: StatusCondition, options?: WaitOptions): Promise<NetConnection>;
+  /**
+   * Opts this process in to COM security at impersonate level (CoInitializeSecurity), which the
+   * Network Connections service needs to show VPN and dial-up connections. Process-wide and
+   * once only: call it at start-up, before anything else in the process uses COM. Rejects with
+   * ComSecurityTooLateError (code RPC_E_TOO_LATE) when something set COM security first
+   * (Electron does). Resolves at once after a success.
+   */
+  initializeComSecurity(options?: CallOptions): Promise<void>;
   /** True only on Windows once the native module has loaded (it is loaded by this call if needed). */
   isSupported(): boolean;
 }
+
+// COM security is the process's, set once: one request per binding (the process's addon) is
+// made, and every caller shares it; a second CoInitializeSecurity would only answer
+// RPC_E_TOO_LATE. A failed request is forgotten, so a later call may try again.
+const securityRequests = new WeakMap<NativeBinding, Promise<void>>();
 
 /** Where a native call happens, for its errors: the public call, and what it is about. */
 interface CallContext {
@@ -162,8 +213,29 @@ function optionsObject(options: unknown): object | undefined {
 }
 
 /** A client that gets its binding from `getBinding` on each call, after validating arguments. */
-export function createClientWith(getBinding: () => NativeBinding, progId: string = DEFAULT_PROG_ID): NetConClient {
+export function createClientWith(
+  getBinding: () => NativeBinding,
+  progId: string = DEFAULT_PROG_ID,
+  { comSecurity = false }: { comSecurity?: boolean } = {},
+): NetConClient {
+  function initializeSecurity(binding: NativeBinding, bounds: Limits): Promise<void> {
+    let request = securityRequests.get(binding);
+    if (!request) {
+      const context: CallContext = { operation: 'security' };
+      request = within(bounds, (hook) => binding.initializeSecurity(hook), (why) => stoppedError(why, bounds, context, false)).then((result) => {
+        if (!result.ok) throw toError(result, progId, context);
+      });
+      securityRequests.set(binding, request);
+      request.catch(() => securityRequests.delete(binding));
+    }
+    return request;
+  }
+
+  // Every call's first native step: with the comSecurity option, the process's COM security.
+  const prepare = (binding: NativeBinding, bounds: Limits) => (comSecurity ? initializeSecurity(binding, bounds) : undefined);
+
   async function list(binding: NativeBinding, bounds: Limits, context: CallContext): Promise<NetConnection[]> {
+    await prepare(binding, bounds);
     const result = await within(bounds, (hook) => binding.list(progId, hook), (why) => stoppedError(why, bounds, context, false));
     if (!result.ok) throw toError(result, progId, context);
     return result.connections.map(toNetConnection);
@@ -180,7 +252,7 @@ export function createClientWith(getBinding: () => NativeBinding, progId: string
     if (stop?.kind === 'abort') throw new NetConAbortError(stop.reason, { operation });
   }
 
-  async function apply(action: 'disconnect' | 'connect', target: unknown, options: unknown): Promise<void> {
+  async function apply(action: 'disconnect' | 'connect', target: unknown, options: unknown): Promise<ActionResult> {
     const parsed = parseTarget(target, { allowConnection: true });
     const object = optionsObject(options);
     const call = parseCallOptions(object);
@@ -201,16 +273,19 @@ export function createClientWith(getBinding: () => NativeBinding, progId: string
       guid = connection.id;
     }
 
+    await prepare(binding, bounds);
     const context: CallContext = { operation: action, target: shown, connection: selected };
     const stopped = (why: Stop) => stoppedError(why, bounds, { ...context, connection: selected ?? { id: guid } }, true);
     const result = await within(bounds, (hook) => binding[action](progId, guid, hook), stopped);
     if (!result.ok) throw toError(result, progId, context);
     // Listed a moment ago but gone now (adapter removed, VPN deleted): same answer as a bad GUID.
     if (!result.found) throw new ConnectionNotFoundError(shown);
-    if (wait) {
-      const look = lookAt(binding, { kind: 'guid', guid }, shown);
-      await pollUntil(look, parseCondition(SETTLED_STATUSES[action]), wait, shown, [call.signal]);
-    }
+    const acted = { id: canonicalGuid(result.connection.id) ?? result.connection.id, name: result.connection.name };
+    const answer = { hresult: result.hresult >>> 0, code: successCodeName(result.hresult) };
+    if (!wait) return { connection: acted, ...answer };
+    const look = lookAt(binding, { kind: 'guid', guid }, shown);
+    const settled = await pollUntil(look, parseCondition(SETTLED_STATUSES[action]), wait, shown, [call.signal]);
+    return { connection: { ...acted, status: settled.status }, ...answer };
   }
 
   return {
@@ -236,6 +311,12 @@ export function createClientWith(getBinding: () => NativeBinding, progId: string
       const wait = parseWaitOptions(options);
       const shown = describeTarget(parsed);
       return pollUntil(lookAt(getBinding(), parsed, shown), condition, wait, shown, []);
+    },
+    async initializeComSecurity(options) {
+      const call = parseCallOptions(optionsObject(options));
+      const bounds = limits(call.timeoutMs, [call.signal]);
+      throwIfAborted(bounds, 'security');
+      return initializeSecurity(getBinding(), bounds);
     },
     isSupported() {
       try {

@@ -5,7 +5,7 @@ import { inspect } from 'util';
 import { canonicalGuid } from './guid';
 
 /** The public call a COM failure happened in; it opens the error message. */
-export type ComOperation = 'list' | 'find' | 'disconnect' | 'connect' | 'wait';
+export type ComOperation = 'list' | 'find' | 'disconnect' | 'connect' | 'wait' | 'security';
 
 /** The connection an error is about, as far as it is known. */
 export interface ConnectionRef {
@@ -382,6 +382,46 @@ export class ApartmentModeChangedError extends ComError {
   /** Always `'ApartmentModeChangedError'`. */
   override name = 'ApartmentModeChangedError';
 }
+/** A ComError for ERROR_ELEVATION_REQUIRED (see HRESULTS): an access-denied kind, so also `instanceof AccessDeniedError`. */
+export class ElevationRequiredError extends AccessDeniedError {
+  /** Always `'ElevationRequiredError'`. */
+  override name = 'ElevationRequiredError';
+}
+/** A ComError for ERROR_SERVICE_DISABLED (see HRESULTS): the Network Connections service is disabled. */
+export class ServiceDisabledError extends ComError {
+  /** Always `'ServiceDisabledError'`. */
+  override name = 'ServiceDisabledError';
+}
+/** A ComError for CO_E_SERVER_EXEC_FAILURE (see HRESULTS): the service's server did not start. */
+export class ServerExecutionError extends ComError {
+  /** Always `'ServerExecutionError'`. */
+  override name = 'ServerExecutionError';
+}
+/** A ComError for RPC_S_SERVER_UNAVAILABLE (see HRESULTS): the service is not there to answer. */
+export class ServerUnavailableError extends ComError {
+  /** Always `'ServerUnavailableError'`. */
+  override name = 'ServerUnavailableError';
+}
+/** A ComError for RPC_E_DISCONNECTED (see HRESULTS): the object's server went away. */
+export class ObjectDisconnectedError extends ComError {
+  /** Always `'ObjectDisconnectedError'`. */
+  override name = 'ObjectDisconnectedError';
+}
+/** A ComError for ERROR_BAD_IMPERSONATION_LEVEL (see HRESULTS): the call needed impersonation. */
+export class ImpersonationLevelError extends ComError {
+  /** Always `'ImpersonationLevelError'`. */
+  override name = 'ImpersonationLevelError';
+}
+/** A ComError for ERROR_NOT_FOUND (see HRESULTS): Windows no longer has what was asked for. */
+export class ElementNotFoundError extends ComError {
+  /** Always `'ElementNotFoundError'`. */
+  override name = 'ElementNotFoundError';
+}
+/** A ComError for RPC_E_TOO_LATE (see HRESULTS): the process's COM security was already set. */
+export class ComSecurityTooLateError extends ComError {
+  /** Always `'ComSecurityTooLateError'`. */
+  override name = 'ComSecurityTooLateError';
+}
 /** A ComError for RPC_E_CALL_CANCELED and RPC_S_CALL_CANCELLED (see HRESULTS): a COM call was cancelled. */
 export class CallCanceledError extends ComError {
   /** Always `'CallCanceledError'`. */
@@ -443,6 +483,53 @@ const table = {
     meaning: 'The remote procedure call was cancelled',
     hint: 'The COM call was cancelled before Windows answered; a disconnect or connect may still complete.',
   },
+  ERROR_ELEVATION_REQUIRED: {
+    hresult: 0x800702e4,
+    ErrorClass: ElevationRequiredError,
+    meaning: 'The requested operation requires elevation',
+    hint: 'Run the process elevated (Run as administrator).',
+  },
+  ERROR_SERVICE_DISABLED: {
+    hresult: 0x80070422,
+    ErrorClass: ServiceDisabledError,
+    meaning: 'The service cannot be started, either because it is disabled or because it has no enabled devices associated with it',
+    hint: 'The Network Connections service (Netman) is disabled: set its startup type to Manual (sc config Netman start= demand).',
+  },
+  CO_E_SERVER_EXEC_FAILURE: {
+    hresult: 0x80080005,
+    ErrorClass: ServerExecutionError,
+    meaning: 'Server execution failed',
+    hint: 'The Network Connections service (Netman) could not be started; see the System event log.',
+  },
+  RPC_S_SERVER_UNAVAILABLE: {
+    hresult: 0x800706ba,
+    ErrorClass: ServerUnavailableError,
+    meaning: 'The RPC server is unavailable',
+    hint: 'The Network Connections service stopped or restarted during the call; try again.',
+  },
+  RPC_E_DISCONNECTED: {
+    hresult: 0x80010108,
+    ErrorClass: ObjectDisconnectedError,
+    meaning: 'The object invoked has disconnected from its clients',
+    hint: 'The Network Connections service stopped or restarted during the call; try again.',
+  },
+  ERROR_BAD_IMPERSONATION_LEVEL: {
+    hresult: 0x80070542,
+    ErrorClass: ImpersonationLevelError,
+    meaning: 'Either a required impersonation level was not provided, or the provided impersonation level is invalid',
+    hint: 'VPN and dial-up connections need COM security at impersonate level: call initializeComSecurity() at start-up.',
+  },
+  ERROR_NOT_FOUND: {
+    hresult: 0x80070490,
+    ErrorClass: ElementNotFoundError,
+    meaning: 'Element not found',
+  },
+  RPC_E_TOO_LATE: {
+    hresult: 0x80010119,
+    ErrorClass: ComSecurityTooLateError,
+    meaning: 'Security must be initialized before any interfaces are marshalled or unmarshalled. It cannot be changed once initialized',
+    hint: 'Something in this process (Electron, another module) set COM security first; netcon cannot change it.',
+  },
 } satisfies Record<string, HResultEntry>;
 
 /**
@@ -459,6 +546,26 @@ export const HRESULTS: { readonly [K in HResultCode]: HResultEntry } = Object.fr
 const byValue = new Map<number, { code: HResultCode } & HResultEntry>(
   (Object.keys(HRESULTS) as HResultCode[]).map((code) => [HRESULTS[code].hresult, { code, ...HRESULTS[code] }]),
 );
+
+/**
+ * Success HRESULTs Disconnect and Connect may answer besides S_OK, by name (netcfgx.h for the
+ * NETCFG_S_ ones): a connect or disconnect that needs a reboot still succeeded.
+ */
+export const SUCCESS_CODES: { readonly [code: string]: number } = Object.freeze({
+  S_OK: 0,
+  S_FALSE: 1,
+  NETCFG_S_REBOOT: 0x0004a020,
+  NETCFG_S_DISABLE_QUERY: 0x0004a022,
+  NETCFG_S_STILL_REFERENCED: 0x0004a023,
+  NETCFG_S_CAUSED_SETUP_CHANGE: 0x0004a024,
+  NETCFG_S_COMMIT_NOW: 0x0004a025,
+});
+
+/** A success HRESULT's name from SUCCESS_CODES, or its hex value (`0x00000002`). */
+export function successCodeName(hresult: number): string {
+  const value = hresult >>> 0;
+  return Object.keys(SUCCESS_CODES).find((code) => SUCCESS_CODES[code] === value) ?? hresultToHex(value);
+}
 
 /** `0x80070005`: the unsigned value as 8 upper-case hex digits. */
 export function hresultToHex(hresult: number): string {
@@ -482,7 +589,11 @@ export interface ComErrorContext {
 }
 
 // A test server's ProgID replaces HNetShare in the two hints that are about the class.
-function hintFor(code: string, hint: string | undefined, progId: string | undefined): string | undefined {
+function hintFor(code: string, hint: string | undefined, progId: string | undefined, step: string | undefined): string | undefined {
+  // HNetShare itself was created: what is missing is the service side behind it.
+  if (code === 'REGDB_E_CLASSNOTREG' && step === 'EnumEveryConnection') {
+    return 'The Network Connections service side is not installed here (Windows Server Core, containers), although HNetCfg.HNetShare is.';
+  }
   if (progId === undefined) return hint;
   if (code === 'REGDB_E_CLASSNOTREG') return `${progId} is not available on this system: its class is not registered.`;
   if (code === 'CO_E_CLASSSTRING') return `The ProgID ${progId} is not registered on this system.`;
@@ -514,7 +625,7 @@ export function errorFromHResult(hresult: number, context: ComErrorContext = {})
     systemMessage: context.systemMessage,
   };
   const explanation = known
-    ? [`${known.meaning}.`, hintFor(known.code, known.hint, context.progId)].filter(Boolean).join(' ')
+    ? [`${known.meaning}.`, hintFor(known.code, known.hint, context.progId, context.step)].filter(Boolean).join(' ')
     : sentence(context.systemMessage ?? '');
   const message =
     `${operationLabel(context)} failed: ${known ? `${known.code} (${hresultToHex(value)})` : hresultToHex(value)}` +
@@ -534,6 +645,8 @@ function operationLabel(context: ComErrorContext): string {
   switch (context.operation) {
     case 'list':
       return 'List connections';
+    case 'security':
+      return 'Initialize COM security';
     case 'find':
       return context.target === undefined ? 'Find connection' : `Find "${context.target}"`;
     case 'disconnect':

@@ -8,7 +8,7 @@
  * @module netcon
  */
 import { isBindingLoadable, loadBinding } from './binding';
-import { createClientWith, parseClientOptions, type ActionOptions, type ClientOptions, type NetConClient } from './client';
+import { createClientWith, parseClientOptions, type ActionOptions, type ActionResult, type ClientOptions, type NetConClient } from './client';
 import type { NetConnection } from './connection';
 import type { CallOptions } from './limits';
 import type { Target } from './target';
@@ -42,7 +42,7 @@ export function findConnection(target: string, options?: CallOptions): Promise<N
  * AccessDeniedError, code E_ACCESSDENIED). `timeoutMs` (default 60,000) and `signal` bound
  * the call; once Windows is at work, a timeout or abort rejects with `outcome: 'unknown'`.
  */
-export function disconnect(target: Target, options?: ActionOptions): Promise<void> {
+export function disconnect(target: Target, options?: ActionOptions): Promise<ActionResult> {
   return client.disconnect(target, options);
 }
 
@@ -52,7 +52,7 @@ export function disconnect(target: Target, options?: ActionOptions): Promise<voi
  * Windows also reports it `connected` (see waitForStatus). Usually needs an elevated process
  * (else AccessDeniedError, code E_ACCESSDENIED). `timeoutMs` and `signal` as for disconnect.
  */
-export function connect(target: Target, options?: ActionOptions): Promise<void> {
+export function connect(target: Target, options?: ActionOptions): Promise<ActionResult> {
   return client.connect(target, options);
 }
 
@@ -76,7 +76,19 @@ export function waitForStatus(target: Target, status: StatusCondition, options?:
  * for bad options; loads nothing until the first call.
  */
 export function createClient(options?: ClientOptions): NetConClient {
-  return createClientWith(loadBinding, parseClientOptions(options).progId);
+  const { progId, comSecurity } = parseClientOptions(options);
+  return createClientWith(loadBinding, progId, { comSecurity });
+}
+
+/**
+ * Opts this process in to COM security at impersonate level (CoInitializeSecurity): without it
+ * Windows leaves VPN and dial-up connections out of listConnections(). netcon never does this
+ * by itself, because it is process-wide and once only: call it at start-up, before anything
+ * else uses COM. Rejects with ComSecurityTooLateError (code RPC_E_TOO_LATE) when something set
+ * COM security first (Electron's main process does); resolves at once after a success.
+ */
+export function initializeComSecurity(options?: CallOptions): Promise<void> {
+  return client.initializeComSecurity(options);
 }
 
 /** True only on Windows once the native module has loaded (it is loaded by this call if needed). */
@@ -85,7 +97,7 @@ export function isSupported(): boolean {
 }
 
 export type { Target } from './target';
-export { DEFAULT_PROG_ID, type ActionOptions, type ClientOptions, type NetConClient } from './client';
+export { DEFAULT_PROG_ID, type ActionOptions, type ActionResult, type ClientOptions, type NetConClient } from './client';
 export { DEFAULT_TIMEOUT_MS, type CallOptions } from './limits';
 export { SETTLED_STATUSES, type StatusCondition, type WaitOption, type WaitOptions } from './wait';
 export {
@@ -106,6 +118,16 @@ export {
   ApartmentModeChangedError,
   CallCanceledError,
   CallTimeoutError,
+  ComSecurityTooLateError,
+  ElementNotFoundError,
+  ElevationRequiredError,
+  ImpersonationLevelError,
+  ObjectDisconnectedError,
+  ServerExecutionError,
+  ServerUnavailableError,
+  ServiceDisabledError,
+  SUCCESS_CODES,
+  successCodeName,
   ClassNotRegisteredError,
   ComError,
   ComNotInitializedError,

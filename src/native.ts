@@ -56,9 +56,12 @@ export interface AbandonHook {
  */
 export interface NativeBinding {
   list(progId: string, hook?: AbandonHook): Promise<NativeListResult>;
+  initializeSecurity(hook?: AbandonHook): Promise<NativeSecurityResult>;
   disconnect(progId: string, guid: string, hook?: AbandonHook): Promise<NativeActionResult>;
   connect(progId: string, guid: string, hook?: AbandonHook): Promise<NativeActionResult>;
 }
+
+export type NativeSecurityResult = { ok: true } | NativeFailure | NativeRefusal;
 
 /** What the addon's list() resolves with: every connection packed, see decodeList. */
 export type PackedListResult = { ok: true; text: string; fields: Float64Array } | NativeFailure | NativeRefusal;
@@ -83,6 +86,7 @@ export interface NativeAddon {
   list(progId: string, id: number): Promise<PackedListResult | undefined>;
   disconnect(progId: string, guid: string, id: number): Promise<NativeActionResult | undefined>;
   connect(progId: string, guid: string, id: number): Promise<NativeActionResult | undefined>;
+  initializeSecurity(id: number): Promise<NativeSecurityResult | undefined>;
   abandon(id: number): void;
   comThreads(): NativeThreadStats;
 }

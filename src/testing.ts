@@ -17,7 +17,7 @@ import {
   type MediaType,
   type NetConnection,
 } from './connection';
-import { HRESULTS, NetConInvalidArgTypeError, NetConInvalidArgValueError, type HResultCode } from './errors';
+import { HRESULTS, NetConInvalidArgTypeError, NetConInvalidArgValueError, SUCCESS_CODES, type HResultCode } from './errors';
 import { canonicalGuid } from './guid';
 import type { AbandonHook, NativeActionResult, NativeBinding, NativeListResult, NativeRawConnection } from './native';
 
@@ -39,12 +39,22 @@ export interface FakeConnectionInput {
 
 /** A scripted COM failure: which call fails, for which connection, with which HRESULT. */
 export interface FakeFailure {
-  /** `'list'` fails every lookup (listConnections, findConnection, name targets, waits). */
-  readonly on: 'list' | 'disconnect' | 'connect';
+  /** `'list'` fails every lookup (listConnections, findConnection, name targets, waits); `'security'` initializeComSecurity. */
+  readonly on: 'list' | 'disconnect' | 'connect' | 'security';
   /** Only for this connection (disconnect/connect); every one when absent. */
   readonly id?: string;
   /** A code of the HRESULTS table (`'E_ACCESSDENIED'`) or any failing HRESULT. */
   readonly hresult: HResultCode | number;
+}
+
+/** A success HRESULT other than S_OK that a disconnect or connect answers. */
+export interface FakeSuccess {
+  /** The call that answers it. */
+  readonly on: 'disconnect' | 'connect';
+  /** Only for this connection; every one when absent. */
+  readonly id?: string;
+  /** A name of SUCCESS_CODES (`'S_FALSE'`, `'NETCFG_S_REBOOT'`, …) or any success HRESULT. */
+  readonly hresult: string | number;
 }
 
 /** What createFakeClient's machine looks like and how it behaves. */
@@ -53,6 +63,8 @@ export interface FakeClientOptions {
   readonly connections?: readonly FakeConnectionInput[];
   /** Calls that fail with an HRESULT; the first matching entry applies. */
   readonly failures?: readonly FakeFailure[];
+  /** Calls that succeed with another HRESULT than S_OK; the first matching entry applies. */
+  readonly successes?: readonly FakeSuccess[];
   /**
    * Milliseconds each kind of call takes; `Infinity` for a call that never returns, as a hung
    * Windows call does (the client's `timeoutMs` or `signal` then ends it).
@@ -79,8 +91,8 @@ export interface FakeClientOptions {
 
 /** A call the fake machine received, in order. */
 export interface FakeCall {
-  /** `'list'` for every lookup, else the action. */
-  readonly method: 'list' | 'disconnect' | 'connect';
+  /** `'list'` for every lookup, `'security'` for initializeComSecurity, else the action. */
+  readonly method: 'list' | 'disconnect' | 'connect' | 'security';
   /** The connection's GUID, for disconnect and connect. */
   readonly id?: string;
 }
@@ -94,7 +106,12 @@ export interface FakeClient extends NetConClient {
 }
 
 /** The step the real addon names for each kind of failure. */
-const STEPS = { list: 'EnumEveryConnection', disconnect: 'INetConnection::Disconnect', connect: 'INetConnection::Connect' } as const;
+const STEPS = {
+  list: 'EnumEveryConnection',
+  disconnect: 'INetConnection::Disconnect',
+  connect: 'INetConnection::Connect',
+  security: 'CoInitializeSecurity',
+} as const;
 
 interface State {
   raw: NativeRawConnection;
@@ -114,6 +131,15 @@ function hresultOf(failure: FakeFailure, index: number): number {
   if (typeof hresult === 'number') return hresult >>> 0;
   if (!(hresult in HRESULTS)) throw new NetConInvalidArgValueError(`failures[${index}].hresult`, 'a code of HRESULTS or a number', hresult);
   return HRESULTS[hresult].hresult;
+}
+
+function successOf(success: FakeSuccess, index: number): number {
+  const { hresult } = success;
+  const value = typeof hresult === 'number' ? hresult : SUCCESS_CODES[hresult];
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 0x7fffffff) {
+    throw new NetConInvalidArgValueError(`successes[${index}].hresult`, 'a name of SUCCESS_CODES or a success HRESULT', hresult);
+  }
+  return value;
 }
 
 const NEVER_MS = 2 ** 31; // from here on setTimeout would fire at once: such a call never returns
@@ -160,6 +186,7 @@ export function createFakeClient(options: FakeClientOptions = {}): FakeClient {
     };
   });
   const failures = (options.failures ?? []).map((f, i) => ({ ...f, id: f.id && canonicalGuid(f.id), value: hresultOf(f, i) }));
+  const successes = (options.successes ?? []).map((s, i) => ({ ...s, id: s.id && canonicalGuid(s.id), value: successOf(s, i) }));
   const calls: FakeCall[] = [];
 
   // The in-between status of a settling connection ends by the clock, as in the COM fake.
@@ -184,7 +211,8 @@ export function createFakeClient(options: FakeClientOptions = {}): FakeClient {
     const settleMs = options.settle?.[method] ?? 0;
     state.settling = settleMs > 0 ? { status: done, at: Date.now() + settleMs } : undefined;
     state.raw = { ...state.raw, status: settleMs > 0 ? (method === 'disconnect' ? 3 : 1) : done };
-    return { ok: true, found: true, hresult: 0, connection };
+    const success = successes.find((s) => s.on === method && (!s.id || s.id === guid));
+    return { ok: true, found: true, hresult: success?.value ?? 0, connection };
   }
 
   const binding: NativeBinding = {
@@ -194,6 +222,11 @@ export function createFakeClient(options: FakeClientOptions = {}): FakeClient {
       const failure = failing('list');
       if (failure) return { ok: false, hresult: failure.value, step: STEPS.list, message: '' };
       return { ok: true, connections: states.map(current) };
+    },
+    async initializeSecurity() {
+      calls.push({ method: 'security' });
+      const failure = failing('security');
+      return failure ? { ok: false, hresult: failure.value, step: STEPS.security, message: '' } : { ok: true };
     },
     disconnect: (_progId, guid, hook) => act('disconnect', guid, hook),
     connect: (_progId, guid, hook) => act('connect', guid, hook),
