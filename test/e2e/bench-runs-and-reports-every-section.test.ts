@@ -14,7 +14,9 @@ describe('npm run bench, smoke-sized (Windows node.exe and raw-com.exe under Win
     const finite = (x: number) => expect(Number.isFinite(x), String(x)).toBe(true);
 
     expect(json.overhead.rows.map((r) => r.n)).toEqual([1, 10]);
-    for (const r of json.overhead.rows) [r.netcon.list, r.netcon.disconnect, r.addon.list, r.raw.list, r.raw.disconnect, r.ratio.list, r.ratio.disconnect].forEach(finite);
+    for (const r of json.overhead.rows) [r.netcon.list, r.netcon.disconnect, r.addon.list, r.raw.list, r.raw.getProps, r.raw.disconnect, r.ratio.list, r.ratio.getProps, r.ratio.disconnect].forEach(finite);
+    expect(json.roundTrips.map((r) => r.roundTripUs)).toEqual([0, 20]);
+    for (const r of json.roundTrips) [r.netcon, r.naive, r.getProps, r.ratio.naive, r.ratio.getProps].forEach(finite);
     [json.overhead.fit.list.netcon.perConnectionUs, json.overhead.fixedOverheadMs.list].forEach(finite);
     for (const h of [json.eventLoop.idle, json.eventLoop.slowDisconnect, json.eventLoop.lists]) {
       expect(h.samples).toBeGreaterThan(0);
@@ -28,6 +30,6 @@ describe('npm run bench, smoke-sized (Windows node.exe and raw-com.exe under Win
     json.spawn.children.forEach((c) => finite(c.ratio));
 
     const md = readFileSync(files.md, 'utf8');
-    for (const heading of ['## 1.', '## 2.', '## 3.', '## 4.', '## 5.']) expect(md).toContain(heading);
+    for (const heading of ['## 1.', '## 1b.', '## 2.', '## 3.', '## 4.', '## 5.']) expect(md).toContain(heading);
   });
 });

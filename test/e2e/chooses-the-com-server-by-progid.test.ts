@@ -18,7 +18,13 @@ describe('createClient({ progId })', () => {
         supported: client.isSupported(),
       };
     }, { fake: FAKE_SERVER.progId, vpn: vpn.id });
-    expect(value).toEqual({ names: ['Ethernet', vpn.name], found: ethernet.id, disconnect: { ok: true }, connect: { ok: true }, supported: true });
+    expect(value).toEqual({
+      names: ['Ethernet', vpn.name],
+      found: ethernet.id,
+      disconnect: { ok: true, value: { connection: { id: ethernet.id, name: 'Ethernet' }, hresult: 0, code: 'S_OK' } },
+      connect: { ok: true, value: { connection: { id: vpn.id, name: vpn.name }, hresult: 0, code: 'S_OK' } },
+      supported: true,
+    });
     expect(calls.filter((c) => c.method === 'Disconnect' || c.method === 'Connect').map((c) => [c.method, c.id])).toEqual([
       ['Disconnect', ethernet.id],
       ['Connect', vpn.id],

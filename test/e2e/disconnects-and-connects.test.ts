@@ -9,7 +9,7 @@ describe('disconnect and connect under Wine', () => {
       const after = await netcon.listConnections();
       return { result, statuses: after.map((c) => [c.name, c.status]), live: t.live() };
     });
-    expect(value.result).toBeUndefined();
+    expect(value.result).toEqual({ connection: { id: ethernet.id, name: 'Ethernet' }, hresult: 0, code: 'S_OK' });
     expect(value.statuses[0]).toEqual(['Ethernet', 'disconnected']);
     expect(value.statuses[1]).toEqual(['Ethernet 2', 'media-disconnected']);
     const hits = calls.filter((c) => c.method === 'Disconnect' || c.method === 'Connect');

@@ -55,17 +55,25 @@ describe('COM failures become typed errors under Wine', () => {
     expect(live).toEqual({});
   });
 
-  it('names the step that failed: CoCreateInstance, EnumEveryConnection, NetConnectionProps', async () => {
+  it('names the step that failed: CoCreateInstance, EnumEveryConnection, GetProperties, and NetConnectionProps where netcon falls back to it', async () => {
     const { value } = await inWine({ fake: { connections: [ethernet] } }, async (netcon, t) => {
       const out: Record<string, unknown> = {};
       const conn = { id: '{6B0C3F2A-91D4-4E8B-A7C5-2F1E3D4C5B6A}', name: 'Ethernet' };
-      for (const method of ['CreateInstance', 'EnumEveryConnection', 'NetConnectionProps']) {
-        t.configure({ connections: [conn], hresults: [{ method, hresult: 0x80004005 }] });
+      const notImplemented = { method: 'GetProperties', hresult: 0x80004001 };
+      for (const method of ['CreateInstance', 'EnumEveryConnection', 'GetProperties', 'NetConnectionProps']) {
+        // NetConnectionProps is only asked for when GetProperties is not implemented.
+        const hresults = [{ method, hresult: 0x80004005 }, ...(method === 'NetConnectionProps' ? [notImplemented] : [])];
+        t.configure({ connections: [conn], hresults });
         out[method] = { list: await t.capture(netcon.listConnections()), connect: await t.capture(netcon.connect('Ethernet')), live: t.live() };
       }
       return out;
     });
-    const expected = { CreateInstance: 'CoCreateInstance', EnumEveryConnection: 'EnumEveryConnection', NetConnectionProps: 'NetConnectionProps' };
+    const expected = {
+      CreateInstance: 'CoCreateInstance',
+      EnumEveryConnection: 'EnumEveryConnection',
+      GetProperties: 'INetConnection::GetProperties',
+      NetConnectionProps: 'NetConnectionProps',
+    };
     for (const [method, step] of Object.entries(expected)) {
       const r = value[method] as { list: { error: object }; connect: { error: object }; live: object };
       expect(r.list.error).toMatchObject({ code: 'E_FAIL', hresult: 0x80004005, operation: 'list', step, name: 'UnspecifiedFailureError' });
@@ -76,16 +84,16 @@ describe('COM failures become typed errors under Wine', () => {
 
   it('reports an HRESULT outside the table as E_UNKNOWN_HRESULT with the system message', async () => {
     const { value } = await inWine(
-      { fake: { connections: [ethernet], hresults: [{ method: 'Connect', hresult: 0x80070490 }] } },
+      { fake: { connections: [ethernet], hresults: [{ method: 'Connect', hresult: 0x80070015 }] } },
       async (netcon, t, id) => t.capture(netcon.connect(id)),
       ethernet.id,
     );
     expect(value).toMatchObject({
       ok: false,
-      error: { code: 'E_UNKNOWN_HRESULT', hresult: 0x80070490, step: 'INetConnection::Connect', operation: 'connect', name: 'ComError' },
+      error: { code: 'E_UNKNOWN_HRESULT', hresult: 0x80070015, step: 'INetConnection::Connect', operation: 'connect', name: 'ComError' },
     });
-    // Wine's FormatMessage text for ERROR_NOT_FOUND, as Windows' own would be.
-    if (!value.ok) expect(value.error.message).toMatch(/0x80070490 at INetConnection::Connect — \S/);
+    // Wine's FormatMessage text for ERROR_NOT_READY, as Windows' own would be.
+    if (!value.ok) expect(value.error.message).toMatch(/0x80070015 at INetConnection::Connect — \S/);
   });
 
   it('fails only the connection the fault is scripted for', async () => {

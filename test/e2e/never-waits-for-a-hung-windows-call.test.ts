@@ -31,7 +31,7 @@ describe.each(['20', '22'] as const)('a COM call that hangs in Windows (Node %s)
 
       const controller = new AbortController();
       const hung = Array.from({ length: 8 }, () => t.capture(netcon.disconnect(input.id, { timeoutMs: Infinity, signal: controller.signal })));
-      while (t.calls().filter((c) => c.method === 'get_Name' && c.id === input.id).length < 8) await new Promise((r) => setTimeout(r, 20));
+      while (t.calls().filter((c) => c.method === 'GetProperties' && c.id === input.id).length < 8) await new Promise((r) => setTimeout(r, 20));
       await new Promise((r) => setTimeout(r, 100)); // each is inside Disconnect now
 
       const [fsMs, dnsMs, cryptoMs] = await Promise.all([time(work.fs), time(work.dns), time(work.crypto)]);
@@ -59,7 +59,7 @@ describe.each(['20', '22'] as const)('a COM call that hangs in Windows (Node %s)
     const { value } = await inWine({ node, fake: hangingDisconnect }, async (_netcon, t, input) =>
       t.runChild(async (netcon, c, input) => {
         for (let i = 0; i < 8; i++) netcon.disconnect(input.id, { timeoutMs: Infinity }).catch(() => {});
-        while (c.calls().filter((x) => x.method === 'get_Name' && x.id === input.id).length < 8) await c.sleep(20);
+        while (c.calls().filter((x) => x.method === 'GetProperties' && x.id === input.id).length < 8) await c.sleep(20);
         await c.sleep(100);
         c.mark('exiting');
         process.exit(0);
@@ -110,7 +110,7 @@ describe.each(['20', '22'] as const)('a COM call that hangs in Windows (Node %s)
           const netcon = workerData.progId ? pkg.createClient({ progId: workerData.progId }) : pkg;
           netcon.disconnect(workerData.id, { timeoutMs: Infinity });`;
         const worker = new Worker(source, { eval: true, workerData: { ...c.entry(), id: input.id } });
-        while (!c.calls().some((x) => x.method === 'get_Name' && x.id === input.id)) await c.sleep(20);
+        while (!c.calls().some((x) => x.method === 'GetProperties' && x.id === input.id)) await c.sleep(20);
         await c.sleep(100);
         const started = Date.now();
         const code = await worker.terminate();
@@ -156,7 +156,7 @@ describe('timeoutMs and signal against the real addon', () => {
         { method: 'Disconnect', ms: HANG_MS, id: ethernet.id },
         { method: 'Connect', ms: HANG_MS, id: ethernet.id },
         // Lists hang on the last connection, so every name lookup does too.
-        { method: 'get_DeviceName', ms: HANG_MS, id: vpn.id },
+        { method: 'GetProperties', ms: HANG_MS, id: vpn.id },
       ],
     };
     const { value } = await inWine({ fake }, async (netcon, t, input) => {

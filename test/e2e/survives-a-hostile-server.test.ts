@@ -31,6 +31,9 @@ async function runAll(scenarios: Scenario[]) {
 }
 
 const two = [ethernet, vpn];
+// A server whose GetProperties is not implemented: netcon reads its connections with
+// NetConnectionProps and the six getters instead, where BSTRs and GUID strings show through.
+const gettersOnly = { method: 'GetProperties', hresult: 0x80004001 };
 
 describe('a server that answers S_OK with a NULL out-pointer', () => {
   const steps = {
@@ -39,12 +42,17 @@ describe('a server that answers S_OK with a NULL out-pointer', () => {
     _NewEnum: 'INetSharingEveryConnectionCollection::_NewEnum',
     'QueryInterface(IEnumVARIANT)': 'QueryInterface(IEnumVARIANT)',
     'QueryInterface(INetConnection)': 'QueryInterface(INetConnection)',
+    GetProperties: 'INetConnection::GetProperties',
     NetConnectionProps: 'NetConnectionProps',
   };
 
   it('gets E_POINTER at that step, for lists and actions alike', async () => {
     const scenarios = Object.keys(steps).flatMap((method) =>
-      (['list', 'disconnect'] as const).map((call) => ({ name: `${call} ${method}`, call, fake: { connections: two, nulls: [{ method }] } })),
+      (['list', 'disconnect'] as const).map((call) => ({
+        name: `${call} ${method}`,
+        call,
+        fake: { connections: two, nulls: [{ method }], hresults: method === 'NetConnectionProps' ? [gettersOnly] : [] },
+      })),
     );
     const results = await runAll(scenarios);
     for (const [method, step] of Object.entries(steps)) {
@@ -58,9 +66,9 @@ describe('a server that answers S_OK with a NULL out-pointer', () => {
 
   it('reads a NULL BSTR as the empty string it stands for', async () => {
     const results = await runAll([
-      { name: 'name', call: 'list', fake: { connections: two, nulls: [{ method: 'get_Name', id: ethernet.id }] } },
-      { name: 'device', call: 'list', fake: { connections: two, nulls: [{ method: 'get_DeviceName' }] } },
-      { name: 'guid', call: 'list', fake: { connections: two, nulls: [{ method: 'get_Guid', id: ethernet.id }] } },
+      { name: 'name', call: 'list', fake: { connections: two, hresults: [gettersOnly], nulls: [{ method: 'get_Name', id: ethernet.id }] } },
+      { name: 'device', call: 'list', fake: { connections: two, hresults: [gettersOnly], nulls: [{ method: 'get_DeviceName' }] } },
+      { name: 'guid', call: 'list', fake: { connections: two, hresults: [gettersOnly], nulls: [{ method: 'get_Guid', id: ethernet.id }] } },
     ]);
     const rows = (name: string) => results[name].settled.value as { id: string; name: string; deviceName: string }[];
     expect(rows('name').map((c) => c.name)).toEqual(['', vpn.name]);
@@ -122,26 +130,32 @@ describe('strings a server may return', () => {
 
   it('passes names through unchanged: 64 Ki characters, embedded NULs, control characters, right-to-left text, lone surrogates', async () => {
     const connections = Object.values(names).map((name, i) => odd(ids[i], name));
-    const results = await runAll([{ name: 'list', call: 'list', fake: { connections } }]);
-    const listed = results.list.settled.value as { id: string; name: string }[];
-    expect(listed.map((c) => c.id)).toEqual(ids);
+    const results = await runAll([
+      { name: 'GetProperties', call: 'list', fake: { connections } },
+      { name: 'getters', call: 'list', fake: { connections, hresults: [gettersOnly] } },
+    ]);
+    const listed = (name: string) => results[name].settled.value as { id: string; name: string }[];
+    for (const name of ['GetProperties', 'getters']) expect(listed(name).map((c) => c.id)).toEqual(ids);
     // Lone surrogates survive only because the addon builds objects with
     // napi_define_properties: with a property store per field they became U+FFFD.
-    expect(listed.map((c) => c.name)).toEqual(Object.values(names));
-    expect({ live: results.list.live, warnings: results.list.warnings }).toEqual({ live: {}, warnings: [] });
+    expect(listed('getters').map((c) => c.name)).toEqual(Object.values(names));
+    // NETCON_PROPERTIES carries NUL-terminated strings: a NUL ends the name there, as it
+    // would coming from Windows; everything else is the same.
+    expect(listed('GetProperties').map((c) => c.name)).toEqual(Object.values(names).map((n) => n.split('\u0000')[0]));
+    for (const r of Object.values(results)) expect({ live: r.live, warnings: r.warnings }).toEqual({ live: {}, warnings: [] });
   });
 
   it('shows a GUID string that is no GUID exactly as answered, and still acts on it by name', async () => {
     const bad = { ...vpn, guidText: 'not-a-guid' };
     const empty = { ...ethernet, guidText: '' };
-    const { value, live } = await inWine({ fake: { connections: [empty, bad] } }, async (netcon, t, input) => ({
+    const { value, live } = await inWine({ fake: { connections: [empty, bad], hresults: [gettersOnly] } }, async (netcon, t, input) => ({
       ids: (await netcon.listConnections()).map((c) => c.id),
       byName: await t.capture(netcon.disconnect(input.name)),
       byGuid: await t.capture(netcon.disconnect(input.id)),
       disconnects: t.calls().filter((c) => c.method === 'Disconnect').length,
     }), { name: vpn.name, id: vpn.id });
     expect(value.ids).toEqual(['', 'not-a-guid']);
-    expect(value.byName).toEqual({ ok: true });
+    expect(value.byName).toMatchObject({ ok: true, value: { connection: { id: 'not-a-guid', name: vpn.name }, code: 'S_OK' } });
     // The GUID the fake knows it by is not what it answers, so nothing has that GUID.
     expect(value.byGuid).toMatchObject({ ok: false, error: { code: 'ERR_CONNECTION_NOT_FOUND' } });
     expect(value.disconnects).toBe(1);
@@ -163,7 +177,7 @@ describe('connections that come and go', () => {
     }, { id: vpn.id, ethernet });
     expect(value.byObject).toMatchObject({ ok: false, error: { code: 'ERR_CONNECTION_NOT_FOUND', target: vpn.id } });
     expect(value.byName).toMatchObject({ ok: false, error: { code: 'ERR_CONNECTION_NOT_FOUND' } });
-    expect(value.stillThere).toEqual({ ok: true });
+    expect(value.stillThere).toMatchObject({ ok: true, value: { connection: { id: ethernet.id } } });
     expect(calls.filter((c) => c.method === 'Disconnect').map((c) => c.id)).toEqual([ethernet.id]);
     expect(live).toEqual({});
   });

@@ -5,7 +5,7 @@ import { exitOfWine, inWine } from './support/wine';
 // The fake sleeps this long in INetConnection::Disconnect before it returns.
 const DISCONNECT_MS = 2000;
 const fake = { connections: machine, delays: [{ method: 'Disconnect', ms: DISCONNECT_MS, id: ethernet.id }] };
-// A script waits until the fake logged get_Name for the connection: netcon's job has found
+// A script waits until the fake logged GetProperties for the connection: netcon's job has found
 // it and its next call is the Disconnect that sleeps. (Scripts are sent as source text, so
 // each spells that wait out itself.)
 
@@ -14,7 +14,7 @@ describe.each(['20', '22'] as const)('ending a process or a worker while a Disco
   it('process.exit(7) exits with 7, without a crash and without hanging', async () => {
     const run = await exitOfWine({ node, fake }, async (netcon, t, input) => {
       void netcon.disconnect(input.id);
-      while (!t.calls().some((c) => c.method === 'get_Name' && c.id === input.id)) await new Promise((r) => setTimeout(r, 20));
+      while (!t.calls().some((c) => c.method === 'GetProperties' && c.id === input.id)) await new Promise((r) => setTimeout(r, 20));
       process.exit(7);
     }, { id: ethernet.id });
     expect(run.exitCode).toBe(7);
@@ -36,7 +36,7 @@ describe.each(['20', '22'] as const)('ending a process or a worker while a Disco
       const events: string[] = [];
       worker.on('error', (error) => events.push(`error ${error}`));
       worker.on('exit', (code) => events.push(`exit ${code}`));
-      while (!t.calls().some((c) => c.method === 'get_Name' && c.id === input.id)) await new Promise((r) => setTimeout(r, 20));
+      while (!t.calls().some((c) => c.method === 'GetProperties' && c.id === input.id)) await new Promise((r) => setTimeout(r, 20));
 
       const terminated = worker.terminate().then((code) => {
         events.push(`terminated ${code}`);
@@ -57,7 +57,7 @@ describe.each(['20', '22'] as const)('ending a process or a worker while a Disco
     expect(value.terminateCode).toBe(1);
     // No 'error' event: the worker ended because it was told to, not by a crash.
     expect([...value.events].sort()).toEqual(['exit 1', 'listed', 'terminated 1']);
-    expect(value.other).toEqual({ ok: true, value: undefined });
+    expect(value.other).toEqual({ ok: true, value: { connection: { id: ethernet2.id, name: 'Ethernet 2' }, hresult: 0, code: 'S_OK' } });
     expect(value.live).toEqual({});
     expect(live).toEqual({});
     expect(exitCode).toBe(0);

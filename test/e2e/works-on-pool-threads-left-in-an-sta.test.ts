@@ -37,7 +37,7 @@ describe('on libuv pool threads another addon left in an STA', () => {
 
     const names = machine.map((c) => c.name);
     for (const list of value.lists) expect(list).toEqual(names);
-    expect(value.disconnect).toEqual({ ok: true, value: undefined });
+    expect(value.disconnect).toEqual({ ok: true, value: { connection: { id: ethernet.id, name: 'Ethernet' }, hresult: 0, code: 'S_OK' } });
     expect(value.statusAfter).toBe('disconnected');
 
     // The same four threads, still in the STA they were left in: netcon did not uninitialise them.

@@ -42,9 +42,9 @@ describe('when the JS main thread is already in an STA, as in Electron', () => {
       expect(value.entered).toBe(0); // S_OK: the main thread was not in COM before
       expect(value.mainBefore).toEqual({ hresult: 0, apartment: 'main-sta' });
       for (const list of value.lists) expect(list).toEqual(machine.map((c) => c.name));
-      expect(value.disconnect).toEqual({ ok: true, value: undefined });
+      expect(value.disconnect).toEqual({ ok: true, value: { connection: { id: ethernet.id, name: 'Ethernet' }, hresult: 0, code: 'S_OK' } });
       expect(value.afterDisconnect).toBe('disconnected');
-      expect(value.connect).toEqual({ ok: true, value: undefined });
+      expect(value.connect).toEqual({ ok: true, value: { connection: { id: ethernet.id, name: 'Ethernet' }, hresult: 0, code: 'S_OK' } });
       expect(value.afterConnect).toBe('connected');
       expect(value.mainAfter).toEqual(value.mainBefore);
       // netcon left libuv's pool threads as it found them: no COM of their own. While netcon's

@@ -24,7 +24,7 @@ describe('an addon built with the arm64 prebuild\'s Zig toolchain, for x64', () 
       };
     }, { addon, vpn: vpn.id });
     expect(value.host).toMatch(host === 'renamed' ? /MyElectronApp\.exe$/ : /node\.exe$/);
-    expect(value.exports).toEqual(['abandon', 'comThreads', 'connect', 'disconnect', 'list']);
+    expect(value.exports).toEqual(['abandon', 'comThreads', 'connect', 'disconnect', 'initializeSecurity', 'list']);
     expect(value.list).toMatchObject({ ok: true, text: `${ethernet.id}${ethernet.name}${ethernet.deviceName}${vpn.id}${vpn.name}${vpn.deviceName}` });
     expect((value.list as { fields: number[] }).fields).toHaveLength(12);
     expect(value.disconnect).toMatchObject({ ok: true, found: true, hresult: 0 });

@@ -105,6 +105,24 @@ describe('disconnect and connect --wait', () => {
   });
 });
 
+describe('what Windows answered', () => {
+  it('adds a line when a disconnect or connect succeeded with something other than S_OK', async () => {
+    const reboot = await cli(['disconnect', 'Ethernet'], { connections: [ETHERNET], successes: [{ on: 'disconnect', hresult: 'NETCFG_S_REBOOT' }] });
+    expect(reboot).toMatchObject({ exitCode: 0, stderr: '' });
+    expect(reboot.stdout).toBe('Disconnected "Ethernet".\nWindows answered NETCFG_S_REBOOT (0x0004A020) rather than S_OK.\n');
+    const odd = await cli(['connect', 'Ethernet', '--wait'], { connections: [{ ...ETHERNET, status: 'disconnected' }], successes: [{ on: 'connect', hresult: 2 }] });
+    expect(odd.stdout).toMatch(/^Connected "Ethernet": connected after \d\.\d s\.\nWindows answered 0x00000002 rather than S_OK\.\n$/);
+    expect((await cli(['disconnect', 'Ethernet'])).stdout).toBe('Disconnected "Ethernet".\n');
+  });
+
+  it('resolves the API call with the connection, the HRESULT and its name', async () => {
+    const client = createFakeClient({ connections: [ETHERNET], successes: [{ on: 'disconnect', id: ETHERNET.id, hresult: 'S_FALSE' }] });
+    expect(await client.disconnect('ethernet')).toEqual({ connection: { id: ETHERNET.id, name: 'Ethernet' }, hresult: 1, code: 'S_FALSE' });
+    expect(await client.connect('Ethernet', { wait: true })).toEqual({ connection: { id: ETHERNET.id, name: 'Ethernet', status: 'connected' }, hresult: 0, code: 'S_OK' });
+    expect(() => createFakeClient({ successes: [{ on: 'connect', hresult: 0x80004005 }] })).toThrow(/successes\[0\]\.hresult/);
+  });
+});
+
 describe('--timeout', () => {
   const hung = { connections: [ETHERNET, TOKYO], delays: { list: Infinity, disconnect: Infinity, connect: Infinity } };
 

@@ -172,9 +172,8 @@ describe('failures map to exit codes', () => {
     const api: CliApi = {
       listConnections: () => Promise.reject(new Error('boom')),
       disconnect: () => Promise.reject('a string'),
-      connect: () => Promise.resolve(),
+      connect: () => Promise.reject(new Error('unused')),
       findConnection: () => Promise.reject(new Error('unused')),
-      waitForStatus: () => Promise.reject(new Error('unused')),
     };
     expect(await run(['list'], api)).toEqual({ exitCode: 1, stdout: '', stderr: 'netcon: Error: boom\n' });
     expect(await run(['disconnect', 'x'], api)).toEqual({ exitCode: 1, stdout: '', stderr: 'netcon: ERROR: a string\n' });

@@ -17,7 +17,7 @@ describe('createClient options', () => {
     [{ progId: 'My_Company.Test-Share' }, 'My_Company.Test-Share'],
     [{ progId: 'A' + 'b'.repeat(38) }, 'A' + 'b'.repeat(38)],
   ])('accepts %j', (options, progId) => {
-    expect(parseClientOptions(options)).toEqual({ progId });
+    expect(parseClientOptions(options)).toEqual({ progId, comSecurity: false });
   });
 
   it.each([[null], ['HNetCfg.HNetShare'], [42], [[]], [() => {}]])('rejects options %j with ERR_INVALID_ARG_TYPE', (options) => {
@@ -76,7 +76,7 @@ describe('a client for another ProgID', () => {
 
   it('has the same functions as the module\'s top level, and isSupported', () => {
     const client = netcon.createClient({ progId: 'NetCon.FakeHNetShare' });
-    expect(Object.keys(client).sort()).toEqual(['connect', 'disconnect', 'findConnection', 'isSupported', 'listConnections', 'waitForStatus']);
+    expect(Object.keys(client).sort()).toEqual(['connect', 'disconnect', 'findConnection', 'initializeComSecurity', 'isSupported', 'listConnections', 'waitForStatus']);
     // Off Windows, like the top level.
     expect(client.isSupported()).toBe(process.platform === 'win32' && netcon.isSupported());
   });

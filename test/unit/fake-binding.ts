@@ -3,15 +3,19 @@ import { expect } from 'vitest';
 // say both what the facade did with an answer and that it never asked at all.
 import { createClientWith, type NetConClient } from '../../src/client';
 import { canonicalGuid } from '../../src/guid';
-import type { NativeActionResult, NativeBinding, NativeListResult, NativeRawConnection } from '../../src/native';
+import type { NativeActionResult, NativeBinding, NativeListResult, NativeRawConnection, NativeSecurityResult } from '../../src/native';
 
-export type Call = { method: 'list'; progId: string } | { method: 'disconnect' | 'connect'; progId: string; guid: string };
+export type Call =
+  | { method: 'list'; progId: string }
+  | { method: 'disconnect' | 'connect'; progId: string; guid: string }
+  | { method: 'security'; progId?: undefined };
 
 type ActionScript = NativeActionResult | ((guid: string) => NativeActionResult);
 
 export interface FakeScript {
   connections?: NativeRawConnection[];
   list?: NativeListResult;
+  security?: NativeSecurityResult;
   disconnect?: ActionScript;
   connect?: ActionScript;
 }
@@ -49,6 +53,10 @@ export function fakeBinding(script: FakeScript = {}, progId?: string): Fake {
     async connect(progId, guid) {
       calls.push({ method: 'connect', progId, guid });
       return act(script.connect, guid);
+    },
+    async initializeSecurity() {
+      calls.push({ method: 'security' });
+      return script.security ?? { ok: true };
     },
   };
 

@@ -172,6 +172,7 @@ describe('the binding underneath', () => {
       list: (_p, hook) => hang('list', hook),
       disconnect: (_p, _g, hook) => hang('disconnect', hook),
       connect: (_p, _g, hook) => hang('connect', hook),
+      initializeSecurity: (hook) => hang('security', hook),
     };
     return { binding, abandoned };
   }
@@ -189,6 +190,7 @@ describe('the binding underneath', () => {
       list: async () => ({ ok: false, refused: 'stuck-threads', stuck: 16 }),
       disconnect: async () => ({ ok: false, refused: 'stuck-threads', stuck: 16 }),
       connect: async () => ({ ok: false, refused: 'stuck-threads', stuck: 16 }),
+      initializeSecurity: async () => ({ ok: false, refused: 'stuck-threads', stuck: 16 }),
     };
     const client = createClientWith(() => binding);
     const { error } = await rejection(client.disconnect(ETHERNET.id));

@@ -56,7 +56,7 @@ describe('createBindingLoader', () => {
     const { loadBinding } = createBindingLoader({ platform: () => 'win32', load: () => ({ list: () => undefined }) });
     const error = thrownBy(loadBinding) as NativeModuleLoadError;
     expect(error.code).toBe('ERR_NATIVE_MODULE_LOAD');
-    expect((error.cause as Error).message).toBe('the native module does not export disconnect, connect, abandon');
+    expect((error.cause as Error).message).toBe('the native module does not export disconnect, connect, initializeSecurity, abandon');
   });
 
   it('loads once and hands out the same binding', () => {
@@ -69,7 +69,7 @@ describe('createBindingLoader', () => {
     expect(loader.count()).toBe(1);
     // Actions go straight through to the addon.
     expect(first.disconnect).not.toBe(binding.disconnect);
-    expect(Object.keys(first).sort()).toEqual(['connect', 'disconnect', 'list']);
+    expect(Object.keys(first).sort()).toEqual(['connect', 'disconnect', 'initializeSecurity', 'list']);
   });
 });
 

@@ -74,6 +74,14 @@ describe('every HRESULT in the table becomes its own error class', () => {
       RPC_E_CHANGED_MODE: '0x80010106',
       RPC_E_CALL_CANCELED: '0x80010002',
       RPC_S_CALL_CANCELLED: '0x8007071A',
+      ERROR_ELEVATION_REQUIRED: '0x800702E4',
+      ERROR_SERVICE_DISABLED: '0x80070422',
+      CO_E_SERVER_EXEC_FAILURE: '0x80080005',
+      RPC_S_SERVER_UNAVAILABLE: '0x800706BA',
+      RPC_E_DISCONNECTED: '0x80010108',
+      ERROR_BAD_IMPERSONATION_LEVEL: '0x80070542',
+      ERROR_NOT_FOUND: '0x80070490',
+      RPC_E_TOO_LATE: '0x80010119',
     });
   });
 
@@ -167,14 +175,14 @@ describe('the message says what failed, where, and what to do', () => {
 
 describe('an HRESULT outside the table', () => {
   it('is a plain ComError that quotes the system message', async () => {
-    const fake = fakeBinding({ connections: ALL, disconnect: disconnectFailure(0x80070490, 'Element not found.') });
+    const fake = fakeBinding({ connections: ALL, disconnect: disconnectFailure(0x80070015, 'The device is not ready.') });
     const error = await rejectionOf(fake.client.disconnect('Ethernet 2'), ComError);
     expect(Object.getPrototypeOf(error)).toBe(ComError.prototype);
     expect(error.name).toBe('ComError');
     expect(error.code).toBe('E_UNKNOWN_HRESULT');
-    expect(error.hresult).toBe(0x80070490);
-    expect(error.systemMessage).toBe('Element not found.');
-    expect(error.message).toBe('Disconnect "Ethernet 2" failed: 0x80070490 at INetConnection::Disconnect — Element not found.');
+    expect(error.hresult).toBe(0x80070015);
+    expect(error.systemMessage).toBe('The device is not ready.');
+    expect(error.message).toBe('Disconnect "Ethernet 2" failed: 0x80070015 at INetConnection::Disconnect — The device is not ready.');
   });
 
   it('ends the message after the step when Windows has no text', () => {

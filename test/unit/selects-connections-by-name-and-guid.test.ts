@@ -86,7 +86,7 @@ describe('findConnection', () => {
 describe.each(['disconnect', 'connect'] as const)('%s', (action) => {
   it('lists, then acts on the GUID of the connection with that name', async () => {
     const fake = fakeBinding({ connections: ALL });
-    await expect(fake.client[action]('ethernet 2')).resolves.toBeUndefined();
+    await expect(fake.client[action]('ethernet 2')).resolves.toMatchObject({ connection: { id: ETHERNET_2_GUID, name: 'Ethernet 2' }, code: 'S_OK' });
     expect(fake.calls).toEqual([
       { method: 'list', progId: 'HNetCfg.HNetShare' },
       { method: action, progId: 'HNetCfg.HNetShare', guid: ETHERNET_2_GUID },
@@ -110,11 +110,16 @@ describe.each(['disconnect', 'connect'] as const)('%s', (action) => {
     expect(fake.calls.at(-1)).toEqual({ method: action, progId: 'HNetCfg.HNetShare', guid: ETHERNET_2_GUID });
   });
 
-  it.each([0, 1, 2])('resolves undefined for the success HRESULT %s', async (hresult) => {
+  it.each([
+    [0, 'S_OK'],
+    [1, 'S_FALSE'],
+    [0x0004a020, 'NETCFG_S_REBOOT'],
+    [2, '0x00000002'],
+  ])('resolves with the connection and the success HRESULT %s (%s)', async (hresult, code) => {
     const fake = fakeBinding({
-      [action]: { ok: true, found: true, hresult, connection: { id: ETHERNET_2_GUID, name: 'Ethernet 2' } },
+      [action]: { ok: true, found: true, hresult, connection: { id: ETHERNET_2_GUID.toLowerCase(), name: 'Ethernet 2' } },
     });
-    await expect(fake.client[action](ETHERNET_2_GUID)).resolves.toBeUndefined();
+    await expect(fake.client[action](ETHERNET_2_GUID)).resolves.toEqual({ connection: { id: ETHERNET_2_GUID, name: 'Ethernet 2' }, hresult, code });
   });
 
   it('rejects a GUID the native layer did not find', async () => {

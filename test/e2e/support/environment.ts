@@ -18,6 +18,9 @@ export const fakeDll = join(fakeBuildDir, ...(native ? ['Release'] : []), 'fake-
 export const nativeHelperBuildDir = join(repoRoot, 'build', native ? 'native-helper-native' : 'native-helper-x64');
 export const nativeHelperAddon = join(nativeHelperBuildDir, ...(native ? ['Release'] : []), 'native-helper.node');
 
+/** Message-table DLLs named mprmsg.dll (test/mprmsg/), Wine only: one for System32, one planted. */
+export const mprmsgBuildDir = join(repoRoot, 'build', 'mprmsg-x64');
+
 /** The raw-COM baseline program of bench/raw-com/, which `npm run bench` compares netcon with. */
 export const rawComBuildDir = join(repoRoot, 'build', native ? 'raw-com-native' : 'raw-com-x64');
 export const rawComExe = join(rawComBuildDir, ...(native ? ['Release'] : []), 'raw-com.exe');
@@ -82,7 +85,10 @@ export function registrations(dll: string, { asHNetShare }: { asHNetShare: boole
 export function progIdFor(run: { prefix?: PrefixName; progId?: string }): string | undefined {
   if (run.progId !== undefined) return run.progId;
   if (!native) return undefined;
-  return run.prefix === 'bare' ? MISSING_SERVER.progId : FAKE_SERVER.progId;
+  if (run.prefix === 'bare') return MISSING_SERVER.progId;
+  // The workflow runs the suite once more with the fake behind COM's proxies, as HNetShare's
+  // real ThreadingModel may put it (NETCON_E2E_FAKE_THREADING=Apartment).
+  return process.env.NETCON_E2E_FAKE_THREADING === 'Apartment' ? FAKE_SERVER_STA.progId : FAKE_SERVER.progId;
 }
 
 /** A path as the Windows process sees it: Z: maps to / in every Wine prefix. */

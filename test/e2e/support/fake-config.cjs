@@ -27,6 +27,7 @@ function configText(setup) {
   const lines = ['# netcon e2e scenario'];
   const hex = (n) => '0x' + (n >>> 0).toString(16).toUpperCase().padStart(8, '0');
   if (setup.zombies) lines.push('zombies');
+  if (setup.roundTripUs) lines.push(['roundtrip', setup.roundTripUs].join('\t'));
   for (const c of setup.connections ?? []) {
     lines.push(['conn', c.id, escapeText(c.name), escapeText(c.deviceName ?? 'Fake Adapter'), c.status ?? 2, c.mediaType ?? 3, hex(c.characteristics ?? 0)].join('\t'));
     if (c.guidText !== undefined) lines.push(['guidtext', c.id, escapeText(c.guidText)].join('\t'));

@@ -12,6 +12,7 @@ import {
   cacheDir,
   fakeBuildDir,
   fakeDll,
+  mprmsgBuildDir,
   native,
   nativeHelperAddon,
   nativeHelperBuildDir,
@@ -51,6 +52,7 @@ export default function setup() {
   for (const line of Object.keys(nodeVersions) as NodeLine[]) fetchNode(line);
   copyFileSync(nodeExe('20'), renamedHost);
   makePrefixes();
+  installMprmsg();
   return () => {
     for (const prefix of Object.keys(prefixes) as (keyof typeof prefixes)[]) {
       try {
@@ -80,7 +82,10 @@ function buildRawCom() {
 
 function cmakeBuild(source: string, buildDir: string) {
   const configure = ['-S', source, '-B', buildDir];
-  // Natively CMake picks Visual Studio, whose generator chooses Release at build time.
+  // Natively CMake picks Visual Studio, whose generator chooses Release at build time. It must
+  // also be told the architecture: an x64-hosted CMake on windows-11-arm would build x64
+  // binaries that arm64 node.exe cannot load.
+  if (native) configure.push('-A', ({ x64: 'x64', arm64: 'ARM64', ia32: 'Win32' } as Record<string, string>)[process.arch] ?? 'x64');
   if (!native) configure.push('-DCMAKE_BUILD_TYPE=Release', `-DCMAKE_TOOLCHAIN_FILE=${join(repoRoot, 'cmake', 'mingw-w64-x86_64.cmake')}`);
   run('cmake', configure);
   run('cmake', ['--build', buildDir, '--config', 'Release']);
@@ -122,6 +127,15 @@ function makePrefixes() {
   for (const prefix of ['bare', 'hnetshare'] as const) {
     execFileSync('wineserver', ['-p'], { env: wineEnv(prefix), stdio: 'ignore' });
   }
+}
+
+// Wine has no mprmsg.dll, where Windows keeps the texts of RAS errors: a stand-in goes into
+// the HNetShare prefix's System32, and another is planted next to the renamed host, where a
+// LoadLibrary by name would find it first.
+function installMprmsg() {
+  cmakeBuild('test/mprmsg', mprmsgBuildDir);
+  copyFileSync(join(mprmsgBuildDir, 'system', 'mprmsg.dll'), join(prefixes.hnetshare, 'drive_c', 'windows', 'system32', 'mprmsg.dll'));
+  copyFileSync(join(mprmsgBuildDir, 'planted', 'mprmsg.dll'), join(renamedHost, '..', 'mprmsg.dll'));
 }
 
 // Only our own ProgIDs and CLSIDs: the machine's HNetShare registration is never touched.

@@ -50,6 +50,8 @@ const helpers = {
   platform: () => ({ platform: process.platform, arch: process.arch, version: process.version, execPath: process.execPath }),
   /** The addon netcon itself loaded (the same module instance), for its thread figures. */
   addon: () => require(require.resolve('node-gyp-build', { paths: [scenario.packageRoot] }))(scenario.packageRoot),
+  /** Where that addon's file is. */
+  addonPath: () => require(require.resolve('node-gyp-build', { paths: [scenario.packageRoot] })).path(scenario.packageRoot),
   /**
    * Runs `source` in a child node.exe (support/child.cjs) and resolves how it ended: exit code,
    * when it exited (Date.now()), its marks by name, and its stderr.

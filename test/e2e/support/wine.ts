@@ -49,6 +49,8 @@ export interface FakeSetup {
   nextEnding?: 'last-item-with-s-false' | 'ok-with-nothing';
   /** Released objects stay in memory, so a use after the last Release is a warning. */
   zombies?: boolean;
+  /** Microseconds each call into the "service" costs: every INetConnection call and getter. */
+  roundTripUs?: number;
   after?: { Disconnect?: number; Connect?: number };
   /** For this long after a successful call the connection shows disconnecting/connecting. */
   settle?: { Disconnect?: number; Connect?: number };
@@ -97,6 +99,8 @@ export interface Helpers {
   entry(): { packageRoot: string; progId?: string };
   /** The addon netcon loaded (the same module instance). */
   addon(): import('../../../src/native').NativeAddon;
+  /** Where that addon's file is. */
+  addonPath(): string;
   /** Runs `script` in a child node.exe and tells how it ended (support/child.cjs). */
   runChild<I>(script: (netcon: typeof Netcon, c: ChildHelpers, input: I) => Promise<unknown>, input: I, options?: { timeoutMs?: number }): Promise<ChildRun>;
 }
@@ -144,6 +148,16 @@ export interface NativeHelper {
   /** n works, one per pool thread, that report each thread's apartment. */
   poolThreadApartments(n: number): Promise<PoolThread[]>;
   /**
+   * Points the module's import of CoInitializeSecurity at a recorder that answers `answer`:
+   * what a test under Wine (whose CoInitializeSecurity is a stub) uses to see the call and
+   * make it answer as Windows would. True once patched.
+   */
+  interceptCoInitializeSecurity(modulePath: string, answer: number): boolean;
+  /** The calls the interceptor saw. */
+  interceptedSecurityCalls(): { authServices: number; authnLevel: number; impLevel: number; capabilities: number }[];
+  /** CoInitializeSecurity at identify level, as another module of the process may call it first. */
+  initializeSecurityFirst(): number;
+  /**
    * GetProcessHandleCount: the handles the process has open. Under Wine, whose
    * GetProcessHandleCount always answers 0, the same count from the system handle table.
    */
@@ -187,6 +201,8 @@ export interface WineRun {
   fakeLog?: 'events' | 'tally' | 'none';
   /** How long node.exe may run; 60 s by default. */
   timeoutMs?: number;
+  /** WINEDEBUG for this run (default '-all'): Wine's own trace of what a program called. */
+  wineDebug?: string;
 }
 
 const TIMEOUT_MS = 60_000;
@@ -214,6 +230,7 @@ function wine(run: WineRun, dir: string, config: string, log: string, args: stri
         timeout: run.timeoutMs ?? TIMEOUT_MS,
         env: wineEnv(run.prefix ?? 'hnetshare', {
           NETCON_FAKE_CONFIG: windowsPath(config),
+          ...(run.wineDebug === undefined ? {} : { WINEDEBUG: run.wineDebug }),
           ...(run.fakeLog === 'none' ? {} : { NETCON_FAKE_LOG: windowsPath(log), NETCON_FAKE_LOG_MODE: run.fakeLog ?? 'events' }),
         }),
       },
