@@ -176,4 +176,9 @@ async function spawnCost(netcon, configure, { wine, rawComExe, progId, machine, 
   return { netconListMs: netconMs, children: rows };
 }
 
-module.exports = { connections, median, overhead, eventLoop, concurrency, allocation, spawnCost };
+/** Milliseconds of `reps` listConnections() after `warmup` untimed ones. */
+function listTimes(netcon, options) {
+  return time(() => netcon.listConnections(), options);
+}
+
+module.exports = { connections, median, overhead, listTimes, eventLoop, concurrency, allocation, spawnCost };

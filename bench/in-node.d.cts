@@ -22,6 +22,7 @@ export function overhead(
   configure: Configure,
   plan: { sizes: { n: number; reps: number }[]; warmup: number },
 ): Promise<{ n: number; list: number[]; binding: number[]; disconnect: number[] }[]>;
+export function listTimes(netcon: Netcon, options: { warmup: number; reps: number }): Promise<number[]>;
 export function eventLoop(
   netcon: Netcon,
   configure: Configure,

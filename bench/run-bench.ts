@@ -36,6 +36,7 @@ const FULL = {
   ],
   warmup: 5,
   rounds: 3,
+  roundTrips: { n: 1000, costsUs: [0, 20], warmup: 2, reps: 15 },
   eventLoop: { idleMs: 1000, delayMs: 2000, listN: 1000, listMs: 2000 },
   concurrency: { n: 10, levels: [1, 4, 16, 64], ops: 2000 },
   soak: { cycles: 10000, warmup: 1000 },
@@ -49,6 +50,7 @@ const SMOKE: typeof FULL = {
   ],
   warmup: 1,
   rounds: 1,
+  roundTrips: { n: 10, costsUs: [0, 20], warmup: 1, reps: 2 },
   eventLoop: { idleMs: 50, delayMs: 50, listN: 10, listMs: 50 },
   concurrency: { n: 10, levels: [1, 4, 16, 64], ops: 64 },
   soak: { cycles: 20, warmup: 5 },
@@ -67,15 +69,18 @@ interface RawRun {
   disconnect: number[];
 }
 
-/** raw-com.exe in its own process; it times its calls itself, so its start-up is not counted. */
-function runRaw(connections: FakeConnection[], warmup: number, reps: number): RawRun {
+/**
+ * raw-com.exe in its own process; it times its calls itself, so its start-up is not counted.
+ * `naive` reads each connection with the six getters, `getprops` with GetProperties.
+ */
+function runRaw(connections: FakeConnection[], warmup: number, reps: number, read: 'naive' | 'getprops' = 'naive', roundTripUs = 0): RawRun {
   mkdirSync(join(workDir, 'runs'), { recursive: true });
   const dir = mkdtempSync(join(workDir, 'runs', 'raw-'));
   const config = join(dir, 'config.txt');
   const out = join(dir, 'raw.json');
-  writeFileSync(config, fakeConfig.configText({ connections }));
+  writeFileSync(config, fakeConfig.configText({ connections, roundTripUs }));
   const guid = connections[connections.length - 1].id;
-  const args = ['time', progId, guid, String(warmup), String(reps), windowsPath(out)];
+  const args = ['time', progId, guid, String(warmup), String(reps), windowsPath(out), read];
   // No NETCON_FAKE_LOG: the fake neither writes nor counts while timed, as in netcon's runs.
   const env = wineEnv('hnetshare', { NETCON_FAKE_CONFIG: windowsPath(config) });
   execFileSync(native ? rawComExe : 'wine', native ? args : [rawComExe, ...args], { env, stdio: 'ignore', timeout: TIMEOUT_MS });
@@ -102,7 +107,9 @@ export async function runBench(options: BenchOptions = {}) {
   // 1. Overhead against the raw COM calls, size by size. Rounds alternate netcon's node.exe
   // and the raw program, and their samples are pooled, so that a slow spell of a shared
   // machine falls on both sides rather than on one.
-  const samples = new Map(plan.sizes.map(({ n }) => [n, { list: [] as number[], addon: [] as number[], disconnect: [] as number[], rawList: [] as number[], rawDisconnect: [] as number[] }]));
+  const samples = new Map(
+    plan.sizes.map(({ n }) => [n, { list: [] as number[], addon: [] as number[], disconnect: [] as number[], rawList: [] as number[], rawGetProps: [] as number[], rawDisconnect: [] as number[] }]),
+  );
   for (let round = 0; round < plan.rounds; round++) {
     const netcon = await inWine(
       // The fake keeps no log, so that it costs what an in-process server does on both sides.
@@ -116,11 +123,13 @@ export async function runBench(options: BenchOptions = {}) {
     );
     for (const row of netcon.value) {
       const raw = runRaw(inNode.connections(row.n), plan.warmup, row.list.length);
+      const rawGetProps = runRaw(inNode.connections(row.n), plan.warmup, row.list.length, 'getprops');
       const s = samples.get(row.n)!;
       s.list.push(...row.list);
       s.addon.push(...row.binding);
       s.disconnect.push(...row.disconnect);
       s.rawList.push(...raw.list);
+      s.rawGetProps.push(...rawGetProps.list);
       s.rawDisconnect.push(...raw.disconnect);
     }
   }
@@ -128,9 +137,10 @@ export async function runBench(options: BenchOptions = {}) {
     const m = {
       netcon: { list: median(s.list), disconnect: median(s.disconnect) },
       addon: { list: median(s.addon) },
-      raw: { list: median(s.rawList), disconnect: median(s.rawDisconnect) },
+      raw: { list: median(s.rawList), getProps: median(s.rawGetProps), disconnect: median(s.rawDisconnect) },
     };
-    return { n, reps: s.list.length, ...m, ratio: { list: m.netcon.list / m.raw.list, disconnect: m.netcon.disconnect / m.raw.disconnect } };
+    const ratio = { list: m.netcon.list / m.raw.list, getProps: m.netcon.list / m.raw.getProps, disconnect: m.netcon.disconnect / m.raw.disconnect };
+    return { n, reps: s.list.length, ...m, ratio };
   });
   const fits = (pick: (r: (typeof rows)[number]) => number) => fit(rows.map((r) => ({ n: r.n, ms: pick(r) })));
   const overhead = {
@@ -142,6 +152,23 @@ export async function runBench(options: BenchOptions = {}) {
     // What one call costs on top of raw COM when there is almost nothing to read (N = 1).
     fixedOverheadMs: { list: rows[0].netcon.list - rows[0].raw.list, disconnect: rows[0].netcon.disconnect - rows[0].raw.disconnect },
   };
+
+  // 1b. Where each getter is a call into the service: the fake charges a round trip for every
+  // INetConnection call and getter. netcon against the naive loop and the GetProperties loop.
+  const roundTrips = [];
+  for (const us of plan.roundTrips.costsUs) {
+    const conns = inNode.connections(plan.roundTrips.n);
+    const { warmup, reps } = plan.roundTrips;
+    const netcon = await inWine(
+      { ...run, fakeLog: 'none', fake: { connections: conns, roundTripUs: us } },
+      async (netcon, t, input) => (t.require(input.module) as typeof InNode).listTimes(netcon, input),
+      { module: inNodeModule, warmup, reps },
+    );
+    const naive = runRaw(conns, warmup, reps, 'naive', us);
+    const getProps = runRaw(conns, warmup, reps, 'getprops', us);
+    const m = { netcon: median(netcon.value), naive: median(naive.list), getProps: median(getProps.list) };
+    roundTrips.push({ n: plan.roundTrips.n, roundTripUs: us, reps, ...m, ratio: { naive: m.netcon / m.naive, getProps: m.netcon / m.getProps } });
+  }
 
   // 2.–3. Event loop and throughput, one node.exe each.
   const eventLoop = (
@@ -200,6 +227,7 @@ export async function runBench(options: BenchOptions = {}) {
       cpus: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`,
     },
     overhead,
+    roundTrips,
     eventLoop,
     concurrency,
     memory,
@@ -228,9 +256,14 @@ export function toMarkdown(r: BenchResults): string {
     '',
     '## 1. netcon against the raw COM calls',
     '',
-    '| N | calls timed | listConnections() | addon list() | raw COM list | ratio | disconnect() | raw COM disconnect | ratio |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-    ...o.rows.map((x) => `| ${x.n.toLocaleString('en-US')} | ${x.reps} | ${f(x.netcon.list, 3)} | ${f(x.addon.list, 3)} | ${f(x.raw.list, 3)} | ${f(x.ratio.list)} | ${f(x.netcon.disconnect, 3)} | ${f(x.raw.disconnect, 3)} | ${f(x.ratio.disconnect)} |`),
+    'Raw COM list: the naive loop (NetConnectionProps and the six getters per connection); raw GetProperties: one GetProperties per connection, as netcon reads.',
+    '',
+    '| N | calls timed | listConnections() | addon list() | raw COM list | ratio | raw GetProperties list | ratio | disconnect() | raw COM disconnect | ratio |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...o.rows.map(
+      (x) =>
+        `| ${x.n.toLocaleString('en-US')} | ${x.reps} | ${f(x.netcon.list, 3)} | ${f(x.addon.list, 3)} | ${f(x.raw.list, 3)} | ${f(x.ratio.list)} | ${f(x.raw.getProps, 3)} | ${f(x.ratio.getProps)} | ${f(x.netcon.disconnect, 3)} | ${f(x.raw.disconnect, 3)} | ${f(x.ratio.disconnect)} |`,
+    ),
     '',
     `Fixed overhead per call (netcon − raw at N = 1): list ${f(o.fixedOverheadMs.list, 3)} ms, disconnect ${f(o.fixedOverheadMs.disconnect, 3)} ms.`,
     '',
@@ -241,6 +274,12 @@ export function toMarkdown(r: BenchResults): string {
     `| raw COM list | ${f(o.fit.list.raw.fixedMs, 3)} | ${f(o.fit.list.raw.perConnectionUs)} |`,
     `| disconnect() | ${f(o.fit.disconnect.netcon.fixedMs, 3)} | ${f(o.fit.disconnect.netcon.perConnectionUs)} |`,
     `| raw COM disconnect | ${f(o.fit.disconnect.raw.fixedMs, 3)} | ${f(o.fit.disconnect.raw.perConnectionUs)} |`,
+    '',
+    `## 1b. Service round trips: N = ${r.roundTrips[0]?.n.toLocaleString('en-US')}, the fake charging each INetConnection call and getter`,
+    '',
+    '| round trip | calls timed | listConnections() | naive loop | ratio | GetProperties loop | ratio |',
+    '|---:|---:|---:|---:|---:|---:|---:|',
+    ...r.roundTrips.map((x) => `| ${x.roundTripUs} µs | ${x.reps} | ${f(x.netcon, 3)} | ${f(x.naive, 3)} | ${f(x.ratio.naive)} | ${f(x.getProps, 3)} | ${f(x.ratio.getProps)} |`),
     '',
     '## 2. Event-loop delay (monitorEventLoopDelay, resolution 1 ms: figures include that 1 ms)',
     '',

@@ -3,10 +3,12 @@
 // worker thread and no error reporting, in one MTA apartment joined once for the whole run.
 // Plain Win32, so MSVC and mingw-w64 both build it.
 //
-//   raw-com time <ProgID> <GUID|-> <warmup> <reps> <out.json>
+//   raw-com time <ProgID> <GUID|-> <warmup> <reps> <out.json> [naive|getprops]
 //       times each call in-process (QueryPerformanceCounter) and writes the per-call
 //       milliseconds as {"list":[…],"disconnect":[…]}; a file, because Wine cannot hand a
-//       Windows process's stdout to a pipe
+//       Windows process's stdout to a pipe. naive (the default) reads each connection with
+//       NetConnectionProps and its six getters, each a service round trip on Windows;
+//       getprops with one INetConnection::GetProperties, as netcon does
 //   raw-com once <ProgID>
 //       one list, then exit: the "tiny console exe" users would spawn (exit code 0 = listed)
 #include <windows.h>
@@ -101,6 +103,26 @@ size_t List(const wchar_t* progId) {
   return out.size();
 }
 
+// The same list with one GetProperties per connection; the caller frees the strings and the
+// block with CoTaskMemFree.
+size_t ListWithGetProperties(const wchar_t* progId) {
+  std::vector<Connection> out;
+  Walk(progId, [&](INetSharingManager*, INetConnection* connection) {
+    NETCON_PROPERTIES* p = nullptr;
+    if (FAILED(connection->GetProperties(&p)) || !p) return false;
+    wchar_t guid[39];
+    StringFromGUID2(p->guidId, guid, 39);
+    Connection c{guid, p->pszwName ? p->pszwName : L"", p->pszwDeviceName ? p->pszwDeviceName : L"", p->Status, p->MediaType,
+                 p->dwCharacter};
+    CoTaskMemFree(p->pszwName);
+    CoTaskMemFree(p->pszwDeviceName);
+    CoTaskMemFree(p);
+    out.push_back(std::move(c));
+    return true;
+  });
+  return out.size();
+}
+
 // netcon's disconnect(guid): walk reading each GUID; at the match read the name, Disconnect.
 bool Disconnect(const wchar_t* progId, const std::wstring& guid) {
   bool done = false;
@@ -154,15 +176,16 @@ int wmain(int argc, wchar_t** argv) {
   Apartment apartment;
   std::wstring mode = argc > 1 ? argv[1] : L"";
   if (mode == L"once" && argc == 3) return List(argv[2]) > 0 ? 0 : 1;
-  if (mode != L"time" || argc != 7) {
-    std::fprintf(stderr, "usage: raw-com time <ProgID> <GUID|-> <warmup> <reps> <out.json> | raw-com once <ProgID>\n");
+  if (mode != L"time" || argc < 7 || argc > 8) {
+    std::fprintf(stderr, "usage: raw-com time <ProgID> <GUID|-> <warmup> <reps> <out.json> [naive|getprops] | raw-com once <ProgID>\n");
     return 2;
   }
   const wchar_t* progId = argv[2];
   std::wstring guid = argv[3];
   int warmup = _wtoi(argv[4]), reps = _wtoi(argv[5]);
-  size_t listed = List(progId);
-  std::vector<double> list = Time(warmup, reps, [&] { List(progId); });
+  size_t (*listOnce)(const wchar_t*) = argc > 7 && std::wstring(argv[7]) == L"getprops" ? ListWithGetProperties : List;
+  size_t listed = listOnce(progId);
+  std::vector<double> list = Time(warmup, reps, [&] { listOnce(progId); });
   std::vector<double> disconnect;
   bool disconnected = true;
   if (guid != L"-") {
