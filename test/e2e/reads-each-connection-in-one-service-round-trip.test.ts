@@ -17,12 +17,17 @@ describe('reading connections', () => {
   it('makes one GetProperties per connection per list, no getter, and frees every block it was given', async () => {
     const { value, calls, live } = await inWine({ fake: { connections: machine } }, async (netcon, t) => {
       const listed = await netcon.listConnections();
-      return { listed: listed.map((c) => [c.id, c.name, c.deviceName, c.statusCode, c.mediaTypeCode, c.characteristics.value]), live: t.live() };
+      return {
+        listed: listed.map((c) => [c.id, c.name, c.deviceName, c.statusCode, c.mediaTypeCode, c.characteristics.value]),
+        blocks: { handedOut: t.counts('new').CoTaskMem, freed: t.counts('delete').CoTaskMem },
+        live: t.live(),
+      };
     });
     expect(value.listed).toEqual(machine.map((c) => [c.id.toUpperCase(), c.name, c.deviceName, c.status, c.mediaType, c.characteristics]));
     for (const c of machine) expect(count(calls, 'GetProperties', c.id), c.name).toBe(1);
     for (const getter of GETTERS) expect(count(calls, getter), getter).toBe(0);
     // Three blocks per GetProperties (the struct and two strings), each freed.
+    expect(value.blocks).toEqual({ handedOut: 3 * machine.length, freed: 3 * machine.length });
     expect(value.live).toEqual({});
     expect(live).toEqual({});
   });

@@ -35,6 +35,8 @@ const helpers = {
     fs.writeFileSync(process.env.NETCON_FAKE_CONFIG, fake.configText(setup));
   },
   live: () => fake.liveObjects(log()),
+  /** The fake's 'new' or 'delete' events so far, counted by class. */
+  counts: (kind) => fake.counts(log(), kind),
   calls: () => fake.calls(log()),
   warnings: () => fake.warnings(log()),
   clearLog: () => fs.writeFileSync(process.env.NETCON_FAKE_LOG, ''),

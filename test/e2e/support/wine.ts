@@ -82,6 +82,8 @@ export interface Helpers {
   capture<T>(promise: Promise<T>): Promise<Settled<T>>;
   configure(setup: FakeSetup): void;
   live(): Record<string, number>;
+  /** The fake's 'new' or 'delete' events so far, counted by class. */
+  counts(kind: 'new' | 'delete'): Record<string, number>;
   calls(): FakeCall[];
   /** The fake's warn lines so far. */
   warnings(): string[];
