@@ -523,6 +523,7 @@ const table = {
     hresult: 0x80070490,
     ErrorClass: ElementNotFoundError,
     meaning: 'Element not found',
+    hint: 'What was asked for is gone: an adapter removed, a VPN deleted, the service restarted.',
   },
   RPC_E_TOO_LATE: {
     hresult: 0x80010119,
