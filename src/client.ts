@@ -246,19 +246,21 @@ export function createClientWith(
   const lookAt = (binding: NativeBinding, parsed: ParsedTarget, target: string) => async (bounds: Limits) =>
     selectConnection(await list(binding, bounds, { operation: 'wait', target }), parsed);
 
-  // Checked before any COM call: an aborted signal means no call at all.
-  function throwIfAborted(bounds: Limits, operation: ComOperation): void {
+  // A public call's timeoutMs and signal, checked before any COM call: an aborted signal means
+  // no call at all.
+  function boundsFor(options: object | undefined, operation: ComOperation): Limits {
+    const call = parseCallOptions(options);
+    const bounds = limits(call.timeoutMs, [call.signal]);
     const stop = abortedStop(bounds);
     if (stop?.kind === 'abort') throw new NetConAbortError(stop.reason, { operation });
+    return bounds;
   }
 
   async function apply(action: 'disconnect' | 'connect', target: unknown, options: unknown): Promise<ActionResult> {
     const parsed = parseTarget(target, { allowConnection: true });
     const object = optionsObject(options);
-    const call = parseCallOptions(object);
     const wait = object === undefined ? undefined : parseWaitOption(readProperty(object, 'wait', 'options'));
-    const bounds = limits(call.timeoutMs, [call.signal]);
-    throwIfAborted(bounds, action);
+    const bounds = boundsFor(object, action);
     const binding = getBinding();
     const shown = describeTarget(parsed);
 
@@ -284,22 +286,17 @@ export function createClientWith(
     const answer = { hresult: result.hresult >>> 0, code: successCodeName(result.hresult) };
     if (!wait) return { connection: acted, ...answer };
     const look = lookAt(binding, { kind: 'guid', guid }, shown);
-    const settled = await pollUntil(look, parseCondition(SETTLED_STATUSES[action]), wait, shown, [call.signal]);
+    const settled = await pollUntil(look, parseCondition(SETTLED_STATUSES[action]), wait, shown, bounds.signals);
     return { connection: { ...acted, status: settled.status }, ...answer };
   }
 
   return {
     async listConnections(options) {
-      const call = parseCallOptions(optionsObject(options));
-      const bounds = limits(call.timeoutMs, [call.signal]);
-      throwIfAborted(bounds, 'list');
-      return list(getBinding(), bounds, { operation: 'list' });
+      return list(getBinding(), boundsFor(optionsObject(options), 'list'), { operation: 'list' });
     },
     async findConnection(target: string, options) {
       const parsed = parseTarget(target, { allowConnection: false });
-      const call = parseCallOptions(optionsObject(options));
-      const bounds = limits(call.timeoutMs, [call.signal]);
-      throwIfAborted(bounds, 'find');
+      const bounds = boundsFor(optionsObject(options), 'find');
       const binding = getBinding();
       return selectConnection(await list(binding, bounds, { operation: 'find', target }), parsed);
     },
@@ -313,10 +310,7 @@ export function createClientWith(
       return pollUntil(lookAt(getBinding(), parsed, shown), condition, wait, shown, []);
     },
     async initializeComSecurity(options) {
-      const call = parseCallOptions(optionsObject(options));
-      const bounds = limits(call.timeoutMs, [call.signal]);
-      throwIfAborted(bounds, 'security');
-      return initializeSecurity(getBinding(), bounds);
+      return initializeSecurity(getBinding(), boundsFor(optionsObject(options), 'security'));
     },
     isSupported() {
       try {
