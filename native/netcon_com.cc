@@ -142,16 +142,10 @@ bool SameConnection(const std::wstring& id, const GUID& target, const std::wstri
 // One INetConnection::GetProperties: the whole connection in one call into the Network
 // Connections service and as it was at one moment (each of hnetcfg's getters calls it and
 // keeps one field).
-Read ReadProperties(INetConnection* connection, RawConnection& raw, ComFailure& failure, HRESULT& hr) {
+HRESULT ReadProperties(INetConnection* connection, RawConnection& raw) {
   NetconProperties props;
-  hr = connection->GetProperties(props.put());
-  hr = CheckOut(hr, props.get());
-  if (FAILED(hr)) {
-    if (hr == E_NOTIMPL || hr == E_NOINTERFACE) return Read::Failed;  // the caller falls back
-    Reader reader(failure);
-    reader.Step(hr, "INetConnection::GetProperties");
-    return reader.outcome();
-  }
+  HRESULT hr = connection->GetProperties(props.put());
+  if (FAILED(hr = CheckOut(hr, props.get()))) return hr;
   const NETCON_PROPERTIES& p = *props.get();
   raw.id = GuidText(p.guidId);
   raw.name = p.pszwName ? p.pszwName : L"";
@@ -159,7 +153,7 @@ Read ReadProperties(INetConnection* connection, RawConnection& raw, ComFailure& 
   raw.status = static_cast<int32_t>(p.Status);
   raw.mediaType = static_cast<int32_t>(p.MediaType);
   raw.characteristics = p.dwCharacter;
-  return Read::Ok;
+  return S_OK;
 }
 
 bool ReadString(Reader& reader, HRESULT (STDMETHODCALLTYPE INetConnectionProps::*getter)(BSTR*),
@@ -206,11 +200,11 @@ Read ReadWithGetters(INetSharingManager* manager, INetConnection* connection, Fi
 
 Read ReadConnection(INetSharingManager* manager, INetConnection* connection, Fields fields, RawConnection& raw,
                     ComFailure& failure) {
-  HRESULT hr;
-  Read read = ReadProperties(connection, raw, failure, hr);
-  if (read == Read::Failed && (hr == E_NOTIMPL || hr == E_NOINTERFACE))
-    return ReadWithGetters(manager, connection, fields, raw, failure);
-  return read;
+  HRESULT hr = ReadProperties(connection, raw);
+  if (hr == E_NOTIMPL || hr == E_NOINTERFACE) return ReadWithGetters(manager, connection, fields, raw, failure);
+  Reader reader(failure);
+  reader.Step(hr, "INetConnection::GetProperties");
+  return reader.outcome();
 }
 
 }  // namespace
