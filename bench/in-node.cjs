@@ -44,7 +44,7 @@ async function time(call, { warmup, reps }) {
  */
 async function overhead(netcon, addon, progId, configure, { sizes, warmup }) {
   const rows = [];
-  let callId = 0; // the addon's name for a pending call (src/binding.ts)
+  let callId = 0; // the addon's name for a pending call (src/addon.ts)
   for (const { n, reps } of sizes) {
     const conns = connections(n);
     configure({ connections: conns });

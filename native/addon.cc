@@ -72,7 +72,7 @@ Napi::Value ListToJs(Napi::Env env, const ListOutcome& outcome) {
   // list of 1,000 built as objects took most of its time here. So every connection goes
   // into one string (id, name, device name back to back) and one Float64Array (per
   // connection: the three lengths, status, media type, characteristics): three Node-API
-  // values whatever the count. src/binding.ts cuts them back into objects.
+  // values whatever the count. src/addon.ts (decodeList) cuts them back into objects.
   std::u16string text;
   std::vector<double> fields;
   fields.reserve(outcome.connections.size() * kFieldsPerConnection);

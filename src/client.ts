@@ -1,33 +1,25 @@
-// The four public operations over any binding: validate, get the binding, call native code,
-// turn its plain-data answer into connections or typed errors.
+// The public operations over any backend: validate, get the backend, call it, turn its
+// plain-data answer into connections or typed errors.
+import type { Backend } from './backend';
 import { toNetConnection, type ConnectionStatus, type NetConnection } from './connection';
-import {
-  CallTimeoutError,
-  ConnectionNotFoundError,
-  NetConAbortError,
-  NetConInvalidArgTypeError,
-  NetConInvalidArgValueError,
-  TooManyHungCallsError,
-  errorFromHResult,
-  successCodeName,
-  type ComOperation,
-  type ConnectionRef,
-  type NetConError,
-} from './errors';
+import { DEFAULT_PROG_ID } from './defaults';
+import { CallTimeoutError, ConnectionNotFoundError, NetConAbortError, TooManyHungCallsError, type ComOperation, type ConnectionRef, type NetConError } from './errors';
 import { canonicalGuid } from './guid';
-import { abortedStop, limits, parseCallOptions, within, type CallOptions, type Limits, type Stop } from './limits';
-import type { NativeBinding, NativeFailure, NativeRefusal } from './native';
-import { describeTarget, parseTarget, readProperty, selectConnection, type ParsedTarget, type Target } from './target';
+import { errorFromHResult, successCodeName } from './hresults';
+import { abortedStop, limits, within, type CallOptions, type Limits, type Stop } from './limits';
+import type { NativeFailure, NativeRefusal } from './native';
+import { describeTarget, selectConnection, type Target } from './target';
 import {
-  SETTLED_STATUSES,
+  optionsObject,
+  parseCallOptions,
   parseCondition,
+  parseTarget,
   parseWaitOption,
   parseWaitOptions,
-  pollUntil,
-  type StatusCondition,
-  type WaitOption,
-  type WaitOptions,
-} from './wait';
+  readProperty,
+  type ParsedTarget,
+} from './validate';
+import { SETTLED_STATUSES, pollUntil, type StatusCondition, type WaitOption, type WaitOptions } from './wait';
 
 /** What disconnect and connect resolve with. */
 export interface ActionResult {
@@ -56,9 +48,6 @@ export interface ActionOptions extends CallOptions {
   readonly wait?: WaitOption;
 }
 
-/** The COM class every call goes through unless a test points it elsewhere. */
-export const DEFAULT_PROG_ID = 'HNetCfg.HNetShare';
-
 /** Options of `createClient`. */
 export interface ClientOptions {
   /**
@@ -73,54 +62,6 @@ export interface ClientOptions {
    * For a process that owns its COM security, as netcon's CLI does.
    */
   readonly comSecurity?: 'impersonate';
-}
-
-// Microsoft's rules for a ProgID: at most 39 characters, not starting with a digit, no
-// punctuation but periods. Underscores and hyphens are tolerated because registered
-// ProgIDs carry them in the wild. Checking here keeps a backslash (another registry key),
-// spaces or a NUL from ever reaching CLSIDFromProgID.
-const PROG_ID = /^[A-Za-z][A-Za-z0-9._-]{0,38}$/;
-
-// Array.isArray throws for a revoked Proxy; such options fail at reading progId instead.
-function isArray(value: unknown): boolean {
-  try {
-    return Array.isArray(value);
-  } catch {
-    return false;
-  }
-}
-
-/** createClient's options, checked. */
-export interface ParsedClientOptions {
-  progId: string;
-  comSecurity: boolean;
-}
-
-/** Validates createClient's options; throws ERR_INVALID_ARG_TYPE / ERR_INVALID_ARG_VALUE. */
-export function parseClientOptions(options: unknown): ParsedClientOptions {
-  if (options === undefined) return { progId: DEFAULT_PROG_ID, comSecurity: false };
-  if (typeof options !== 'object' || options === null || isArray(options)) {
-    throw new NetConInvalidArgTypeError('options', 'of type object', options);
-  }
-  const progId = parseProgId(readProperty(options, 'progId', 'options'));
-  const comSecurity = readProperty(options, 'comSecurity', 'options');
-  if (comSecurity !== undefined && comSecurity !== 'impersonate') {
-    throw new NetConInvalidArgValueError('options.comSecurity', "'impersonate' or undefined", comSecurity);
-  }
-  return { progId, comSecurity: comSecurity === 'impersonate' };
-}
-
-function parseProgId(progId: unknown): string {
-  if (progId === undefined) return DEFAULT_PROG_ID;
-  if (typeof progId !== 'string') throw new NetConInvalidArgTypeError('options.progId', 'of type string', progId);
-  if (!PROG_ID.test(progId)) {
-    throw new NetConInvalidArgValueError(
-      'options.progId',
-      'a ProgID such as "HNetCfg.HNetShare" (1 to 39 letters, digits, ".", "_" or "-", not starting with a digit)',
-      progId,
-    );
-  }
-  return progId;
 }
 
 /** The public API; every method returns a promise and never throws synchronously. */
@@ -171,10 +112,10 @@ export interface NetConClient {
   isSupported(): boolean;
 }
 
-// COM security is the process's, set once: one request per binding (the process's addon) is
+// COM security is the process's, set once: one request per backend (the process's addon) is
 // made, and every caller shares it; a second CoInitializeSecurity would only answer
 // RPC_E_TOO_LATE. A failed request is forgotten, so a later call may try again.
-const securityRequests = new WeakMap<NativeBinding, Promise<void>>();
+const securityRequests = new WeakMap<Backend, Promise<void>>();
 
 /** Where a native call happens, for its errors: the public call, and what it is about. */
 interface CallContext {
@@ -204,47 +145,39 @@ function stoppedError(why: Stop, limits: Limits, context: CallContext, actionSta
   return new CallTimeoutError({ ...context, timeoutMs: limits.timeoutMs, outcome });
 }
 
-/** Checks that options are undefined or an object. */
-function optionsObject(options: unknown): object | undefined {
-  if (options !== undefined && (typeof options !== 'object' || options === null)) {
-    throw new NetConInvalidArgTypeError('options', 'of type object', options);
-  }
-  return options;
-}
-
-/** A client that gets its binding from `getBinding` on each call, after validating arguments. */
+/** A client that gets its backend from `getBackend` on each call, after validating arguments. */
 export function createClientWith(
-  getBinding: () => NativeBinding,
+  getBackend: () => Backend,
   progId: string = DEFAULT_PROG_ID,
   { comSecurity = false }: { comSecurity?: boolean } = {},
 ): NetConClient {
-  function initializeSecurity(binding: NativeBinding, bounds: Limits): Promise<void> {
-    let request = securityRequests.get(binding);
+  function initializeSecurity(backend: Backend, bounds: Limits): Promise<void> {
+    let request = securityRequests.get(backend);
     if (!request) {
       const context: CallContext = { operation: 'security' };
-      request = within(bounds, (hook) => binding.initializeSecurity(hook), (why) => stoppedError(why, bounds, context, false)).then((result) => {
+      request = within(bounds, (hook) => backend.initializeSecurity(hook), (why) => stoppedError(why, bounds, context, false)).then((result) => {
         if (!result.ok) throw toError(result, progId, context);
       });
-      securityRequests.set(binding, request);
-      request.catch(() => securityRequests.delete(binding));
+      securityRequests.set(backend, request);
+      request.catch(() => securityRequests.delete(backend));
     }
     return request;
   }
 
   // Every call's first native step: with the comSecurity option, the process's COM security.
-  const prepare = (binding: NativeBinding, bounds: Limits) => (comSecurity ? initializeSecurity(binding, bounds) : undefined);
+  const prepare = (backend: Backend, bounds: Limits) => (comSecurity ? initializeSecurity(backend, bounds) : undefined);
 
-  async function list(binding: NativeBinding, bounds: Limits, context: CallContext): Promise<NetConnection[]> {
-    await prepare(binding, bounds);
-    const result = await within(bounds, (hook) => binding.list(progId, hook), (why) => stoppedError(why, bounds, context, false));
+  async function list(backend: Backend, bounds: Limits, context: CallContext): Promise<NetConnection[]> {
+    await prepare(backend, bounds);
+    const result = await within(bounds, (hook) => backend.list(progId, hook), (why) => stoppedError(why, bounds, context, false));
     if (!result.ok) throw toError(result, progId, context);
     return result.connections.map(toNetConnection);
   }
 
   // One look at the connection while waiting, within what is left of the wait. After an
   // action it looks by GUID, so a rename meanwhile does not lose the connection.
-  const lookAt = (binding: NativeBinding, parsed: ParsedTarget, target: string) => async (bounds: Limits) =>
-    selectConnection(await list(binding, bounds, { operation: 'wait', target }), parsed);
+  const lookAt = (backend: Backend, parsed: ParsedTarget, target: string) => async (bounds: Limits) =>
+    selectConnection(await list(backend, bounds, { operation: 'wait', target }), parsed);
 
   // A public call's timeoutMs and signal, checked before any COM call: an aborted signal means
   // no call at all.
@@ -261,8 +194,8 @@ export function createClientWith(
     const object = optionsObject(options);
     const wait = object === undefined ? undefined : parseWaitOption(readProperty(object, 'wait', 'options'));
     const bounds = boundsFor(object, action);
-    const binding = getBinding();
-    const shown = describeTarget(parsed);
+    const backend = getBackend();
+    const targetText = describeTarget(parsed);
 
     let guid: string;
     let selected: ConnectionRef | undefined;
@@ -270,35 +203,35 @@ export function createClientWith(
       guid = parsed.guid;
     } else {
       // A name needs a list first; the list's failures are reported as this action's.
-      const connection = selectConnection(await list(binding, bounds, { operation: action, target: shown }), parsed);
+      const connection = selectConnection(await list(backend, bounds, { operation: action, target: targetText }), parsed);
       selected = { id: connection.id, name: connection.name };
       guid = connection.id;
     }
 
-    await prepare(binding, bounds);
-    const context: CallContext = { operation: action, target: shown, connection: selected };
+    await prepare(backend, bounds);
+    const context: CallContext = { operation: action, target: targetText, connection: selected };
     const stopped = (why: Stop) => stoppedError(why, bounds, { ...context, connection: selected ?? { id: guid } }, true);
-    const result = await within(bounds, (hook) => binding[action](progId, guid, hook), stopped);
+    const result = await within(bounds, (hook) => backend[action](progId, guid, hook), stopped);
     if (!result.ok) throw toError(result, progId, context);
     // Listed a moment ago but gone now (adapter removed, VPN deleted): same answer as a bad GUID.
-    if (!result.found) throw new ConnectionNotFoundError(shown);
+    if (!result.found) throw new ConnectionNotFoundError(targetText);
     const acted = { id: canonicalGuid(result.connection.id) ?? result.connection.id, name: result.connection.name };
     const answer = { hresult: result.hresult >>> 0, code: successCodeName(result.hresult) };
     if (!wait) return { connection: acted, ...answer };
-    const look = lookAt(binding, { kind: 'guid', guid }, shown);
-    const settled = await pollUntil(look, parseCondition(SETTLED_STATUSES[action]), wait, shown, bounds.signals);
+    const look = lookAt(backend, { kind: 'guid', guid }, targetText);
+    const settled = await pollUntil(look, parseCondition(SETTLED_STATUSES[action]), wait, targetText, bounds.signals);
     return { connection: { ...acted, status: settled.status }, ...answer };
   }
 
   return {
     async listConnections(options) {
-      return list(getBinding(), boundsFor(optionsObject(options), 'list'), { operation: 'list' });
+      return list(getBackend(), boundsFor(optionsObject(options), 'list'), { operation: 'list' });
     },
     async findConnection(target: string, options) {
       const parsed = parseTarget(target, { allowConnection: false });
       const bounds = boundsFor(optionsObject(options), 'find');
-      const binding = getBinding();
-      return selectConnection(await list(binding, bounds, { operation: 'find', target }), parsed);
+      const backend = getBackend();
+      return selectConnection(await list(backend, bounds, { operation: 'find', target }), parsed);
     },
     disconnect: (target, options) => apply('disconnect', target, options),
     connect: (target, options) => apply('connect', target, options),
@@ -306,15 +239,15 @@ export function createClientWith(
       const parsed = parseTarget(target, { allowConnection: true });
       const condition = parseCondition(status);
       const wait = parseWaitOptions(options);
-      const shown = describeTarget(parsed);
-      return pollUntil(lookAt(getBinding(), parsed, shown), condition, wait, shown, []);
+      const targetText = describeTarget(parsed);
+      return pollUntil(lookAt(getBackend(), parsed, targetText), condition, wait, targetText, []);
     },
     async initializeComSecurity(options) {
-      return initializeSecurity(getBinding(), boundsFor(optionsObject(options), 'security'));
+      return initializeSecurity(getBackend(), boundsFor(optionsObject(options), 'security'));
     },
     isSupported() {
       try {
-        getBinding();
+        getBackend();
         return true;
       } catch {
         return false;

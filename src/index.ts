@@ -7,14 +7,15 @@
  * with UnsupportedPlatformError (code ERR_UNSUPPORTED_PLATFORM).
  * @module netcon
  */
-import { isBindingLoadable, loadBinding } from './binding';
-import { createClientWith, parseClientOptions, type ActionOptions, type ActionResult, type ClientOptions, type NetConClient } from './client';
+import { isAddonLoadable, loadBackend } from './addon';
+import { createClientWith, type ActionOptions, type ActionResult, type ClientOptions, type NetConClient } from './client';
 import type { NetConnection } from './connection';
 import type { CallOptions } from './limits';
 import type { Target } from './target';
+import { parseClientOptions } from './validate';
 import type { StatusCondition, WaitOptions } from './wait';
 
-const client = createClientWith(loadBinding);
+const client = createClientWith(loadBackend);
 
 /**
  * Lists every network connection Windows shows in Network Connections (ncpa.cpl).
@@ -77,7 +78,7 @@ export function waitForStatus(target: Target, status: StatusCondition, options?:
  */
 export function createClient(options?: ClientOptions): NetConClient {
   const { progId, comSecurity } = parseClientOptions(options);
-  return createClientWith(loadBinding, progId, { comSecurity });
+  return createClientWith(loadBackend, progId, { comSecurity });
 }
 
 /**
@@ -93,12 +94,13 @@ export function initializeComSecurity(options?: CallOptions): Promise<void> {
 
 /** True only on Windows once the native module has loaded (it is loaded by this call if needed). */
 export function isSupported(): boolean {
-  return isBindingLoadable();
+  return isAddonLoadable();
 }
 
 export type { Target } from './target';
-export { DEFAULT_PROG_ID, type ActionOptions, type ActionResult, type ClientOptions, type NetConClient } from './client';
-export { DEFAULT_TIMEOUT_MS, type CallOptions } from './limits';
+export type { ActionOptions, ActionResult, ClientOptions, NetConClient } from './client';
+export { DEFAULT_PROG_ID, DEFAULT_TIMEOUT_MS, DEFAULT_WAIT_INTERVAL_MS, DEFAULT_WAIT_TIMEOUT_MS, MAX_TIMEOUT_MS } from './defaults';
+export type { CallOptions } from './limits';
 export { SETTLED_STATUSES, type StatusCondition, type WaitOption, type WaitOptions } from './wait';
 export {
   CHARACTERISTIC_FLAGS,
@@ -118,21 +120,14 @@ export {
   ApartmentModeChangedError,
   CallCanceledError,
   CallTimeoutError,
-  ComSecurityTooLateError,
-  ElementNotFoundError,
-  ElevationRequiredError,
-  ImpersonationLevelError,
-  ObjectDisconnectedError,
-  ServerExecutionError,
-  ServerUnavailableError,
-  ServiceDisabledError,
-  SUCCESS_CODES,
-  successCodeName,
   ClassNotRegisteredError,
   ComError,
   ComNotInitializedError,
+  ComSecurityTooLateError,
   ConnectionNotFoundError,
-  HRESULTS,
+  ElementNotFoundError,
+  ElevationRequiredError,
+  ImpersonationLevelError,
   InvalidArgumentError,
   InvalidClassStringError,
   InvalidPointerError,
@@ -143,20 +138,21 @@ export {
   NetConInvalidArgValueError,
   NoInterfaceError,
   NotImplementedError,
+  ObjectDisconnectedError,
   OperationAbortedError,
   OutOfMemoryError,
+  ServerExecutionError,
+  ServerUnavailableError,
+  ServiceDisabledError,
+  TooManyHungCallsError,
   UnexpectedError,
   UnspecifiedFailureError,
-  TooManyHungCallsError,
   UnsupportedPlatformError,
   WaitTimeoutError,
-  errorFromHResult,
-  hresultToHex,
   type CallTimeoutDetails,
   type ComErrorContext,
-  type ComErrorDetails,
   type ComOperation,
   type ConnectionRef,
-  type HResultCode,
-  type HResultEntry,
 } from './errors';
+export { HRESULTS, SUCCESS_CODES, errorFromHResult, successCodeName, type HResultCode, type HResultEntry } from './hresults';
+export { hresultToHex } from './messages';

@@ -1,15 +1,7 @@
 // A public call's deadline and abort signals, applied to every native call it makes. When
 // either fires, the public call rejects at once and the native call is abandoned: its result
 // is dropped, and native code retires the thread stuck in Windows (native/com_threads.h).
-import { NetConInvalidArgTypeError, NetConInvalidArgValueError } from './errors';
-import type { AbandonHook } from './native';
-import { readProperty } from './target';
-
-/** The deadline a call's COM work gets unless `timeoutMs` says otherwise. */
-export const DEFAULT_TIMEOUT_MS = 60_000;
-
-/** setTimeout's limit. */
-export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+import type { AbandonHook } from './backend';
 
 /** Options every call takes. */
 export interface CallOptions {
@@ -96,29 +88,4 @@ export function delay(ms: number, signals: readonly AbortSignal[], stopped: (why
       hook.onAbandon = () => clearTimeout(timer);
     });
   return within({ timeoutMs: Infinity, deadline: Infinity, signals }, sleep, stopped);
-}
-
-/**
- * Reads `timeoutMs` and `signal` from an options object (already checked to be one).
- * Throws ERR_INVALID_ARG_TYPE / ERR_INVALID_ARG_VALUE.
- */
-export function parseCallOptions(options: object | undefined, argName = 'options'): { timeoutMs: number; signal?: AbortSignal } {
-  if (options === undefined) return { timeoutMs: DEFAULT_TIMEOUT_MS };
-  const timeoutMs = readProperty(options, 'timeoutMs', argName);
-  const signal = readSignal(options, argName);
-  if (timeoutMs === undefined) return { timeoutMs: DEFAULT_TIMEOUT_MS, signal };
-  if (typeof timeoutMs !== 'number') throw new NetConInvalidArgTypeError(`${argName}.timeoutMs`, 'of type number', timeoutMs);
-  if (timeoutMs !== Infinity && (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > MAX_TIMEOUT_MS)) {
-    throw new NetConInvalidArgValueError(`${argName}.timeoutMs`, `an integer from 1 to ${MAX_TIMEOUT_MS}, or Infinity`, timeoutMs);
-  }
-  return { timeoutMs, signal };
-}
-
-/** `options.signal`: undefined or an AbortSignal, else ERR_INVALID_ARG_TYPE. */
-export function readSignal(options: object, argName: string): AbortSignal | undefined {
-  const signal = readProperty(options, 'signal', argName);
-  if (signal !== undefined && !(signal instanceof AbortSignal)) {
-    throw new NetConInvalidArgTypeError(`${argName}.signal`, 'an instance of AbortSignal', signal);
-  }
-  return signal;
 }

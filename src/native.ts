@@ -1,5 +1,6 @@
-// The contract with the C++ addon in native/: plain data only. The addon never throws for a
-// COM failure; it resolves `{ ok: false }` and src/ turns that into a typed error.
+// The contract with the C++ addon in native/ (native/addon.cc): what the .node module exports
+// and the plain data it answers. It never throws for a COM failure; it resolves `{ ok: false }`
+// and src/ turns that into a typed error.
 
 /** What the addon reports for a failed COM call. */
 export interface NativeFailure {
@@ -41,26 +42,6 @@ export type NativeActionResult =
   | NativeFailure
   | NativeRefusal;
 
-/**
- * Handed to each native call. When src/ stops waiting for the call (its deadline passed, or
- * its signal aborted) it calls `onAbandon`, which the binding sets to let the call go. A
- * plain object, not an AbortController: one is made per call, and those cost far more.
- */
-export interface AbandonHook {
-  onAbandon?: () => void;
-}
-
-/**
- * The addon as src/ uses it. `guid` is always canonical: `{XXXXXXXX-…}` upper case. Once a
- * call is abandoned its promise never settles, and the thread stuck in it is let go.
- */
-export interface NativeBinding {
-  list(progId: string, hook?: AbandonHook): Promise<NativeListResult>;
-  initializeSecurity(hook?: AbandonHook): Promise<NativeSecurityResult>;
-  disconnect(progId: string, guid: string, hook?: AbandonHook): Promise<NativeActionResult>;
-  connect(progId: string, guid: string, hook?: AbandonHook): Promise<NativeActionResult>;
-}
-
 export type NativeSecurityResult = { ok: true } | NativeFailure | NativeRefusal;
 
 /** What the addon's list() resolves with: every connection packed, see decodeList. */
@@ -89,32 +70,4 @@ export interface NativeAddon {
   initializeSecurity(id: number): Promise<NativeSecurityResult | undefined>;
   abandon(id: number): void;
   comThreads(): NativeThreadStats;
-}
-
-const FIELDS_PER_CONNECTION = 6;
-
-/**
- * Cuts the addon's packed list back into connections. The addon packs them because each
- * Node-API call on the JS thread costs microseconds, where slicing a string costs next to
- * nothing (native/addon.cc, ListToJs). Throws if the two parts do not fit together.
- */
-export function decodeList(packed: PackedListResult): NativeListResult {
-  if (!packed.ok) return packed;
-  const { text, fields } = packed;
-  if (fields.length % FIELDS_PER_CONNECTION !== 0) throw new Error(`netcon: the native list has ${fields.length} fields, not a multiple of ${FIELDS_PER_CONNECTION}`);
-  const connections: NativeRawConnection[] = [];
-  let at = 0;
-  const take = (length: number) => text.slice(at, (at += length));
-  for (let i = 0; i < fields.length; i += FIELDS_PER_CONNECTION) {
-    connections.push({
-      id: take(fields[i]),
-      name: take(fields[i + 1]),
-      deviceName: take(fields[i + 2]),
-      status: fields[i + 3],
-      mediaType: fields[i + 4],
-      characteristics: fields[i + 5],
-    });
-  }
-  if (at !== text.length) throw new Error(`netcon: the native list's text is ${text.length} characters, its fields describe ${at}`);
-  return { ok: true, connections };
 }

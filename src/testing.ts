@@ -8,7 +8,8 @@
  * state changes, for unit tests of code that uses netcon, on any OS.
  * @module netcon/testing
  */
-import { createClientWith, DEFAULT_PROG_ID, type NetConClient } from './client';
+import type { AbandonHook, Backend } from './backend';
+import { createClientWith, type NetConClient } from './client';
 import {
   CONNECTION_STATUSES,
   MEDIA_TYPES,
@@ -17,9 +18,12 @@ import {
   type MediaType,
   type NetConnection,
 } from './connection';
-import { HRESULTS, NetConInvalidArgTypeError, NetConInvalidArgValueError, SUCCESS_CODES, type HResultCode } from './errors';
+import { DEFAULT_PROG_ID } from './defaults';
+import { NetConInvalidArgValueError } from './errors';
 import { canonicalGuid } from './guid';
-import type { AbandonHook, NativeActionResult, NativeBinding, NativeListResult, NativeRawConnection } from './native';
+import { HRESULTS, SUCCESS_CODES, type HResultCode } from './hresults';
+import type { NativeActionResult, NativeListResult, NativeRawConnection } from './native';
+import { optionsObject } from './validate';
 
 /** A connection of the fake machine. Unset fields default to a connected LAN adapter. */
 export interface FakeConnectionInput {
@@ -118,13 +122,21 @@ interface State {
   settling?: { status: number; at: number };
 }
 
-function code(value: string | number | undefined, table: readonly string[], fallback: number, field: string): number {
-  if (value === undefined) return fallback;
+// A status or media type given by name or raw value, as its raw value (its index in the table).
+function rawValue(value: string | number | undefined, table: readonly string[], fallback: string, field: string): number {
   if (typeof value === 'number') return value;
-  const index = table.indexOf(value);
+  const index = table.indexOf(value ?? fallback);
   if (index < 0) throw new NetConInvalidArgValueError(field, `one of ${table.join(', ')}`, value);
   return index;
 }
+
+const statusValue = (status: ConnectionStatus) => (CONNECTION_STATUSES as readonly string[]).indexOf(status);
+
+// What a successful action leaves the connection in: at once, or after `settle` ms in between.
+const OUTCOME = {
+  disconnect: { settling: statusValue('disconnecting'), done: statusValue('disconnected') },
+  connect: { settling: statusValue('connecting'), done: statusValue('connected') },
+} as const;
 
 function hresultOf(failure: FakeFailure, index: number): number {
   const { hresult } = failure;
@@ -169,7 +181,7 @@ function sleep(ms: number | undefined, hook: AbandonHook | undefined): Promise<v
  * ```
  */
 export function createFakeClient(options: FakeClientOptions = {}): FakeClient {
-  if (typeof options !== 'object' || options === null) throw new NetConInvalidArgTypeError('options', 'of type object', options);
+  optionsObject(options);
   const states: State[] = (options.connections ?? []).map((c, i) => {
     if (typeof c?.id !== 'string' || canonicalGuid(c.id) === undefined) {
       throw new NetConInvalidArgValueError(`connections[${i}].id`, 'a GUID', c?.id);
@@ -179,8 +191,8 @@ export function createFakeClient(options: FakeClientOptions = {}): FakeClient {
         id: canonicalGuid(c.id)!,
         name: String(c.name),
         deviceName: c.deviceName ?? 'Fake Adapter',
-        status: code(c.status, CONNECTION_STATUSES, 2, `connections[${i}].status`),
-        mediaType: code(c.mediaType, MEDIA_TYPES, 3, `connections[${i}].mediaType`),
+        status: rawValue(c.status, CONNECTION_STATUSES, 'connected', `connections[${i}].status`),
+        mediaType: rawValue(c.mediaType, MEDIA_TYPES, 'lan', `connections[${i}].mediaType`),
         characteristics: c.characteristics ?? 0,
       },
     };
@@ -207,15 +219,15 @@ export function createFakeClient(options: FakeClientOptions = {}): FakeClient {
     const connection = { id: state.raw.id, name: state.raw.name };
     const failure = failing(method, guid);
     if (failure) return { ok: false, hresult: failure.value, step: STEPS[method], message: '', connection };
-    const done = method === 'disconnect' ? 0 : 2; // NCS_DISCONNECTED, NCS_CONNECTED
+    const { settling, done } = OUTCOME[method];
     const settleMs = options.settle?.[method] ?? 0;
     state.settling = settleMs > 0 ? { status: done, at: Date.now() + settleMs } : undefined;
-    state.raw = { ...state.raw, status: settleMs > 0 ? (method === 'disconnect' ? 3 : 1) : done };
+    state.raw = { ...state.raw, status: settleMs > 0 ? settling : done };
     const success = successes.find((s) => s.on === method && (!s.id || s.id === guid));
     return { ok: true, found: true, hresult: success?.value ?? 0, connection };
   }
 
-  const binding: NativeBinding = {
+  const backend: Backend = {
     async list(_progId, hook): Promise<NativeListResult> {
       calls.push({ method: 'list' });
       await sleep(options.delays?.list, hook);
@@ -232,7 +244,7 @@ export function createFakeClient(options: FakeClientOptions = {}): FakeClient {
     connect: (_progId, guid, hook) => act('connect', guid, hook),
   };
 
-  const client = createClientWith(() => binding, DEFAULT_PROG_ID);
+  const client = createClientWith(() => backend, DEFAULT_PROG_ID);
   return {
     ...client,
     calls,

@@ -1,10 +1,11 @@
 // Waiting for a connection to reach a status: Windows finishes many disconnects and connects
 // after INetConnection::Disconnect/Connect returned, so "the call succeeded" is not "it is
 // down". Polls the connection until it matches, times out, or the signal aborts.
-import { CONNECTION_STATUSES, type ConnectionStatus, type NetConnection } from './connection';
-import { CallTimeoutError, NetConAbortError, NetConInvalidArgTypeError, NetConInvalidArgValueError, WaitTimeoutError } from './errors';
-import { abortedStop, DEFAULT_TIMEOUT_MS, delay, limits, MAX_TIMEOUT_MS, readSignal, type Limits, type Stop } from './limits';
-import { readProperty } from './target';
+import type { ConnectionStatus, NetConnection } from './connection';
+import { DEFAULT_TIMEOUT_MS } from './defaults';
+import { CallTimeoutError, NetConAbortError, WaitTimeoutError } from './errors';
+import { abortedStop, delay, limits, type Limits, type Stop } from './limits';
+import type { ParsedCondition, ParsedWait } from './validate';
 
 /** A status, any of several, or a test of the whole connection. */
 export type StatusCondition = ConnectionStatus | readonly ConnectionStatus[] | ((connection: NetConnection) => boolean);
@@ -14,10 +15,10 @@ export interface WaitOptions {
   /**
    * Give up after this long with ERR_TIMEOUT. A look at the connection still running then
    * gets one more `intervalMs` to return before the wait gives up on it too. 0 looks once.
-   * Default 30,000.
+   * Default 30,000 (DEFAULT_WAIT_TIMEOUT_MS).
    */
   readonly timeoutMs?: number;
-  /** Time between two looks at the connection. Default 250. */
+  /** Time between two looks at the connection. Default 250 (DEFAULT_WAIT_INTERVAL_MS). */
   readonly intervalMs?: number;
   /** Stops the wait with an AbortError (code ABORT_ERR). */
   readonly signal?: AbortSignal;
@@ -35,60 +36,6 @@ export const SETTLED_STATUSES = {
 } as const satisfies Record<string, readonly ConnectionStatus[]>;
 
 
-export interface ParsedWait {
-  timeoutMs: number;
-  intervalMs: number;
-  signal?: AbortSignal;
-}
-
-function milliseconds(options: object, key: 'timeoutMs' | 'intervalMs', argName: string, fallback: number, min: number): number {
-  const value = readProperty(options, key, argName);
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number') throw new NetConInvalidArgTypeError(`${argName}.${key}`, 'of type number', value);
-  if (!Number.isInteger(value) || value < min || value > MAX_TIMEOUT_MS) {
-    throw new NetConInvalidArgValueError(`${argName}.${key}`, `an integer from ${min} to ${MAX_TIMEOUT_MS}`, value);
-  }
-  return value;
-}
-
-/** Validates wait options (an object, or undefined for the defaults). */
-export function parseWaitOptions(options: unknown, argName = 'options'): ParsedWait {
-  if (options === undefined) return { timeoutMs: 30_000, intervalMs: 250 };
-  if (typeof options !== 'object' || options === null) throw new NetConInvalidArgTypeError(argName, 'of type object', options);
-  const signal = readSignal(options, argName);
-  return {
-    timeoutMs: milliseconds(options, 'timeoutMs', argName, 30_000, 0),
-    intervalMs: milliseconds(options, 'intervalMs', argName, 250, 1),
-    signal,
-  };
-}
-
-/** Validates a disconnect/connect `wait` option: undefined or false for none. */
-export function parseWaitOption(value: unknown, argName = 'options.wait'): ParsedWait | undefined {
-  if (value === undefined || value === false) return undefined;
-  if (value === true) return parseWaitOptions(undefined);
-  if (typeof value !== 'object' || value === null) throw new NetConInvalidArgTypeError(argName, 'of type boolean or object', value);
-  return parseWaitOptions(value, argName);
-}
-
-/** Validates a condition into a test and the words for it in a timeout message. */
-export function parseCondition(condition: unknown): { test: (c: NetConnection) => boolean; expected: string } {
-  if (typeof condition === 'function') {
-    return { test: (c) => Boolean((condition as (c: NetConnection) => unknown)(c)), expected: 'what the predicate waits for' };
-  }
-  const list = typeof condition === 'string' ? [condition] : condition;
-  if (!Array.isArray(list)) {
-    throw new NetConInvalidArgTypeError('status', 'a status string, an array of them, or a function', condition);
-  }
-  const known = CONNECTION_STATUSES as readonly string[];
-  const bad = list.filter((s) => typeof s !== 'string' || !known.includes(s));
-  if (list.length === 0 || bad.length > 0) {
-    throw new NetConInvalidArgValueError('status', `one or more of ${known.join(', ')}`, condition);
-  }
-  const wanted = new Set<string>(list);
-  return { test: (c) => wanted.has(c.status), expected: list.join(' or ') };
-}
-
 /**
  * Polls `look` until `test` passes. Each look gets what is left of the wait as its deadline,
  * and the wait's signal plus `signals` (a disconnect's own signal covers its wait). `look`
@@ -96,9 +43,9 @@ export function parseCondition(condition: unknown): { test: (c: NetConnection) =
  */
 export async function pollUntil(
   look: (bounds: Limits) => Promise<NetConnection>,
-  condition: { test: (c: NetConnection) => boolean; expected: string },
+  condition: ParsedCondition,
   wait: ParsedWait,
-  shown: string,
+  target: string,
   signals: readonly (AbortSignal | undefined)[],
 ): Promise<NetConnection> {
   const bounds = limits(wait.timeoutMs, [wait.signal, ...signals]);
@@ -116,14 +63,14 @@ export async function pollUntil(
       last = await look(lookBounds);
     } catch (error) {
       // A look that Windows did not answer before the wait's end: the wait timed out.
-      if (error instanceof CallTimeoutError) throw new WaitTimeoutError(shown, wait.timeoutMs, condition.expected, last?.status);
+      if (error instanceof CallTimeoutError) throw new WaitTimeoutError(target, wait.timeoutMs, condition.expected, last?.status);
       throw error;
     }
     const after = abortedStop(bounds);
     if (after) throw aborted(after);
     if (condition.test(last)) return last;
     const left = bounds.deadline - performance.now();
-    if (left <= 0) throw new WaitTimeoutError(shown, wait.timeoutMs, condition.expected, last.status);
+    if (left <= 0) throw new WaitTimeoutError(target, wait.timeoutMs, condition.expected, last.status);
     await delay(Math.min(wait.intervalMs, left), bounds.signals, aborted);
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HRESULTS } from '../../src/errors';
+import { HRESULTS } from '../../src/hresults';
 import { ethernet, vpn } from './support/fixtures';
 import { inWine, type FakeSetup } from './support/wine';
 

@@ -17,8 +17,8 @@ describe('an addon built with the arm64 prebuild\'s Zig toolchain, for x64', () 
       return {
         host: t.platform().execPath,
         exports: Object.keys(module.exports).sort(),
-        // The addon's own packed form (src/native.ts decodeList): one string and the fields.
-        // The last argument names the call (src/binding.ts), for abandon().
+        // The addon's own packed form (src/addon.ts decodeList): one string and the fields.
+        // The last argument names the call (src/addon.ts), for abandon().
         list: await module.exports.list('HNetCfg.HNetShare', 1).then((r) => ({ ...(r as object), fields: Array.from((r as { fields: Float64Array }).fields) })),
         disconnect: await module.exports.disconnect('HNetCfg.HNetShare', input.vpn, 2),
       };

@@ -2,8 +2,9 @@
 // and named in the two errors that are about the class itself.
 import { describe, expect, it } from 'vitest';
 
-import { DEFAULT_PROG_ID, parseClientOptions } from '../../src/client';
-import { ClassNotRegisteredError, InvalidClassStringError, NetConError } from '../../src/errors';
+import { DEFAULT_PROG_ID } from '../../src/defaults';
+import { parseClientOptions } from '../../src/validate';
+import { ClassNotRegisteredError, InvalidClassStringError, NetConError } from '../../src/index';
 import * as netcon from '../../src/index';
 import { ETHERNET, fakeBinding, rejectionOf, thrownBy } from './fake-binding';
 

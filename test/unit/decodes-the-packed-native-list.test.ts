@@ -2,7 +2,8 @@
 // Node-API call per field; decodeList must give back exactly the connections that went in.
 import { describe, expect, it } from 'vitest';
 
-import { decodeList, type NativeRawConnection, type PackedListResult } from '../../src/native';
+import { decodeList } from '../../src/addon';
+import type { NativeRawConnection, PackedListResult } from '../../src/native';
 
 // What native/addon.cc ListToJs does, in JavaScript.
 function pack(connections: NativeRawConnection[]): PackedListResult {

@@ -3,7 +3,8 @@ import { expect } from 'vitest';
 // say both what the facade did with an answer and that it never asked at all.
 import { createClientWith, type NetConClient } from '../../src/client';
 import { canonicalGuid } from '../../src/guid';
-import type { NativeActionResult, NativeBinding, NativeListResult, NativeRawConnection, NativeSecurityResult } from '../../src/native';
+import type { Backend } from '../../src/backend';
+import type { NativeActionResult, NativeListResult, NativeRawConnection, NativeSecurityResult } from '../../src/native';
 
 export type Call =
   | { method: 'list'; progId: string }
@@ -21,7 +22,7 @@ export interface FakeScript {
 }
 
 export interface Fake {
-  binding: NativeBinding;
+  binding: Backend;
   calls: Call[];
   /** How often the client asked for the binding. */
   bindingRequests: () => number;
@@ -41,7 +42,7 @@ export function fakeBinding(script: FakeScript = {}, progId?: string): Fake {
     return match ? { ok: true, found: true, hresult: 0, connection: { id: match.id, name: match.name } } : { ok: true, found: false };
   };
 
-  const binding: NativeBinding = {
+  const binding: Backend = {
     async list(progId) {
       calls.push({ method: 'list', progId });
       return script.list ?? { ok: true, connections };
@@ -61,7 +62,7 @@ export function fakeBinding(script: FakeScript = {}, progId?: string): Fake {
   };
 
   let requests = 0;
-  const getBinding = (): NativeBinding => {
+  const getBinding = (): Backend => {
     requests += 1;
     return binding;
   };

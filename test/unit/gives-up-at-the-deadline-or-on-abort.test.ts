@@ -10,7 +10,7 @@ import {
   TooManyHungCallsError,
   WaitTimeoutError,
 } from '../../src/index';
-import type { AbandonHook, NativeBinding } from '../../src/native';
+import type { AbandonHook, Backend } from '../../src/backend';
 import { createClientWith } from '../../src/client';
 import { createFakeClient } from '../../src/testing';
 
@@ -168,7 +168,7 @@ describe('the binding underneath', () => {
       if (hook) hook.onAbandon = () => abandoned.push(name);
       return new Promise<never>(() => {});
     };
-    const binding: NativeBinding = {
+    const binding: Backend = {
       list: (_p, hook) => hang('list', hook),
       disconnect: (_p, _g, hook) => hang('disconnect', hook),
       connect: (_p, _g, hook) => hang('connect', hook),
@@ -186,7 +186,7 @@ describe('the binding underneath', () => {
   });
 
   it('turns a refusal (too many calls stuck in Windows) into TooManyHungCallsError', async () => {
-    const binding: NativeBinding = {
+    const binding: Backend = {
       list: async () => ({ ok: false, refused: 'stuck-threads', stuck: 16 }),
       disconnect: async () => ({ ok: false, refused: 'stuck-threads', stuck: 16 }),
       connect: async () => ({ ok: false, refused: 'stuck-threads', stuck: 16 }),

@@ -2,8 +2,8 @@ import { readdirSync, readFileSync } from 'fs';
 import * as path from 'path';
 import { describe, expect, it } from 'vitest';
 
-import { createBindingLoader } from '../../src/binding';
-import { NativeModuleLoadError, NetConError, UnsupportedPlatformError } from '../../src/errors';
+import { createAddonLoader } from '../../src/addon';
+import { NativeModuleLoadError, NetConError, UnsupportedPlatformError } from '../../src/index';
 import { fakeBinding, thrownBy } from './fake-binding';
 
 function counting(load: () => unknown) {
@@ -17,14 +17,14 @@ function counting(load: () => unknown) {
   };
 }
 
-describe('createBindingLoader', () => {
+describe('createAddonLoader', () => {
   it('does not try to load anything off Windows', () => {
     const loader = counting(() => fakeBinding().binding);
-    const { loadBinding, isBindingLoadable } = createBindingLoader({ platform: () => 'darwin', load: loader.load });
-    const error = thrownBy(loadBinding);
+    const { loadBackend, isAddonLoadable } = createAddonLoader({ platform: () => 'darwin', load: loader.load });
+    const error = thrownBy(loadBackend);
     expect(error).toBeInstanceOf(UnsupportedPlatformError);
     expect((error as UnsupportedPlatformError).message).toContain('"darwin"');
-    expect(isBindingLoadable()).toBe(false);
+    expect(isAddonLoadable()).toBe(false);
     expect(loader.count()).toBe(0);
   });
 
@@ -33,11 +33,11 @@ describe('createBindingLoader', () => {
     const loader = counting(() => {
       throw cause;
     });
-    const { loadBinding, isBindingLoadable } = createBindingLoader({ platform: () => 'win32', arch: () => 'arm64', load: loader.load });
+    const { loadBackend, isAddonLoadable } = createAddonLoader({ platform: () => 'win32', arch: () => 'arm64', load: loader.load });
 
-    const first = thrownBy(loadBinding) as NativeModuleLoadError;
-    const second = thrownBy(loadBinding) as NativeModuleLoadError;
-    expect(isBindingLoadable()).toBe(false);
+    const first = thrownBy(loadBackend) as NativeModuleLoadError;
+    const second = thrownBy(loadBackend) as NativeModuleLoadError;
+    expect(isAddonLoadable()).toBe(false);
     expect(loader.count()).toBe(1);
 
     for (const error of [first, second]) {
@@ -53,8 +53,8 @@ describe('createBindingLoader', () => {
   });
 
   it('refuses a module that lacks the expected functions', () => {
-    const { loadBinding } = createBindingLoader({ platform: () => 'win32', load: () => ({ list: () => undefined }) });
-    const error = thrownBy(loadBinding) as NativeModuleLoadError;
+    const { loadBackend } = createAddonLoader({ platform: () => 'win32', load: () => ({ list: () => undefined }) });
+    const error = thrownBy(loadBackend) as NativeModuleLoadError;
     expect(error.code).toBe('ERR_NATIVE_MODULE_LOAD');
     expect((error.cause as Error).message).toBe('the native module does not export disconnect, connect, initializeSecurity, abandon');
   });
@@ -62,10 +62,10 @@ describe('createBindingLoader', () => {
   it('loads once and hands out the same binding', () => {
     const binding = { ...fakeBinding().binding, abandon: () => undefined };
     const loader = counting(() => binding);
-    const { loadBinding, isBindingLoadable } = createBindingLoader({ platform: () => 'win32', load: loader.load });
-    expect(isBindingLoadable()).toBe(true);
-    const first = loadBinding();
-    expect(loadBinding()).toBe(first);
+    const { loadBackend, isAddonLoadable } = createAddonLoader({ platform: () => 'win32', load: loader.load });
+    expect(isAddonLoadable()).toBe(true);
+    const first = loadBackend();
+    expect(loadBackend()).toBe(first);
     expect(loader.count()).toBe(1);
     // Actions go straight through to the addon.
     expect(first.disconnect).not.toBe(binding.disconnect);
@@ -73,8 +73,10 @@ describe('createBindingLoader', () => {
   });
 });
 
-it('src/binding.ts is the only source file that loads the addon', () => {
+it('src/addon.ts is the only source file that loads the addon', () => {
   const src = path.join(__dirname, '..', '..', 'src');
-  const loaders = readdirSync(src).filter((file) => /node-gyp-build|\.node['"]/.test(readFileSync(path.join(src, file), 'utf8')));
-  expect(loaders).toEqual(['binding.ts']);
+  const files = readdirSync(src, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.ts'));
+  expect(files.length).toBeGreaterThan(10);
+  const loaders = files.filter((file) => /node-gyp-build|\.node['"]/.test(readFileSync(path.join(src, file), 'utf8')));
+  expect(loaders).toEqual(['addon.ts']);
 });

@@ -9,7 +9,7 @@ import {
   errorFromHResult,
   hresultToHex,
   type HResultCode,
-} from '../../src/errors';
+} from '../../src/index';
 import type { NativeFailure } from '../../src/native';
 import { ALL, ETHERNET_2, WIFI, fakeBinding, rejectionOf, thrownBy } from './fake-binding';
 

@@ -3,8 +3,8 @@
 import { describe, expect, it } from 'vitest';
 
 import { createClientWith } from '../../src/client';
-import { AccessDeniedError, ComSecurityTooLateError, ElevationRequiredError, errorFromHResult } from '../../src/errors';
-import { exitCodeFor, EXIT_CODES } from '../../src/exit-codes';
+import { AccessDeniedError, ComSecurityTooLateError, ElevationRequiredError, errorFromHResult } from '../../src/index';
+import { exitCodeFor, EXIT_CODES } from '../../src/cli/exit-codes';
 import { createFakeClient } from '../../src/testing';
 import { ALL, ETHERNET, fakeBinding, rejectionOf } from './fake-binding';
 

@@ -6,7 +6,7 @@ import {
   NetConInvalidArgTypeError,
   NetConInvalidArgValueError,
   errorFromHResult,
-} from '../../src/errors';
+} from '../../src/index';
 import { ALL, fakeBinding } from './fake-binding';
 
 type Method = 'findConnection' | 'disconnect' | 'connect';

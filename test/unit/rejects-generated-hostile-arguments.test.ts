@@ -3,8 +3,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import { parseClientOptions } from '../../src/client';
-import { NetConError } from '../../src/errors';
+import { parseClientOptions } from '../../src/validate';
+import { NetConError } from '../../src/index';
 import { ALL, fakeBinding } from './fake-binding';
 
 const ARG_CODES = ['ERR_INVALID_ARG_TYPE', 'ERR_INVALID_ARG_VALUE'];

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 
 import { toNetConnection } from '../../src/connection';
-import { AmbiguousConnectionError, ConnectionNotFoundError, NetConError } from '../../src/errors';
-import { parseTarget, selectConnection } from '../../src/target';
+import { AmbiguousConnectionError, ConnectionNotFoundError, NetConError } from '../../src/index';
+import { selectConnection } from '../../src/target';
+import { parseTarget } from '../../src/validate';
 import { ALL, ETHERNET, VPN_A, VPN_B, WIFI, fakeBinding, rejectionOf } from './fake-binding';
 
 const ETHERNET_2_GUID = '{11111111-2222-3333-4444-555555555555}';

@@ -1,68 +1,73 @@
-// The only file that loads the .node binary. Loading waits for the first call so that
+// The only file that loads the .node binary, and the Backend over it: names each call for
+// abandon(), and decodes the packed list. Loading waits for the first call so that
 // `import 'netcon'` never throws, whatever the OS and whatever state the install is in.
+import type { AbandonHook, Backend } from './backend';
 import { NativeModuleLoadError, UnsupportedPlatformError } from './errors';
-import { decodeList, type AbandonHook, type NativeAddon, type NativeBinding } from './native';
+import type { NativeAddon, NativeListResult, NativeRawConnection, PackedListResult } from './native';
 import { packageRoot } from './package-root';
 
 /** Seams for tests: the platform and the loader are the two things a test cannot set up for real. */
-export interface BindingLoaderOptions {
+export interface AddonLoaderOptions {
   platform?: () => string;
   arch?: () => string;
   load?: () => unknown;
 }
 
-/** `loadBinding` and `isBindingLoadable` over one cache. */
-export interface BindingLoader {
-  /** The addon; throws ERR_UNSUPPORTED_PLATFORM off Windows, ERR_NATIVE_MODULE_LOAD when it cannot be loaded. */
-  loadBinding(): NativeBinding;
-  /** Whether loadBinding would succeed. */
-  isBindingLoadable(): boolean;
+/** `loadBackend` and `isAddonLoadable` over one cache. */
+export interface AddonLoader {
+  /** The backend over the addon; throws ERR_UNSUPPORTED_PLATFORM off Windows, ERR_NATIVE_MODULE_LOAD when it cannot be loaded. */
+  loadBackend(): Backend;
+  /** Whether loadBackend would succeed. */
+  isAddonLoadable(): boolean;
 }
 
-type Outcome = { ok: true; binding: NativeBinding } | { ok: false; cause: unknown };
+type Outcome = { ok: true; backend: Backend } | { ok: false; cause: unknown };
 
 /** A loader with its own cache; the package uses the default one below. */
-export function createBindingLoader(options: BindingLoaderOptions = {}): BindingLoader {
+export function createAddonLoader(options: AddonLoaderOptions = {}): AddonLoader {
   const { platform = () => process.platform, arch = () => process.arch, load = requireAddon } = options;
   // A failed load is cached too: retrying would re-run node-gyp-build's directory scan on
   // every call and could never succeed without a restart anyway.
   let outcome: Outcome | undefined;
 
-  function loadBinding(): NativeBinding {
+  function loadBackend(): Backend {
     const current = platform();
     if (current !== 'win32') throw new UnsupportedPlatformError(current);
     if (outcome === undefined) outcome = attempt(load);
     // A fresh error per call, so each rejection's stack points at its own caller.
     if (!outcome.ok) throw new NativeModuleLoadError(outcome.cause, arch());
-    return outcome.binding;
+    return outcome.backend;
   }
 
-  function isBindingLoadable(): boolean {
+  function isAddonLoadable(): boolean {
     try {
-      loadBinding();
+      loadBackend();
       return true;
     } catch {
       return false;
     }
   }
 
-  return { loadBinding, isBindingLoadable };
+  return { loadBackend, isAddonLoadable };
 }
 
 function attempt(load: () => unknown): Outcome {
   try {
-    return { ok: true, binding: checkExports(load()) };
+    return { ok: true, backend: backendOver(checkExports(load())) };
   } catch (cause) {
     return { ok: false, cause };
   }
 }
 
 // A stale or foreign binary would otherwise fail later as "x is not a function".
-function checkExports(exports: unknown): NativeBinding {
+function checkExports(exports: unknown): NativeAddon {
   const candidate = exports as Partial<Record<keyof NativeAddon, unknown>> | null | undefined;
   const missing = (['list', 'disconnect', 'connect', 'initializeSecurity', 'abandon'] as const).filter((name) => typeof candidate?.[name] !== 'function');
   if (missing.length > 0) throw new Error(`the native module does not export ${missing.join(', ')}`);
-  const addon = exports as NativeAddon;
+  return exports as NativeAddon;
+}
+
+function backendOver(addon: NativeAddon): Backend {
   let lastId = 0;
   // Names the call for addon.abandon; an abandoned call's promise never settles here.
   function start<T>(hook: AbandonHook | undefined, call: (id: number) => Promise<T | undefined>): Promise<T> {
@@ -87,10 +92,38 @@ function requireAddon(): unknown {
   return nodeGypBuild(packageRoot());
 }
 
-const defaultLoader = createBindingLoader();
+const defaultLoader = createAddonLoader();
 
-/** The addon, loaded on first use and cached; see BindingLoader.loadBinding. */
-export const loadBinding: () => NativeBinding = defaultLoader.loadBinding;
+/** The addon, loaded on first use and cached; see AddonLoader.loadBackend. */
+export const loadBackend: () => Backend = defaultLoader.loadBackend;
 
 /** Whether the addon can be loaded in this process (false on every OS but Windows). */
-export const isBindingLoadable: () => boolean = defaultLoader.isBindingLoadable;
+export const isAddonLoadable: () => boolean = defaultLoader.isAddonLoadable;
+
+const FIELDS_PER_CONNECTION = 6;
+
+/**
+ * Cuts the addon's packed list back into connections. The addon packs them because each
+ * Node-API call on the JS thread costs microseconds, where slicing a string costs next to
+ * nothing (native/addon.cc, ListToJs). Throws if the two parts do not fit together.
+ */
+export function decodeList(packed: PackedListResult): NativeListResult {
+  if (!packed.ok) return packed;
+  const { text, fields } = packed;
+  if (fields.length % FIELDS_PER_CONNECTION !== 0) throw new Error(`netcon: the native list has ${fields.length} fields, not a multiple of ${FIELDS_PER_CONNECTION}`);
+  const connections: NativeRawConnection[] = [];
+  let at = 0;
+  const take = (length: number) => text.slice(at, (at += length));
+  for (let i = 0; i < fields.length; i += FIELDS_PER_CONNECTION) {
+    connections.push({
+      id: take(fields[i]),
+      name: take(fields[i + 1]),
+      deviceName: take(fields[i + 2]),
+      status: fields[i + 3],
+      mediaType: fields[i + 4],
+      characteristics: fields[i + 5],
+    });
+  }
+  if (at !== text.length) throw new Error(`netcon: the native list's text is ${text.length} characters, its fields describe ${at}`);
+  return { ok: true, connections };
+}

@@ -1,0 +1,24 @@
+// What the client calls for its COM work: the addon behind its loader (addon.ts), or
+// netcon/testing's in-memory machine. Both answer the addon's plain data.
+import type { NativeActionResult, NativeListResult, NativeSecurityResult } from './native';
+
+/**
+ * Handed to each call. When the client stops waiting for the call (its deadline passed, or
+ * its signal aborted) it calls `onAbandon`, which the backend sets to let the call go. A
+ * plain object, not an AbortController: one is made per call, and those cost far more.
+ */
+export interface AbandonHook {
+  onAbandon?: () => void;
+}
+
+/**
+ * The COM work of the four public operations. `guid` is always canonical: `{XXXXXXXX-…}`
+ * upper case. Once a call is abandoned its promise never settles, and the thread stuck in it
+ * is let go.
+ */
+export interface Backend {
+  list(progId: string, hook?: AbandonHook): Promise<NativeListResult>;
+  initializeSecurity(hook?: AbandonHook): Promise<NativeSecurityResult>;
+  disconnect(progId: string, guid: string, hook?: AbandonHook): Promise<NativeActionResult>;
+  connect(progId: string, guid: string, hook?: AbandonHook): Promise<NativeActionResult>;
+}
