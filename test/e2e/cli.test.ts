@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ethernet, machine, vpn } from './support/fixtures';
-import { displayWidth } from '../../src/cli-main';
+import { displayWidth } from '../../src/cli/format';
 import { cliInWine } from './support/wine';
 
 describe('the netcon CLI in Windows node.exe under Wine', () => {

@@ -39,7 +39,7 @@ describe('the npm pack tarball', () => {
     expect(files).toEqual(
       expect.arrayContaining([
         'package.json', 'README.md', 'LICENSE', 'binding.gyp', 'scripts/install-check.js',
-        'dist/index.cjs', 'dist/index.mjs', 'dist/index.d.cts', 'dist/index.d.mts', 'dist/cjs/index.js', 'dist/cjs/cli.js',
+        'dist/index.cjs', 'dist/index.mjs', 'dist/index.d.cts', 'dist/index.d.mts', 'dist/cjs/index.js', 'dist/cjs/cli/bin.js',
         'dist/testing.cjs', 'dist/testing.mjs', 'dist/testing.d.cts', 'dist/testing.d.mts',
         'native/addon.cc', 'native/netcon_com.cc', 'native/netcon_com.h', 'native/com_ptr.h',
         ...Object.keys(TARGETS).map((arch) => `prebuilds/win32-${arch}/netcon.napi.node`),

@@ -2,8 +2,10 @@
 // spinner, per-command help, --all, and a table that stays aligned with wide characters.
 import { describe, expect, it } from 'vitest';
 
-import { COMMAND_HELP, displayWidth, main, type CliIo } from '../../src/cli-main';
-import { EXIT_CODES } from '../../src/exit-codes';
+import { displayWidth, type CliIo } from '../../src/cli/format';
+import { COMMAND_HELP } from '../../src/cli/help';
+import { main } from '../../src/cli/main';
+import { EXIT_CODES } from '../../src/cli/exit-codes';
 import { createFakeClient, type FakeClientOptions } from '../../src/testing';
 
 const ETHERNET = { id: '{6B0C3F2A-91D4-4E8B-A7C5-2F1E3D4C5B6A}', name: 'Ethernet', deviceName: 'Intel(R) I219-V', characteristics: 0x809 };

@@ -4,10 +4,11 @@ import { readFileSync } from 'fs';
 import * as path from 'path';
 import { describe, expect, it } from 'vitest';
 
-import { main, type CliApi } from '../../src/cli-main';
-import { createClientWith, parseClientOptions } from '../../src/client';
-import { NativeModuleLoadError, UnsupportedPlatformError } from '../../src/errors';
-import { EXIT_CODES, exitCodeFor } from '../../src/exit-codes';
+import { main, type CliApi } from '../../src/cli/main';
+import { createClientWith } from '../../src/client';
+import { parseClientOptions } from '../../src/validate';
+import { NativeModuleLoadError, UnsupportedPlatformError } from '../../src/index';
+import { EXIT_CODES, exitCodeFor } from '../../src/cli/exit-codes';
 import type { NativeFailure } from '../../src/native';
 import { ALL, ETHERNET, ETHERNET_2, fakeBinding, type FakeScript } from './fake-binding';
 

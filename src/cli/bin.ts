@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// The `netcon` bin. Everything but wiring the real streams lives in cli-main.ts.
-import { main } from './cli-main';
+// The `netcon` bin. Everything but wiring the real streams lives in main.ts.
+import { main } from './main';
 
 void main(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),

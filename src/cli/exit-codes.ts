@@ -1,4 +1,4 @@
-// The CLI's exit codes, in one place so the README, the CLI and its tests agree.
+// The CLI's exit codes, in one place so the docs, the CLI and its tests agree.
 
 /** Exit status of the `netcon` command. */
 export const EXIT_CODES = Object.freeze({

@@ -1,0 +1,112 @@
+// The command line, read into a command, its operands and options. Mistakes are UsageErrors
+// (exit code 2); util.parseArgs raises its own ERR_PARSE_ARGS_* errors, which count as such too.
+import { parseArgs } from 'util';
+
+import { DEFAULT_WAIT_TIMEOUT_MS, MAX_TIMEOUT_MS } from '../index';
+
+/** A mistake on the command line. */
+export class UsageError extends Error {
+  readonly code = 'ERR_USAGE';
+}
+
+/** The options every command may be given (`--help`, `--version` and the rest are read too). */
+export type OptionName = 'json' | 'all' | 'wait';
+
+/** A command line, read. */
+export interface CommandLine {
+  /** undefined for none (`netcon` alone, `netcon --version`). */
+  readonly command?: string;
+  readonly operands: readonly string[];
+  readonly help: boolean;
+  readonly version: boolean;
+  readonly json: boolean;
+  /** The options given that only some commands take. */
+  readonly given: readonly OptionName[];
+  readonly progId?: string;
+  /** `--timeout`'s text; see timeoutMs(). */
+  readonly timeout?: string;
+  /** `--wait`'s text, `''` when given without a value; see waitMs(). */
+  readonly wait?: string;
+}
+
+/** Reads argv (without node and the script). */
+export function readCommandLine(argv: readonly string[]): CommandLine {
+  const { values, positionals } = parseArgs({
+    args: withWaitValues(argv),
+    options: {
+      json: { type: 'boolean' },
+      all: { type: 'boolean' },
+      wait: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean' },
+      'prog-id': { type: 'string' },
+      timeout: { type: 'string' },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  const [command, ...operands] = positionals;
+  return {
+    command,
+    operands,
+    help: values.help === true,
+    version: values.version === true,
+    json: values.json === true,
+    given: (['json', 'all', 'wait'] as const).filter((option) => values[option] !== undefined),
+    progId: values['prog-id'],
+    timeout: values.timeout,
+    wait: values.wait,
+  };
+}
+
+// The two numbers are read when a command uses them, so that `--help` or a misplaced option
+// is reported first.
+
+/** `--timeout` in ms, or undefined for the API's default. */
+export function timeoutMs(line: CommandLine): number | undefined {
+  return line.timeout === undefined ? undefined : milliseconds('--timeout', line.timeout, 1);
+}
+
+/** `--wait [ms]` in ms (DEFAULT_WAIT_TIMEOUT_MS without a value), or undefined for no wait. */
+export function waitMs(line: CommandLine): number | undefined {
+  if (line.wait === undefined) return undefined;
+  return line.wait === '' ? DEFAULT_WAIT_TIMEOUT_MS : milliseconds('--wait', line.wait, 0);
+}
+
+/** Refuses options the command does not take. */
+export function acceptOnly(line: CommandLine, accepted: readonly OptionName[]): void {
+  const stray = line.given.find((option) => !accepted.includes(option));
+  if (stray) throw new UsageError(`--${stray} does not apply to "netcon ${line.command}".`);
+}
+
+/** The command's one connection name or GUID. */
+export function oneTarget(line: CommandLine): string {
+  const { command, operands } = line;
+  if (operands.length !== 1) {
+    throw new UsageError(
+      `"${command}" takes one connection name or GUID, got ${operands.length}` + (operands.length > 1 ? ' (quote a name that contains spaces).' : '.'),
+    );
+  }
+  return operands[0];
+}
+
+// util.parseArgs has no optional option values: "--wait" alone, or followed by a number.
+function withWaitValues(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    if (argv[i] !== '--wait') out.push(argv[i]);
+    else if (/^\d+$/.test(argv[i + 1] ?? '')) out.push(`--wait=${argv[++i]}`);
+    else out.push('--wait=');
+  }
+  return out;
+}
+
+function milliseconds(option: string, text: string, min: number): number {
+  const ms = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!(ms >= min && ms <= MAX_TIMEOUT_MS)) throw new UsageError(`${option} takes milliseconds from ${min} to ${MAX_TIMEOUT_MS}, got "${text}".`);
+  return ms;
+}

@@ -1,0 +1,45 @@
+// The CLI's commands, each over the part of the public API it needs.
+import type * as netcon from '../index';
+import { acceptOnly, oneTarget, timeoutMs, UsageError, waitMs, type CommandLine } from './arguments';
+import { connectionDetails, connectionTable, seconds, spinner, successNote, type CliIo } from './format';
+
+/** The part of the public API the CLI calls. */
+export type CliApi = Pick<typeof netcon, 'listConnections' | 'findConnection' | 'disconnect' | 'connect'>;
+
+// Asked for once the command line is checked: making the API checks --prog-id, and a usage
+// mistake should be reported first.
+type ApiOnDemand = () => CliApi;
+
+/** `netcon list`: stdout's text. */
+export async function list(line: CommandLine, api: ApiOnDemand): Promise<string> {
+  acceptOnly(line, ['json', 'all']);
+  if (line.operands.length > 0) throw new UsageError(`"list" takes no arguments, got ${JSON.stringify(line.operands)}.`);
+  const connections = await api().listConnections({ timeoutMs: timeoutMs(line) });
+  return line.json ? `${JSON.stringify(connections, null, 2)}\n` : connectionTable(connections);
+}
+
+/** `netcon show <target>` */
+export async function show(line: CommandLine, api: ApiOnDemand): Promise<string> {
+  acceptOnly(line, ['json']);
+  const connection = await api().findConnection(oneTarget(line), { timeoutMs: timeoutMs(line) });
+  return line.json ? `${JSON.stringify(connection, null, 2)}\n` : connectionDetails(connection);
+}
+
+/** `netcon disconnect|connect <target> [--wait [ms]]`: the client's own `wait` does the waiting. */
+export async function act(action: 'disconnect' | 'connect', line: CommandLine, apiOnDemand: ApiOnDemand, io: CliIo): Promise<string> {
+  acceptOnly(line, ['wait']);
+  const target = oneTarget(line);
+  const wait = waitMs(line);
+  const call = { timeoutMs: timeoutMs(line) };
+  const api = apiOnDemand();
+  const done = action === 'disconnect' ? 'Disconnected' : 'Connected';
+  if (wait === undefined) return `${done} "${target}".\n${successNote(await api[action](target, call))}`;
+  const started = Date.now();
+  const stop = spinner(io, `${action === 'disconnect' ? 'Disconnecting' : 'Connecting'} "${target}"`, started);
+  try {
+    const result = await api[action](target, { ...call, wait: { timeoutMs: wait } });
+    return `${done} "${target}": ${result.connection.status} after ${seconds(Date.now() - started)}.\n${successNote(result)}`;
+  } finally {
+    stop();
+  }
+}

@@ -1,0 +1,78 @@
+// How the CLI shows connections and outcomes on a terminal.
+import { hresultToHex, type ActionResult, type NetConnection } from '../index';
+
+/** Where the CLI writes; each call is one complete chunk of text. */
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** Whether stderr is a terminal: only then does a long wait show a spinner. */
+  readonly isTTY?: boolean;
+}
+
+// Terminal columns a string takes: East Asian wide characters and emoji take two, combining
+// marks and joiners none. Enough to keep the table's columns straight for real names.
+const WIDE = /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]|\p{Extended_Pictographic}/u;
+const ZERO = /[\p{Mn}\p{Me}\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufe0f]/u;
+
+/** Terminal columns `text` takes. */
+export function displayWidth(text: string): number {
+  let width = 0;
+  for (const ch of text) width += ZERO.test(ch) ? 0 : WIDE.test(ch) ? 2 : 1;
+  return width;
+}
+
+/** `netcon list`: one row per connection under NAME, STATUS, TYPE, DEVICE, GUID. */
+export function connectionTable(connections: readonly NetConnection[]): string {
+  const rows = [
+    ['NAME', 'STATUS', 'TYPE', 'DEVICE', 'GUID'],
+    ...connections.map((c) => [c.name, c.status, c.mediaType, c.deviceName, c.id]),
+  ];
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => displayWidth(row[column]))));
+  // The last column is not padded: trailing spaces only get in the way of copy and paste.
+  const pad = (cell: string, column: number) => cell + ' '.repeat(widths[column] - displayWidth(cell));
+  const lines = rows.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : pad(cell, column))).join('  '));
+  return `${lines.join('\n')}\n`;
+}
+
+/** `netcon show`: one field per line. */
+export function connectionDetails(c: NetConnection): string {
+  const flags = c.characteristics.flags.join(', ');
+  // The mask in the 8-digit form HRESULTs are shown in, as Windows' tools show NCCF masks.
+  const hex = hresultToHex(c.characteristics.value);
+  const fields: [string, string][] = [
+    ['Name', c.name],
+    ['Status', `${c.status} (${c.statusCode})`],
+    ['Type', `${c.mediaType} (${c.mediaTypeCode})`],
+    ['Device', c.deviceName],
+    ['GUID', c.id],
+    ['Characteristics', flags ? `${hex} ${flags}` : hex],
+  ];
+  return fields.map(([label, value]) => `${`${label}:`.padEnd(17)}${value}\n`).join('');
+}
+
+/** A line when Windows said yes in a way worth knowing: S_FALSE, or a change that needs a restart. */
+export function successNote(result: ActionResult): string {
+  if (result.hresult === 0) return '';
+  const hex = hresultToHex(result.hresult);
+  return `Windows answered ${result.code === hex ? hex : `${result.code} (${hex})`} rather than S_OK.\n`;
+}
+
+/** `1.5 s` */
+export const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+
+/** Text on one line, so scripts can grep it and logs keep it whole. */
+export const oneLine = (text: string): string => text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+
+/** A line on stderr redrawn in place, only on a terminal: piped output stays clean. Returns its stop. */
+export function spinner(io: CliIo, label: string, started: number): () => void {
+  if (!io.isTTY) return () => {};
+  const frames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+  let frame = 0;
+  const draw = () => io.stderr(`\r${frames[frame++ % frames.length]} ${label}… ${seconds(Date.now() - started)}\x1b[K`);
+  draw();
+  const timer = setInterval(draw, 100);
+  return () => {
+    clearInterval(timer);
+    io.stderr('\r\x1b[K');
+  };
+}

@@ -1,0 +1,72 @@
+// What `netcon --help` and `netcon <command> --help` print.
+import { DEFAULT_TIMEOUT_MS, DEFAULT_WAIT_TIMEOUT_MS } from '../index';
+import { EXIT_CODES } from './exit-codes';
+
+const EXIT_TEXT = `Exit codes: ${EXIT_CODES.OK} ok, ${EXIT_CODES.FAILURE} failure, ${EXIT_CODES.USAGE} usage error or invalid name/GUID, \
+${EXIT_CODES.CONNECTION_NOT_FOUND} not found,
+${EXIT_CODES.AMBIGUOUS_CONNECTION} ambiguous name, ${EXIT_CODES.ACCESS_DENIED} access denied, \
+${EXIT_CODES.UNSUPPORTED} not Windows or native module not loadable,
+${EXIT_CODES.TIMEOUT} --timeout or --wait ran out.`;
+
+/** `netcon --help` output. */
+export const HELP = `Usage: netcon <command> [options]
+
+Commands:
+  list [--json]                         Every connection: NAME, STATUS, TYPE, DEVICE, GUID
+  show <name|GUID> [--json]             One connection in full
+  disconnect <name|GUID> [--wait [ms]]  Disconnect a connection
+  connect <name|GUID> [--wait [ms]]     Connect a connection
+  help [command]                        This help, or a command's
+
+Options:
+  --json               Print JSON instead of text (list, show)
+  --wait [ms]          After disconnect/connect, wait until Windows reports the
+                       connection down/up (default ${DEFAULT_WAIT_TIMEOUT_MS} ms)
+  --timeout <ms>       Give up on a COM call Windows has not answered after this
+                       long (default ${DEFAULT_TIMEOUT_MS} ms; exit code ${EXIT_CODES.TIMEOUT})
+  --prog-id <ProgID>   Use this COM class instead of HNetCfg.HNetShare (an
+                       HNetShare-compatible test server registered under it)
+  -h, --help           Show help (after a command: that command's)
+  --version            Show netcon's version
+
+Names are compared ignoring case; quote names that contain spaces ("Ethernet 2"),
+and put "--" before a name that starts with "-". Disconnecting and connecting
+usually need an elevated prompt (Run as administrator).
+
+${EXIT_TEXT}
+`;
+
+/** Each command's `--help`. */
+export const COMMAND_HELP: Readonly<Record<string, string>> = Object.freeze({
+  list: `Usage: netcon list [--json] [--all] [--timeout <ms>]
+
+Lists every network connection Windows shows in Network Connections, disabled and
+disconnected ones included: nothing is hidden, so --all changes nothing and is only
+accepted for scripts that ask for it. Columns: NAME, STATUS, TYPE, DEVICE, GUID.
+--json prints the connections as a JSON array (every field, characteristics decoded).
+`,
+  show: `Usage: netcon show <name|GUID> [--json] [--timeout <ms>]
+
+Shows one connection in full: name, status, type, device, GUID and characteristics.
+A name is compared ignoring case; a GUID may be written with or without braces.
+`,
+  disconnect: `Usage: netcon disconnect <name|GUID> [--wait [ms]] [--timeout <ms>]
+
+Disconnects the connection, as Network Connections' Disable/Disconnect does. Windows
+often finishes after the call returned: --wait then waits until it reports the
+connection disconnected, hardware-disabled or media-disconnected (default ${DEFAULT_WAIT_TIMEOUT_MS} ms;
+exit code ${EXIT_CODES.TIMEOUT} when it did not). --timeout bounds the disconnect call
+itself; when it runs out Windows may still finish the disconnect. Usually needs an
+elevated prompt.
+`,
+  connect: `Usage: netcon connect <name|GUID> [--wait [ms]] [--timeout <ms>]
+
+Connects the connection. --wait then waits until Windows reports it connected
+(default ${DEFAULT_WAIT_TIMEOUT_MS} ms; exit code ${EXIT_CODES.TIMEOUT} when it did not). --timeout bounds
+the connect call itself. Usually needs an elevated prompt.
+`,
+  help: `Usage: netcon help [command]
+
+Shows netcon's help, or a command's.
+`,
+});

@@ -1,0 +1,74 @@
+// The `netcon` command, as a function of its arguments and output streams so tests can run
+// it in-process. It uses only the public API, like any other user of the package.
+import { readFileSync } from 'fs';
+import * as path from 'path';
+
+import * as netcon from '../index';
+import { packageRoot } from '../package-root';
+import { readCommandLine, UsageError } from './arguments';
+import { act, list, show, type CliApi } from './commands';
+import { exitCodeFor, EXIT_CODES } from './exit-codes';
+import { oneLine, type CliIo } from './format';
+import { COMMAND_HELP, HELP } from './help';
+
+export type { CliApi } from './commands';
+export type { CliIo } from './format';
+
+/** The API for `--prog-id` (undefined when not given); validates it like createClient does. */
+export type CliApiFor = (progId: string | undefined) => CliApi;
+
+// The CLI owns its process, so it opts it in to the COM security that VPN and dial-up
+// entries need (done by the client before its first COM call, after checking arguments).
+const publicApi: CliApiFor = (progId) => netcon.createClient({ progId, comSecurity: 'impersonate' });
+
+/** Runs `netcon <argv>`; resolves the exit code and never rejects. */
+export async function main(argv: readonly string[], io: CliIo, apiFor: CliApiFor = publicApi): Promise<number> {
+  try {
+    io.stdout(await run(argv, io, apiFor));
+    return EXIT_CODES.OK;
+  } catch (error) {
+    const { code, message } = describeError(error);
+    io.stderr(`netcon: ${code}: ${oneLine(message)}\n`);
+    return exitCodeFor(code);
+  }
+}
+
+async function run(argv: readonly string[], io: CliIo, apiFor: CliApiFor): Promise<string> {
+  const line = readCommandLine(argv);
+  const { command } = line;
+  if (command === 'help') return line.help ? COMMAND_HELP.help : helpFor(line.operands[0]);
+  if (line.help) return command === undefined ? HELP : helpFor(command);
+  if (line.version) return `${packageVersion()}\n`;
+  const api = () => apiFor(line.progId);
+  switch (command) {
+    case 'list':
+      return list(line, api);
+    case 'show':
+      return show(line, api);
+    case 'disconnect':
+    case 'connect':
+      return act(command, line, api, io);
+    case undefined:
+      throw new UsageError('missing command. Run "netcon --help" for usage.');
+    default:
+      throw new UsageError(`unknown command "${command}". Run "netcon --help" for usage.`);
+  }
+}
+
+function helpFor(command: string | undefined): string {
+  if (command === undefined) return HELP;
+  const text = COMMAND_HELP[command];
+  if (!text) throw new UsageError(`unknown command "${command}". Run "netcon --help" for usage.`);
+  return text;
+}
+
+function describeError(error: unknown): { code: string; message: string } {
+  if (!(error instanceof Error)) return { code: 'ERROR', message: String(error) };
+  const code = (error as { code?: unknown }).code;
+  return { code: typeof code === 'string' ? code : error.name, message: error.message };
+}
+
+function packageVersion(): string {
+  const text = readFileSync(path.join(packageRoot(), 'package.json'), 'utf8');
+  return String((JSON.parse(text) as { version?: unknown }).version);
+}
