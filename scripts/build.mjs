@@ -1,4 +1,4 @@
-// npm run prebuild: compiles src/ to dist/ and builds the addon where the loader finds it.
+// npm run prebuildify: compiles src/ to dist/ and builds the addon where the loader finds it.
 // On Windows node-gyp builds it with MSVC into build/Release. On Linux every Windows
 // architecture we ship is cross-built into node-gyp-build's layout, prebuilds/win32-<arch>/
 // (scripts/targets.mjs: x64 and ia32 with mingw-w64, arm64 with Zig from npm), where
