@@ -9,8 +9,8 @@ import { createClientWith } from '../../src/client';
 import { parseClientOptions } from '../../src/validate';
 import { NativeModuleLoadError, UnsupportedPlatformError } from '../../src/index';
 import { EXIT_CODES, exitCodeFor } from '../../src/cli/exit-codes';
-import type { NativeFailure } from '../../src/native';
-import { ALL, ETHERNET, ETHERNET_2, fakeBinding, type FakeScript } from './fake-binding';
+import type { FakeClientOptions, FakeFailure } from '../../src/fake-machine';
+import { ALL, ETHERNET, ETHERNET_2, fakeMachine, } from './fixtures';
 
 async function run(argv: string[], api: CliApi | ((progId: string | undefined) => CliApi)) {
   let stdout = '';
@@ -20,13 +20,14 @@ async function run(argv: string[], api: CliApi | ((progId: string | undefined) =
   return { exitCode, stdout, stderr };
 }
 
-async function runFake(argv: string[], script: FakeScript = { connections: ALL }) {
-  const fake = fakeBinding(script);
+async function runFake(argv: string[], options: FakeClientOptions = { connections: ALL }) {
+  const fake = fakeMachine(options);
   return { ...(await run(argv, fake.client)), calls: fake.calls };
 }
 
-function failure(hresult: number, step = 'INetConnection::Disconnect'): NativeFailure {
-  return { ok: false, hresult, step, message: 'Windows says no.\r\n' };
+// Windows' texts end in CRLF; the error line must not.
+function failure(on: 'list' | 'disconnect', hresult: number): FakeFailure {
+  return { on, hresult, message: 'Windows says no.\r\n' };
 }
 
 // Every error goes to stderr as exactly this.
@@ -52,7 +53,7 @@ describe('netcon list', () => {
   });
 
   it('prints the array as JSON with --json', async () => {
-    const fake = fakeBinding({ connections: ALL });
+    const fake = fakeMachine({ connections: ALL });
     const { exitCode, stdout } = await run(['list', '--json'], fake.client);
     expect(exitCode).toBe(0);
     expect(JSON.parse(stdout)).toEqual(await fake.client.listConnections());
@@ -134,7 +135,7 @@ describe('failures map to exit codes', () => {
   });
 
   it('5 for access denied', async () => {
-    const { exitCode, stderr } = await runFake(['disconnect', 'Ethernet 2'], { connections: ALL, disconnect: failure(0x80070005) });
+    const { exitCode, stderr } = await runFake(['disconnect', 'Ethernet 2'], { connections: ALL, failures: [failure('disconnect', 0x80070005)] });
     expect(exitCode).toBe(5);
     expect(stderr).toBe(
       'netcon: E_ACCESSDENIED: Disconnect "Ethernet 2" failed: E_ACCESSDENIED (0x80070005) at INetConnection::Disconnect — ' +
@@ -144,7 +145,7 @@ describe('failures map to exit codes', () => {
 
   it('1 for any other COM failure, known or not', async () => {
     for (const hresult of [0x80004005, 0x80070490]) {
-      const { exitCode, stderr } = await runFake(['list'], { list: failure(hresult, 'EnumEveryConnection') });
+      const { exitCode, stderr } = await runFake(['list'], { failures: [failure('list', hresult)] });
       expect(exitCode).toBe(1);
       expect(stderr).toMatch(ERROR_LINE);
     }
@@ -185,10 +186,10 @@ describe('--prog-id', () => {
   // As the real CLI does it: createClient's validation, then every call with that ProgID.
   function runWithProgId(argv: string[]) {
     const progIds: (string | undefined)[] = [];
-    const fakes: ReturnType<typeof fakeBinding>[] = [];
+    const fakes: ReturnType<typeof fakeMachine>[] = [];
     const apiFor = (progId: string | undefined) => {
       progIds.push(progId);
-      const fake = fakeBinding({ connections: ALL }, parseClientOptions(progId === undefined ? undefined : { progId }).progId);
+      const fake = fakeMachine({ connections: ALL }, parseClientOptions(progId === undefined ? undefined : { progId }).progId);
       fakes.push(fake);
       return fake.client;
     };

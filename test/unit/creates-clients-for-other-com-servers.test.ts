@@ -6,7 +6,7 @@ import { DEFAULT_PROG_ID } from '../../src/defaults';
 import { parseClientOptions } from '../../src/validate';
 import { ClassNotRegisteredError, InvalidClassStringError, NetConError } from '../../src/index';
 import * as netcon from '../../src/index';
-import { ETHERNET, fakeBinding, rejectionOf, thrownBy } from './fake-binding';
+import { ETHERNET, fakeMachine, rejectionOf, thrownBy } from './fixtures';
 
 describe('createClient options', () => {
   it.each([
@@ -47,7 +47,7 @@ describe('createClient options', () => {
 
 describe('a client for another ProgID', () => {
   it('passes its ProgID to every native call, and the top level keeps the default', async () => {
-    const fake = fakeBinding({ connections: [ETHERNET] }, 'NetCon.FakeHNetShare');
+    const fake = fakeMachine({ connections: [ETHERNET] }, 'NetCon.FakeHNetShare');
     await fake.client.listConnections();
     await fake.client.findConnection('Ethernet');
     await fake.client.disconnect('Ethernet');
@@ -57,21 +57,21 @@ describe('a client for another ProgID', () => {
   });
 
   it('names its ProgID when the class is not registered', async () => {
-    const fake = fakeBinding({ list: { ok: false, hresult: 0x80040154, step: 'CoCreateInstance', message: '' } }, 'NetCon.MissingServer');
+    const fake = fakeMachine({ failures: [{ on: 'list', hresult: 0x80040154, step: 'CoCreateInstance' }] }, 'NetCon.MissingServer');
     const error = await rejectionOf(fake.client.listConnections(), ClassNotRegisteredError);
     expect(error.message).toContain('NetCon.MissingServer is not available on this system');
     expect(error.message).not.toContain('HNetCfg.HNetShare');
   });
 
   it('names its ProgID when CLSIDFromProgID does not know it', async () => {
-    const fake = fakeBinding({ list: { ok: false, hresult: 0x800401f3, step: 'CLSIDFromProgID', message: '' } }, 'NetCon.NoSuchProgId');
+    const fake = fakeMachine({ failures: [{ on: 'list', hresult: 0x800401f3, step: 'CLSIDFromProgID' }] }, 'NetCon.NoSuchProgId');
     const error = await rejectionOf(fake.client.disconnect('Ethernet'), InvalidClassStringError);
     expect(error).toMatchObject({ step: 'CLSIDFromProgID', operation: 'disconnect' });
     expect(error.message).toContain('The ProgID NetCon.NoSuchProgId is not registered');
   });
 
   it('keeps HNetShare\'s own wording for the default ProgID', async () => {
-    const fake = fakeBinding({ list: { ok: false, hresult: 0x80040154, step: 'CoCreateInstance', message: '' } });
+    const fake = fakeMachine({ failures: [{ on: 'list', hresult: 0x80040154, step: 'CoCreateInstance' }] });
     expect((await rejectionOf(fake.client.listConnections(), ClassNotRegisteredError)).message).toContain('HNetCfg.HNetShare is not available');
   });
 

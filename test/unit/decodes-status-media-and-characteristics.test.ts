@@ -9,7 +9,7 @@ import {
   decodeStatus,
   toNetConnection,
 } from '../../src/connection';
-import { ETHERNET } from './fake-binding';
+import { ETHERNET } from './fixtures';
 
 // Written out from netcon.h rather than read back from the tables, so a reordered table fails.
 const NETCON_STATUS = [

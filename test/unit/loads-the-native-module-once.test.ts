@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 
 import { createAddonLoader } from '../../src/addon';
 import { NativeModuleLoadError, NetConError, UnsupportedPlatformError } from '../../src/index';
-import { fakeBinding, thrownBy } from './fake-binding';
+import { fakeMachine, thrownBy } from './fixtures';
 
 function counting(load: () => unknown) {
   let count = 0;
@@ -19,7 +19,7 @@ function counting(load: () => unknown) {
 
 describe('createAddonLoader', () => {
   it('does not try to load anything off Windows', () => {
-    const loader = counting(() => fakeBinding().binding);
+    const loader = counting(() => fakeMachine().backend);
     const { loadBackend, isAddonLoadable } = createAddonLoader({ platform: () => 'darwin', load: loader.load });
     const error = thrownBy(loadBackend);
     expect(error).toBeInstanceOf(UnsupportedPlatformError);
@@ -60,7 +60,7 @@ describe('createAddonLoader', () => {
   });
 
   it('loads once and hands out the same binding', () => {
-    const binding = { ...fakeBinding().binding, abandon: () => undefined };
+    const binding = { ...fakeMachine().backend, abandon: () => undefined };
     const loader = counting(() => binding);
     const { loadBackend, isAddonLoadable } = createAddonLoader({ platform: () => 'win32', load: loader.load });
     expect(isAddonLoadable()).toBe(true);

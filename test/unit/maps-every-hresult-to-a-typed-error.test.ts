@@ -10,19 +10,19 @@ import {
   hresultToHex,
   type HResultCode,
 } from '../../src/index';
-import type { NativeFailure } from '../../src/native';
-import { ALL, ETHERNET_2, WIFI, fakeBinding, rejectionOf, thrownBy } from './fake-binding';
+import type { FakeFailure } from '../../src/fake-machine';
+import { ALL, ETHERNET_2, WIFI, fakeMachine, rejectionOf, thrownBy } from './fixtures';
 
 const codes = Object.keys(HRESULTS) as HResultCode[];
 
-function disconnectFailure(hresult: number, message = 'Text from FormatMessage.'): NativeFailure {
-  return { ok: false, hresult, step: 'INetConnection::Disconnect', message, connection: { id: ETHERNET_2.id, name: 'Ethernet 2' } };
+function disconnectFailure(hresult: number, message = 'Text from FormatMessage.'): { connections: typeof ALL; failures: FakeFailure[] } {
+  return { connections: ALL, failures: [{ on: 'disconnect', id: ETHERNET_2.id, hresult, message }] };
 }
 
 describe('every HRESULT in the table becomes its own error class', () => {
   it.each(codes)('%s', async (code) => {
     const entry = HRESULTS[code];
-    const fake = fakeBinding({ connections: ALL, disconnect: disconnectFailure(entry.hresult) });
+    const fake = fakeMachine(disconnectFailure(entry.hresult));
 
     const error = await rejectionOf(fake.client.disconnect('Ethernet 2'), ComError);
 
@@ -93,7 +93,7 @@ describe('every HRESULT in the table becomes its own error class', () => {
 
 describe('the message says what failed, where, and what to do', () => {
   it('reads as documented for access denied', async () => {
-    const fake = fakeBinding({ connections: ALL, disconnect: disconnectFailure(0x80070005, 'Access is denied.') });
+    const fake = fakeMachine(disconnectFailure(0x80070005, 'Access is denied.'));
     const error = await rejectionOf(fake.client.disconnect('Ethernet 2'), ComError);
     expect(error).toBeInstanceOf(AccessDeniedError);
     expect(error.message).toBe(
@@ -103,30 +103,29 @@ describe('the message says what failed, where, and what to do', () => {
   });
 
   it('names the connection from the failure when the caller gave a GUID', async () => {
-    const fake = fakeBinding({ connect: { ...disconnectFailure(0x80004005), step: 'INetConnection::Connect' } });
+    const fake = fakeMachine({ connections: ALL, failures: [{ on: 'connect', hresult: 0x80004005 }] });
     const error = await rejectionOf(fake.client.connect(ETHERNET_2.id.toLowerCase()), ComError);
     expect(error.message).toMatch(/^Connect "Ethernet 2" failed: E_FAIL \(0x80004005\) at INetConnection::Connect — /);
   });
 
   it('falls back to the selected connection when the failure carries none', async () => {
-    const failure: NativeFailure = { ok: false, hresult: 0x80004004, step: 'INetConnection::Disconnect', message: '' };
-    const fake = fakeBinding({ connections: ALL, disconnect: failure });
+    // A step before the connection: the failure names none.
+    const fake = fakeMachine({ connections: ALL, failures: [{ on: 'disconnect', hresult: 0x80004004, step: 'EnumEveryConnection' }] });
     const error = await rejectionOf(fake.client.disconnect('ethernet 2'), ComError);
     expect(error.connection).toEqual({ id: '{11111111-2222-3333-4444-555555555555}', name: 'Ethernet 2' });
     expect(error.message).toMatch(/^Disconnect "ethernet 2" failed: E_ABORT/);
   });
 
   it('falls back to the GUID when nothing else is known', async () => {
-    const failure: NativeFailure = { ok: false, hresult: 0x80004005, step: 'INetConnection::Disconnect', message: '' };
-    const fake = fakeBinding({ disconnect: failure });
+    const fake = fakeMachine({ failures: [{ on: 'disconnect', hresult: 0x80004005, step: 'CoCreateInstance' }] });
     const error = await rejectionOf(fake.client.disconnect('11111111-2222-3333-4444-555555555555'), ComError);
     expect(error.connection).toBeUndefined();
     expect(error.message).toMatch(/^Disconnect "\{11111111-2222-3333-4444-555555555555\}" failed: E_FAIL/);
   });
 
   it('gives err.connection.id in the listed form whether the call named a GUID or a name', async () => {
-    const failure: NativeFailure = { ...disconnectFailure(0x80070005), connection: { id: '{aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee}', name: 'Wi-Fi' } };
-    const fake = fakeBinding({ connections: ALL, disconnect: failure });
+    // The machine answers Wi-Fi's GUID as its server gives it: lower case, without braces.
+    const fake = fakeMachine({ connections: ALL, failures: [{ on: 'disconnect', hresult: 0x80070005 }] });
     const [listed] = (await fake.client.listConnections()).filter((c) => c.name === 'Wi-Fi');
     for (const target of [listed.id.toLowerCase(), 'Wi-Fi']) {
       const error = await rejectionOf(fake.client.disconnect(target), ComError);
@@ -135,14 +134,8 @@ describe('the message says what failed, where, and what to do', () => {
   });
 
   it('reports a list failure with the connection being read', async () => {
-    const list: NativeFailure = {
-      ok: false,
-      hresult: 0x80004005,
-      step: 'INetConnectionProps::get_Status',
-      message: 'Unspecified error',
-      connection: { id: WIFI.id, name: 'Wi-Fi' },
-    };
-    const fake = fakeBinding({ list });
+    const list: FakeFailure = { on: 'list', id: WIFI.id, hresult: 0x80004005, step: 'INetConnectionProps::get_Status', message: 'Unspecified error' };
+    const fake = fakeMachine({ connections: ALL, failures: [list] });
     const error = await rejectionOf(fake.client.listConnections(), ComError);
     expect(error.operation).toBe('list');
     expect(error.message).toBe(
@@ -151,23 +144,22 @@ describe('the message says what failed, where, and what to do', () => {
   });
 
   it('keeps the target in front when the list fails on another connection during a disconnect by name', async () => {
-    const list: NativeFailure = { ok: false, hresult: 0x8007000e, step: 'INetConnectionProps::get_Name', message: '', connection: { id: WIFI.id } };
-    const fake = fakeBinding({ list });
+    const fake = fakeMachine({ connections: ALL, failures: [{ on: 'list', id: WIFI.id, hresult: 0x8007000e, step: 'INetConnection::GetProperties' }] });
     const error = await rejectionOf(fake.client.disconnect('Ethernet 2'), ComError);
     expect(error.operation).toBe('disconnect');
     // The server's lower-case, braceless GUID comes back as listConnections() shows ids.
     const id = '{AAAAAAAA-BBBB-CCCC-DDDD-EEEEEEEEEEEE}';
-    expect(error.connection).toEqual({ id });
+    expect(error.connection).toEqual({ id, name: 'Wi-Fi' });
     expect(error.message).toBe(
-      `Disconnect "Ethernet 2" failed: E_OUTOFMEMORY (0x8007000E) at INetConnectionProps::get_Name for "${id}" — ` +
+      'Disconnect "Ethernet 2" failed: E_OUTOFMEMORY (0x8007000E) at INetConnection::GetProperties for "Wi-Fi" — ' +
         'Failed to allocate necessary memory.',
     );
     expect(fake.calls.map((c) => c.method)).toEqual(['list']);
   });
 
   it('labels a find failure with what was searched for', async () => {
-    const list: NativeFailure = { ok: false, hresult: 0x80040154, step: 'CoCreateInstance', message: 'Class not registered' };
-    const error = await rejectionOf(fakeBinding({ list }).client.findConnection('Wi-Fi'), ComError);
+    const list: FakeFailure = { on: 'list', hresult: 0x80040154, step: 'CoCreateInstance', message: 'Class not registered' };
+    const error = await rejectionOf(fakeMachine({ failures: [list] }).client.findConnection('Wi-Fi'), ComError);
     expect(error.operation).toBe('find');
     expect(error.message).toMatch(/^Find "Wi-Fi" failed: REGDB_E_CLASSNOTREG \(0x80040154\) at CoCreateInstance — Class not registered\. HNetCfg\.HNetShare is not available/);
   });
@@ -175,7 +167,7 @@ describe('the message says what failed, where, and what to do', () => {
 
 describe('an HRESULT outside the table', () => {
   it('is a plain ComError that quotes the system message', async () => {
-    const fake = fakeBinding({ connections: ALL, disconnect: disconnectFailure(0x80070015, 'The device is not ready.') });
+    const fake = fakeMachine(disconnectFailure(0x80070015, 'The device is not ready.'));
     const error = await rejectionOf(fake.client.disconnect('Ethernet 2'), ComError);
     expect(Object.getPrototypeOf(error)).toBe(ComError.prototype);
     expect(error.name).toBe('ComError');
@@ -183,6 +175,16 @@ describe('an HRESULT outside the table', () => {
     expect(error.hresult).toBe(0x80070015);
     expect(error.systemMessage).toBe('The device is not ready.');
     expect(error.message).toBe('Disconnect "Ethernet 2" failed: 0x80070015 at INetConnection::Disconnect — The device is not ready.');
+  });
+
+  it('names a connection by its GUID when its name was not read', () => {
+    const connection = { id: '{AAAAAAAA-BBBB-CCCC-DDDD-EEEEEEEEEEEE}' };
+    const error = errorFromHResult(0x8007000e, { operation: 'disconnect', target: 'Ethernet 2', step: 'INetConnectionProps::get_Name', connection });
+    expect(error.connection).toEqual(connection);
+    expect(error.message).toBe(
+      'Disconnect "Ethernet 2" failed: E_OUTOFMEMORY (0x8007000E) at INetConnectionProps::get_Name for "{AAAAAAAA-BBBB-CCCC-DDDD-EEEEEEEEEEEE}" — ' +
+        'Failed to allocate necessary memory.',
+    );
   });
 
   it('ends the message after the step when Windows has no text', () => {

@@ -6,13 +6,13 @@ import { createClientWith } from '../../src/client';
 import { AccessDeniedError, ComSecurityTooLateError, ElevationRequiredError, errorFromHResult } from '../../src/index';
 import { exitCodeFor, EXIT_CODES } from '../../src/cli/exit-codes';
 import { createFakeClient } from '../../src/testing';
-import { ALL, ETHERNET, fakeBinding, rejectionOf } from './fake-binding';
+import { ALL, ETHERNET, fakeMachine, rejectionOf } from './fixtures';
 
-const TOO_LATE = { ok: false as const, hresult: 0x80010119, step: 'CoInitializeSecurity', message: '' };
+const TOO_LATE = { on: 'security', hresult: 0x80010119 } as const;
 
 describe('initializeComSecurity()', () => {
   it('asks the native layer once; later calls have nothing to do', async () => {
-    const fake = fakeBinding({ connections: ALL });
+    const fake = fakeMachine({ connections: ALL });
     await fake.client.initializeComSecurity();
     await fake.client.initializeComSecurity();
     await Promise.all([fake.client.initializeComSecurity(), fake.client.initializeComSecurity()]);
@@ -20,7 +20,7 @@ describe('initializeComSecurity()', () => {
   });
 
   it('reports RPC_E_TOO_LATE as ComSecurityTooLateError naming CoInitializeSecurity, and may be asked again', async () => {
-    const fake = fakeBinding({ connections: ALL, security: TOO_LATE });
+    const fake = fakeMachine({ connections: ALL, failures: [TOO_LATE] });
     const error = await rejectionOf(fake.client.initializeComSecurity(), ComSecurityTooLateError);
     expect(error).toMatchObject({ code: 'RPC_E_TOO_LATE', hresult: 0x80010119, step: 'CoInitializeSecurity', operation: 'security' });
     expect(error.message).toMatch(/^Initialize COM security failed: RPC_E_TOO_LATE \(0x80010119\) at CoInitializeSecurity — .*set COM security first/);
@@ -29,7 +29,7 @@ describe('initializeComSecurity()', () => {
   });
 
   it('is never made by a client that was not asked to', async () => {
-    const fake = fakeBinding({ connections: ALL });
+    const fake = fakeMachine({ connections: ALL });
     await fake.client.listConnections();
     await fake.client.disconnect(ETHERNET.id);
     expect(fake.calls.map((c) => c.method)).toEqual(['list', 'disconnect']);
@@ -38,8 +38,8 @@ describe('initializeComSecurity()', () => {
 
 describe("createClient's comSecurity: 'impersonate'", () => {
   it('opts in before the first call reaches COM, after its arguments are checked, and only once', async () => {
-    const fake = fakeBinding({ connections: ALL });
-    const client = createClientWith(() => fake.binding, undefined, { comSecurity: true });
+    const fake = fakeMachine({ connections: ALL });
+    const client = createClientWith(() => fake.backend, undefined, { comSecurity: true });
     await expect(client.disconnect('')).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_VALUE' });
     expect(fake.calls).toEqual([]);
     await Promise.all([client.listConnections(), client.listConnections()]);
@@ -48,8 +48,8 @@ describe("createClient's comSecurity: 'impersonate'", () => {
   });
 
   it('fails the call with the security error when it cannot be set', async () => {
-    const fake = fakeBinding({ connections: ALL, security: TOO_LATE });
-    const client = createClientWith(() => fake.binding, undefined, { comSecurity: true });
+    const fake = fakeMachine({ connections: ALL, failures: [TOO_LATE] });
+    const client = createClientWith(() => fake.backend, undefined, { comSecurity: true });
     await rejectionOf(client.listConnections(), ComSecurityTooLateError);
     expect(fake.calls).toEqual([{ method: 'security' }]);
   });

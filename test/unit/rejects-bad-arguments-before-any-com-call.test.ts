@@ -7,7 +7,7 @@ import {
   NetConInvalidArgValueError,
   errorFromHResult,
 } from '../../src/index';
-import { ALL, fakeBinding } from './fake-binding';
+import { ALL, fakeMachine } from './fixtures';
 
 type Method = 'findConnection' | 'disconnect' | 'connect';
 const methods: Method[] = ['findConnection', 'disconnect', 'connect'];
@@ -15,7 +15,7 @@ const methods: Method[] = ['findConnection', 'disconnect', 'connect'];
 // Calls the method the way untyped JavaScript could, and insists it returns a promise
 // instead of throwing synchronously.
 function call(method: Method, target: unknown) {
-  const fake = fakeBinding({ connections: ALL });
+  const fake = fakeMachine({ connections: ALL });
   let promise: Promise<unknown> | undefined;
   expect(() => {
     promise = (fake.client[method] as (t: unknown) => Promise<unknown>)(target);
@@ -30,7 +30,7 @@ async function rejectsBeforeCom(method: Method, target: unknown): Promise<Error 
     () => expect.unreachable('expected a rejection'),
     (e: unknown) => e as Error & { code: string },
   );
-  expect(fake.bindingRequests()).toBe(0);
+  expect(fake.backendRequests()).toBe(0);
   expect(fake.calls).toEqual([]);
   return error;
 }

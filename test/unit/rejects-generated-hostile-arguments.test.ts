@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 
 import { parseClientOptions } from '../../src/validate';
 import { NetConError } from '../../src/index';
-import { ALL, fakeBinding } from './fake-binding';
+import { ALL, fakeMachine } from './fixtures';
 
 const ARG_CODES = ['ERR_INVALID_ARG_TYPE', 'ERR_INVALID_ARG_VALUE'];
 
@@ -80,10 +80,10 @@ describe('generated hostile arguments', () => {
   it.each(actions)('%s rejects them all before any COM call', async (action) => {
     await fc.assert(
       fc.asyncProperty(hostileTarget, async (target) => {
-        const fake = fakeBinding({ connections: ALL });
+        const fake = fakeMachine({ connections: ALL });
         expectArgumentError(await rejection(() => fake.client[action](target.make() as never)));
         expect(fake.calls).toEqual([]);
-        expect(fake.bindingRequests()).toBe(0);
+        expect(fake.backendRequests()).toBe(0);
       }),
       { numRuns: 300 },
     );
@@ -92,9 +92,9 @@ describe('generated hostile arguments', () => {
   it('findConnection rejects them all, objects included, before any COM call', async () => {
     await fc.assert(
       fc.asyncProperty(hostileTarget, async (target) => {
-        const fake = fakeBinding({ connections: ALL });
+        const fake = fakeMachine({ connections: ALL });
         expectArgumentError(await rejection(() => fake.client.findConnection(target.make() as never)));
-        expect(fake.bindingRequests()).toBe(0);
+        expect(fake.backendRequests()).toBe(0);
       }),
       { numRuns: 300 },
     );
@@ -126,7 +126,7 @@ describe('generated hostile arguments', () => {
 
   it('names the property whose getter threw, and keeps what it threw as the cause', async () => {
     const boom = new Error('getter says no');
-    const fake = fakeBinding({ connections: ALL });
+    const fake = fakeMachine({ connections: ALL });
     const error = await rejection(() => fake.client.disconnect(Object.defineProperty({}, 'id', { get: () => { throw boom; } }) as never));
     expect(error).toMatchObject({ code: 'ERR_INVALID_ARG_VALUE', message: expect.stringMatching(/^The "target\.id" property must be readable/), cause: boom });
   });

@@ -4,7 +4,7 @@ import { toNetConnection } from '../../src/connection';
 import { AmbiguousConnectionError, ConnectionNotFoundError, NetConError } from '../../src/index';
 import { selectConnection } from '../../src/target';
 import { parseTarget } from '../../src/validate';
-import { ALL, ETHERNET, VPN_A, VPN_B, WIFI, fakeBinding, rejectionOf } from './fake-binding';
+import { ALL, ETHERNET, ETHERNET_2, VPN_A, VPN_B, WIFI, fakeMachine, rejectionOf, until } from './fixtures';
 
 const ETHERNET_2_GUID = '{11111111-2222-3333-4444-555555555555}';
 const WIFI_GUID = '{AAAAAAAA-BBBB-CCCC-DDDD-EEEEEEEEEEEE}';
@@ -38,7 +38,7 @@ describe('selectConnection', () => {
 
 describe('findConnection', () => {
   it('returns the decoded connection for a name', async () => {
-    const fake = fakeBinding({ connections: ALL });
+    const fake = fakeMachine({ connections: ALL });
     await expect(fake.client.findConnection('wi-fi')).resolves.toEqual({
       id: WIFI_GUID,
       name: 'Wi-Fi',
@@ -53,13 +53,13 @@ describe('findConnection', () => {
   });
 
   it('finds by a lower-case GUID without braces', async () => {
-    const fake = fakeBinding({ connections: ALL });
+    const fake = fakeMachine({ connections: ALL });
     const found = await fake.client.findConnection('11111111-2222-3333-4444-555555555555');
     expect(found.name).toBe('Ethernet 2');
   });
 
   it('rejects an ambiguous name and lists the GUIDs to choose from', async () => {
-    const error = await rejectionOf(fakeBinding({ connections: ALL }).client.findConnection('Vpn'), NetConError);
+    const error = await rejectionOf(fakeMachine({ connections: ALL }).client.findConnection('Vpn'), NetConError);
     expect(error).toBeInstanceOf(AmbiguousConnectionError);
     const ambiguous = error as AmbiguousConnectionError;
     expect(ambiguous.code).toBe('ERR_AMBIGUOUS_CONNECTION');
@@ -71,7 +71,7 @@ describe('findConnection', () => {
   });
 
   it('rejects an unknown name', async () => {
-    const error = await rejectionOf(fakeBinding({ connections: ALL }).client.findConnection('Bluetooth Network Connection'), NetConError);
+    const error = await rejectionOf(fakeMachine({ connections: ALL }).client.findConnection('Bluetooth Network Connection'), NetConError);
     expect(error).toBeInstanceOf(ConnectionNotFoundError);
     expect(error.code).toBe('ERR_CONNECTION_NOT_FOUND');
     expect((error as ConnectionNotFoundError).target).toBe('Bluetooth Network Connection');
@@ -79,14 +79,14 @@ describe('findConnection', () => {
   });
 
   it('rejects an unknown GUID, reporting it in canonical form', async () => {
-    const error = await rejectionOf(fakeBinding({ connections: ALL }).client.findConnection('99999999-2222-3333-4444-555555555555'), NetConError);
+    const error = await rejectionOf(fakeMachine({ connections: ALL }).client.findConnection('99999999-2222-3333-4444-555555555555'), NetConError);
     expect((error as ConnectionNotFoundError).target).toBe('{99999999-2222-3333-4444-555555555555}');
   });
 });
 
 describe.each(['disconnect', 'connect'] as const)('%s', (action) => {
   it('lists, then acts on the GUID of the connection with that name', async () => {
-    const fake = fakeBinding({ connections: ALL });
+    const fake = fakeMachine({ connections: ALL });
     await expect(fake.client[action]('ethernet 2')).resolves.toMatchObject({ connection: { id: ETHERNET_2_GUID, name: 'Ethernet 2' }, code: 'S_OK' });
     expect(fake.calls).toEqual([
       { method: 'list', progId: 'HNetCfg.HNetShare' },
@@ -95,7 +95,7 @@ describe.each(['disconnect', 'connect'] as const)('%s', (action) => {
   });
 
   it('goes straight to the native call for a GUID, without braces or in lower case', async () => {
-    const fake = fakeBinding({ connections: ALL });
+    const fake = fakeMachine({ connections: ALL });
     await fake.client[action]('aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee');
     await fake.client[action]('{aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee}');
     expect(fake.calls).toEqual([
@@ -105,7 +105,7 @@ describe.each(['disconnect', 'connect'] as const)('%s', (action) => {
   });
 
   it('takes a connection from listConnections and uses only its id', async () => {
-    const fake = fakeBinding({ connections: ALL });
+    const fake = fakeMachine({ connections: ALL });
     const [, second] = await fake.client.listConnections();
     await fake.client[action]({ ...second, name: 'not looked at' });
     expect(fake.calls.at(-1)).toEqual({ method: action, progId: 'HNetCfg.HNetShare', guid: ETHERNET_2_GUID });
@@ -117,35 +117,41 @@ describe.each(['disconnect', 'connect'] as const)('%s', (action) => {
     [0x0004a020, 'NETCFG_S_REBOOT'],
     [2, '0x00000002'],
   ])('resolves with the connection and the success HRESULT %s (%s)', async (hresult, code) => {
-    const fake = fakeBinding({
-      [action]: { ok: true, found: true, hresult, connection: { id: ETHERNET_2_GUID.toLowerCase(), name: 'Ethernet 2' } },
+    // The server answers the GUID in lower case; the result carries it as listConnections does.
+    const fake = fakeMachine({
+      connections: [{ ...ETHERNET_2, id: ETHERNET_2_GUID.toLowerCase() }],
+      successes: [{ on: action, hresult }],
     });
     await expect(fake.client[action](ETHERNET_2_GUID)).resolves.toEqual({ connection: { id: ETHERNET_2_GUID, name: 'Ethernet 2' }, hresult, code });
   });
 
   it('rejects a GUID the native layer did not find', async () => {
-    const fake = fakeBinding({ connections: ALL });
+    const fake = fakeMachine({ connections: ALL });
     const error = await rejectionOf(fake.client[action]('{99999999-2222-3333-4444-555555555555}'), NetConError);
     expect(error).toBeInstanceOf(ConnectionNotFoundError);
     expect((error as ConnectionNotFoundError).target).toBe('{99999999-2222-3333-4444-555555555555}');
   });
 
   it('rejects a name whose connection vanished between the list and the call', async () => {
-    const fake = fakeBinding({ connections: ALL, [action]: { ok: true, found: false } });
-    const error = await rejectionOf(fake.client[action]('Ethernet 2'), NetConError);
+    const fake = fakeMachine({ connections: ALL, delays: { [action]: 100 } });
+    const pending = rejectionOf(fake.client[action]('Ethernet 2'), NetConError);
+    await until(() => fake.calls.length === 2);
+    expect(fake.machine.removeConnection(ETHERNET_2_GUID)).toBe(true);
+    const error = await pending;
     expect(error).toBeInstanceOf(ConnectionNotFoundError);
     expect((error as ConnectionNotFoundError).target).toBe('Ethernet 2');
+    expect(fake.calls.map((c) => c.method)).toEqual(['list', action]);
   });
 
   it('rejects an ambiguous or unknown name without calling the action', async () => {
-    const fake = fakeBinding({ connections: ALL });
+    const fake = fakeMachine({ connections: ALL });
     expect((await rejectionOf(fake.client[action]('VPN'), NetConError)).code).toBe('ERR_AMBIGUOUS_CONNECTION');
     expect((await rejectionOf(fake.client[action]('Nope'), NetConError)).code).toBe('ERR_CONNECTION_NOT_FOUND');
     expect(fake.calls.map((c) => c.method)).toEqual(['list', 'list']);
   });
 
   it('passes a custom ProgID to every native call', async () => {
-    const fake = fakeBinding({ connections: ALL }, 'NetConFake.HNetShare');
+    const fake = fakeMachine({ connections: ALL }, 'NetConFake.HNetShare');
     await fake.client[action]('Wi-Fi');
     expect(fake.calls.map((c) => c.progId)).toEqual(['NetConFake.HNetShare', 'NetConFake.HNetShare']);
   });
@@ -153,7 +159,7 @@ describe.each(['disconnect', 'connect'] as const)('%s', (action) => {
 
 describe('listConnections', () => {
   it('returns every connection, in the order COM enumerated them, with canonical GUIDs', async () => {
-    const list = await fakeBinding({ connections: ALL }).client.listConnections();
+    const list = await fakeMachine({ connections: ALL }).client.listConnections();
     expect(list.map((c) => [c.name, c.id])).toEqual([
       ['Ethernet', '{6A1F2B3C-4D5E-4F60-8A9B-0C1D2E3F4A5B}'],
       ['Ethernet 2', ETHERNET_2_GUID],
@@ -164,6 +170,6 @@ describe('listConnections', () => {
   });
 
   it('returns an empty array when there are no connections', async () => {
-    await expect(fakeBinding().client.listConnections()).resolves.toEqual([]);
+    await expect(fakeMachine().client.listConnections()).resolves.toEqual([]);
   });
 });

@@ -53,6 +53,48 @@ describe('netcon/testing', () => {
   });
 });
 
+describe('netcon/testing scripts what Windows does', () => {
+  it('fails at the step it is told, with Windows\' text, naming the connection only once it was reached', async () => {
+    const client = createFakeClient({
+      connections: [ETHERNET, WIFI],
+      failures: [
+        { on: 'disconnect', hresult: 'E_FAIL', message: 'The adapter said no.' },
+        { on: 'connect', hresult: 'REGDB_E_CLASSNOTREG', step: 'CoCreateInstance' },
+      ],
+    });
+    const failed = await rejection(client.disconnect('Wi-Fi'));
+    expect(failed).toMatchObject({ code: 'E_FAIL', step: 'INetConnection::Disconnect', systemMessage: 'The adapter said no.' });
+    expect((failed as NetConError & { connection?: unknown }).connection).toEqual({ id: '{A1B2C3D4-E5F6-4711-8899-AABBCCDDEEFF}', name: 'Wi-Fi' });
+    const early = await rejection(client.connect(ETHERNET.id));
+    expect(early).toMatchObject({ code: 'REGDB_E_CLASSNOTREG', step: 'CoCreateInstance' });
+    expect((early as NetConError & { connection?: unknown }).connection).toBeUndefined();
+  });
+
+  it('names the connection a list failed on', async () => {
+    const client = createFakeClient({ connections: [ETHERNET, WIFI], failures: [{ on: 'list', id: WIFI.id, hresult: 'E_OUTOFMEMORY', step: 'INetConnectionProps::get_Status' }] });
+    expect((await rejection(client.listConnections())) as Error).toMatchObject({
+      code: 'E_OUTOFMEMORY',
+      message: expect.stringMatching(/^List connections failed: E_OUTOFMEMORY \(0x8007000E\) at INetConnectionProps::get_Status for "Wi-Fi" — /),
+    });
+  });
+
+  it('loses a connection removed while an action on it is under way, as netcon does', async () => {
+    const client = createFakeClient({ connections: [ETHERNET, WIFI], delays: { disconnect: 100 } });
+    const pending = rejection(client.disconnect('Ethernet'));
+    while (client.calls.length < 2) await new Promise((resolve) => setTimeout(resolve, 1));
+    expect(client.removeConnection(ETHERNET.id.toLowerCase())).toBe(true);
+    expect(client.removeConnection(ETHERNET.id)).toBe(false);
+    expect(await pending).toBeInstanceOf(ConnectionNotFoundError);
+    expect(client.connections().map((c) => c.name)).toEqual(['Wi-Fi']);
+  });
+
+  it('refuses a failure or success for a connection id that is no GUID', () => {
+    expect(() => createFakeClient({ failures: [{ on: 'connect', id: 'Ethernet', hresult: 'E_FAIL' }] })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE', message: expect.stringMatching(/^The "failures\[0\]\.id" property must be a GUID/) }),
+    );
+  });
+});
+
 describe('waitForStatus', () => {
   it('resolves with the connection once it reaches the status', async () => {
     const client = createFakeClient({ connections: [ETHERNET], settle: { disconnect: 60 } });

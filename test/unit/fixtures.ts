@@ -1,72 +1,59 @@
 import { expect } from 'vitest';
-// A stand-in for the addon that answers from a script and records every call, so a test can
-// say both what the facade did with an answer and that it never asked at all.
-import { createClientWith, type NetConClient } from '../../src/client';
-import { canonicalGuid } from '../../src/guid';
+// netcon/testing's machine (src/fake-machine.ts) for the unit tests, with a record of what the
+// client handed its backend (the ProgID and GUID of every call) and how often it asked for it.
 import type { Backend } from '../../src/backend';
-import type { NativeActionResult, NativeListResult, NativeRawConnection, NativeSecurityResult } from '../../src/native';
+import { createClientWith, type NetConClient } from '../../src/client';
+import { createFakeMachine, type FakeClientOptions, type FakeMachine } from '../../src/fake-machine';
+import type { NativeRawConnection } from '../../src/native';
 
-export type Call =
+/** A call as the client made it to its backend. */
+export type BackendCall =
   | { method: 'list'; progId: string }
   | { method: 'disconnect' | 'connect'; progId: string; guid: string }
   | { method: 'security'; progId?: undefined };
 
-type ActionScript = NativeActionResult | ((guid: string) => NativeActionResult);
-
-export interface FakeScript {
-  connections?: NativeRawConnection[];
-  list?: NativeListResult;
-  security?: NativeSecurityResult;
-  disconnect?: ActionScript;
-  connect?: ActionScript;
-}
-
 export interface Fake {
-  binding: Backend;
-  calls: Call[];
-  /** How often the client asked for the binding. */
-  bindingRequests: () => number;
+  machine: FakeMachine;
+  backend: Backend;
+  calls: BackendCall[];
+  /** How often the client asked for the backend (loading the addon, in the package). */
+  backendRequests: () => number;
   client: NetConClient;
 }
 
-export function fakeBinding(script: FakeScript = {}, progId?: string): Fake {
-  const calls: Call[] = [];
-  const connections = script.connections ?? [];
-
-  // By default an action succeeds (S_OK) on a listed GUID and reports found:false otherwise,
-  // like the native layer does after walking EnumEveryConnection.
-  const act = (action: ActionScript | undefined, guid: string): NativeActionResult => {
-    if (typeof action === 'function') return action(guid);
-    if (action) return action;
-    const match = connections.find((c) => canonicalGuid(c.id) === guid);
-    return match ? { ok: true, found: true, hresult: 0, connection: { id: match.id, name: match.name } } : { ok: true, found: false };
-  };
-
-  const binding: Backend = {
-    async list(progId) {
+export function fakeMachine(options: FakeClientOptions = {}, progId?: string, comSecurity = false): Fake {
+  const machine = createFakeMachine(options);
+  const calls: BackendCall[] = [];
+  const inner = machine.backend;
+  const backend: Backend = {
+    list(progId, hook) {
       calls.push({ method: 'list', progId });
-      return script.list ?? { ok: true, connections };
+      return inner.list(progId, hook);
     },
-    async disconnect(progId, guid) {
+    disconnect(progId, guid, hook) {
       calls.push({ method: 'disconnect', progId, guid });
-      return act(script.disconnect, guid);
+      return inner.disconnect(progId, guid, hook);
     },
-    async connect(progId, guid) {
+    connect(progId, guid, hook) {
       calls.push({ method: 'connect', progId, guid });
-      return act(script.connect, guid);
+      return inner.connect(progId, guid, hook);
     },
-    async initializeSecurity() {
+    initializeSecurity(hook) {
       calls.push({ method: 'security' });
-      return script.security ?? { ok: true };
+      return inner.initializeSecurity(hook);
     },
   };
-
   let requests = 0;
-  const getBinding = (): Backend => {
+  const getBackend = (): Backend => {
     requests += 1;
-    return binding;
+    return backend;
   };
-  return { binding, calls, bindingRequests: () => requests, client: createClientWith(getBinding, progId) };
+  return { machine, backend, calls, backendRequests: () => requests, client: createClientWith(getBackend, progId, { comSecurity }) };
+}
+
+/** Resolves once `ready()` holds, looking every millisecond: for a step a call has reached. */
+export async function until(ready: () => boolean): Promise<void> {
+  while (!ready()) await new Promise((resolve) => setTimeout(resolve, 1));
 }
 
 // Raw rows as get_Guid may hand them back: lower case, with and without braces.

@@ -1,0 +1,272 @@
+// The in-memory machine behind netcon/testing: connections, scripted failures, delays and
+// status changes, answering the client as the addon does (the same plain records), so that
+// the real client over it behaves as netcon does. The unit tests use it directly too.
+import type { AbandonHook, Backend } from './backend';
+import { CONNECTION_STATUSES, MEDIA_TYPES, toNetConnection, type ConnectionStatus, type MediaType, type NetConnection } from './connection';
+import { NetConInvalidArgValueError } from './errors';
+import { canonicalGuid } from './guid';
+import { HRESULTS, SUCCESS_CODES, type HResultCode } from './hresults';
+import type { NativeActionResult, NativeFailure, NativeListResult, NativeRawConnection } from './native';
+import { optionsObject } from './validate';
+
+/** A connection of the fake machine. Unset fields default to a connected LAN adapter. */
+export interface FakeConnectionInput {
+  /**
+   * A GUID, braces optional, any case. The machine answers it as given, as a server's get_Guid
+   * may; listConnections shows it `{…}` upper case, as it shows Windows' answer.
+   */
+  readonly id: string;
+  /** The name listConnections shows and name targets match. */
+  readonly name: string;
+  /** Default `'Fake Adapter'`. */
+  readonly deviceName?: string;
+  /** A status name or a raw NETCON_STATUS value. Default `'connected'`. */
+  readonly status?: ConnectionStatus | number;
+  /** A media type name or a raw NETCON_MEDIATYPE value. Default `'lan'`. */
+  readonly mediaType?: MediaType | number;
+  /** The raw NCCF_* mask. Default 0. */
+  readonly characteristics?: number;
+}
+
+/** A scripted COM failure: which call fails, for which connection, with which HRESULT. */
+export interface FakeFailure {
+  /** `'list'` fails every lookup (listConnections, findConnection, name targets, waits); `'security'` initializeComSecurity. */
+  readonly on: 'list' | 'disconnect' | 'connect' | 'security';
+  /**
+   * disconnect/connect: only for this connection; every one when absent. list: the connection
+   * being read when the list failed (`err.connection`).
+   */
+  readonly id?: string;
+  /** A code of the HRESULTS table (`'E_ACCESSDENIED'`) or any failing HRESULT. */
+  readonly hresult: HResultCode | number;
+  /**
+   * The COM call that fails, as `err.step` names it. Default: the call's own, as netcon names
+   * it (`'EnumEveryConnection'`, `'INetConnection::Disconnect'`, `'INetConnection::Connect'`,
+   * `'CoInitializeSecurity'`). A disconnect or connect failing at another step (such as
+   * `'CoCreateInstance'`) fails before it reached the connection, so the error names none.
+   */
+  readonly step?: string;
+  /** Windows' own text for the failure (`err.systemMessage`); the message of an HRESULT netcon does not know quotes it. */
+  readonly message?: string;
+}
+
+/** A success HRESULT other than S_OK that a disconnect or connect answers. */
+export interface FakeSuccess {
+  /** The call that answers it. */
+  readonly on: 'disconnect' | 'connect';
+  /** Only for this connection; every one when absent. */
+  readonly id?: string;
+  /** A name of SUCCESS_CODES (`'S_FALSE'`, `'NETCFG_S_REBOOT'`, …) or any success HRESULT. */
+  readonly hresult: string | number;
+}
+
+/** What createFakeClient's machine looks like and how it behaves. */
+export interface FakeClientOptions {
+  /** The machine's connections, in the order listConnections gives them. */
+  readonly connections?: readonly FakeConnectionInput[];
+  /** Calls that fail with an HRESULT; the first matching entry applies. */
+  readonly failures?: readonly FakeFailure[];
+  /** Calls that succeed with another HRESULT than S_OK; the first matching entry applies. */
+  readonly successes?: readonly FakeSuccess[];
+  /**
+   * Milliseconds each kind of call takes; `Infinity` for a call that never returns, as a hung
+   * Windows call does (the client's `timeoutMs` or `signal` then ends it).
+   */
+  readonly delays?: {
+    /** Every lookup: listConnections, findConnection, name targets and each look of a wait. */
+    readonly list?: number;
+    /** Each disconnect call. */
+    readonly disconnect?: number;
+    /** Each connect call. */
+    readonly connect?: number;
+  };
+  /**
+   * Milliseconds after a successful disconnect/connect during which the connection shows
+   * `disconnecting`/`connecting`, as Windows often does, before `disconnected`/`connected`.
+   */
+  readonly settle?: {
+    /** After a successful disconnect: how long the connection shows `disconnecting`. */
+    readonly disconnect?: number;
+    /** After a successful connect: how long the connection shows `connecting`. */
+    readonly connect?: number;
+  };
+}
+
+/** A call the fake machine received, in order. */
+export interface FakeCall {
+  /** `'list'` for every lookup, `'security'` for initializeComSecurity, else the action. */
+  readonly method: 'list' | 'disconnect' | 'connect' | 'security';
+  /** The connection's GUID, for disconnect and connect. */
+  readonly id?: string;
+}
+
+
+
+/** The machine: what the client calls, and what a test looks at. */
+export interface FakeMachine {
+  readonly backend: Backend;
+  /** Every call that reached the machine, in order. */
+  readonly calls: FakeCall[];
+  /** The connections now, as listConnections() would give them. */
+  connections(): NetConnection[];
+  /** Takes a connection away, as an unplugged adapter or a deleted VPN goes; false if there was none. */
+  removeConnection(id: string): boolean;
+}
+
+/** The step the real addon names for each kind of failure. */
+const STEPS = {
+  list: 'EnumEveryConnection',
+  disconnect: 'INetConnection::Disconnect',
+  connect: 'INetConnection::Connect',
+  security: 'CoInitializeSecurity',
+} as const;
+
+interface State {
+  raw: NativeRawConnection;
+  /** `raw.id` canonical: what the client asks for. */
+  guid: string;
+  settling?: { status: number; at: number };
+}
+
+// A status or media type given by name or raw value, as its raw value (its index in the table).
+function rawValue(value: string | number | undefined, table: readonly string[], fallback: string, field: string): number {
+  if (typeof value === 'number') return value;
+  const index = table.indexOf(value ?? fallback);
+  if (index < 0) throw new NetConInvalidArgValueError(field, `one of ${table.join(', ')}`, value);
+  return index;
+}
+
+const statusValue = (status: ConnectionStatus) => (CONNECTION_STATUSES as readonly string[]).indexOf(status);
+
+// What a successful action leaves the connection in: at once, or after `settle` ms in between.
+const OUTCOME = {
+  disconnect: { settling: statusValue('disconnecting'), done: statusValue('disconnected') },
+  connect: { settling: statusValue('connecting'), done: statusValue('connected') },
+} as const;
+
+function hresultOf(failure: FakeFailure, index: number): number {
+  const { hresult } = failure;
+  if (typeof hresult === 'number') return hresult >>> 0;
+  if (!(hresult in HRESULTS)) throw new NetConInvalidArgValueError(`failures[${index}].hresult`, 'a code of HRESULTS or a number', hresult);
+  return HRESULTS[hresult].hresult;
+}
+
+function successOf(success: FakeSuccess, index: number): number {
+  const { hresult } = success;
+  const value = typeof hresult === 'number' ? hresult : SUCCESS_CODES[hresult];
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 0x7fffffff) {
+    throw new NetConInvalidArgValueError(`successes[${index}].hresult`, 'a name of SUCCESS_CODES or a success HRESULT', hresult);
+  }
+  return value;
+}
+
+function guidOf(id: unknown, field: string): string {
+  const guid = typeof id === 'string' ? canonicalGuid(id) : undefined;
+  if (guid === undefined) throw new NetConInvalidArgValueError(field, 'a GUID', id);
+  return guid;
+}
+
+const NEVER_MS = 2 ** 31; // from here on setTimeout would fire at once: such a call never returns
+
+// A call's delay. Abandoned by the client (deadline or abort), its timer no longer keeps the
+// process alive, but the call still completes if the process lives on: Windows also may
+// finish a disconnect that netcon stopped waiting for.
+function sleep(ms: number | undefined, hook: AbandonHook | undefined): Promise<void> {
+  if (!ms) return Promise.resolve();
+  return new Promise((resolve) => {
+    if (ms >= NEVER_MS) return;
+    const timer = setTimeout(resolve, ms);
+    if (hook) hook.onAbandon = () => timer.unref?.();
+  });
+}
+
+/** A machine as `options` describe it; throws ERR_INVALID_ARG_* for a description it cannot follow. */
+export function createFakeMachine(options: FakeClientOptions = {}): FakeMachine {
+  optionsObject(options);
+  const states: State[] = (options.connections ?? []).map((c, i) => ({
+    guid: guidOf(c?.id, `connections[${i}].id`),
+    raw: {
+      id: c.id,
+      name: String(c.name),
+      deviceName: c.deviceName ?? 'Fake Adapter',
+      status: rawValue(c.status, CONNECTION_STATUSES, 'connected', `connections[${i}].status`),
+      mediaType: rawValue(c.mediaType, MEDIA_TYPES, 'lan', `connections[${i}].mediaType`),
+      characteristics: c.characteristics ?? 0,
+    },
+  }));
+  const failures = (options.failures ?? []).map((f, i) => ({
+    ...f,
+    guid: f.id === undefined ? undefined : guidOf(f.id, `failures[${i}].id`),
+    value: hresultOf(f, i),
+  }));
+  const successes = (options.successes ?? []).map((s, i) => ({
+    ...s,
+    guid: s.id === undefined ? undefined : guidOf(s.id, `successes[${i}].id`),
+    value: successOf(s, i),
+  }));
+  const calls: FakeCall[] = [];
+
+  // The in-between status of a settling connection ends by the clock, as in the COM fake.
+  const current = (state: State): NativeRawConnection => {
+    if (state.settling && Date.now() >= state.settling.at) {
+      state.raw = { ...state.raw, status: state.settling.status };
+      state.settling = undefined;
+    }
+    return { ...state.raw };
+  };
+  const stateOf = (guid: string | undefined) => states.find((s) => s.guid === guid);
+
+  // The record the addon answers for a failure: the step, Windows' text, and the connection
+  // it was working on, if it had reached one.
+  function failed(failure: (typeof failures)[number], method: FakeFailure['on'], state: State | undefined): NativeFailure {
+    const step = failure.step ?? STEPS[method];
+    const reached = method === 'list' || step === STEPS[method] ? state : undefined;
+    const record: NativeFailure = { ok: false, hresult: failure.value, step, message: failure.message ?? '' };
+    return reached ? { ...record, connection: { id: reached.raw.id, name: reached.raw.name } } : record;
+  }
+
+  async function act(method: 'disconnect' | 'connect', guid: string, hook?: AbandonHook): Promise<NativeActionResult> {
+    calls.push({ method, id: guid });
+    await sleep(options.delays?.[method], hook);
+    const failure = failures.find((f) => f.on === method && (!f.guid || f.guid === guid));
+    const state = stateOf(guid);
+    // A step before the connection fails whether or not the connection is there.
+    if (failure && failure.step !== undefined && failure.step !== STEPS[method]) return failed(failure, method, undefined);
+    if (!state) return { ok: true, found: false };
+    if (failure) return failed(failure, method, state);
+    const { settling, done } = OUTCOME[method];
+    const settleMs = options.settle?.[method] ?? 0;
+    state.settling = settleMs > 0 ? { status: done, at: Date.now() + settleMs } : undefined;
+    state.raw = { ...state.raw, status: settleMs > 0 ? settling : done };
+    const success = successes.find((s) => s.on === method && (!s.guid || s.guid === guid));
+    return { ok: true, found: true, hresult: success?.value ?? 0, connection: { id: state.raw.id, name: state.raw.name } };
+  }
+
+  const backend: Backend = {
+    async list(_progId, hook): Promise<NativeListResult> {
+      calls.push({ method: 'list' });
+      await sleep(options.delays?.list, hook);
+      const failure = failures.find((f) => f.on === 'list');
+      if (failure) return failed(failure, 'list', stateOf(failure.guid));
+      return { ok: true, connections: states.map(current) };
+    },
+    async initializeSecurity() {
+      calls.push({ method: 'security' });
+      const failure = failures.find((f) => f.on === 'security');
+      return failure ? failed(failure, 'security', undefined) : { ok: true };
+    },
+    disconnect: (_progId, guid, hook) => act('disconnect', guid, hook),
+    connect: (_progId, guid, hook) => act('connect', guid, hook),
+  };
+
+  return {
+    backend,
+    calls,
+    connections: () => states.map(current).map(toNetConnection),
+    removeConnection(id) {
+      const index = states.findIndex((s) => s.guid === canonicalGuid(id));
+      if (index >= 0) states.splice(index, 1);
+      return index >= 0;
+    },
+  };
+}
