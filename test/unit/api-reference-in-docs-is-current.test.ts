@@ -1,7 +1,8 @@
-// docs/ is generated from the TSDoc comments (npm run docs) and checked in, so that it reads on
-// GitHub. This regenerates it into a temporary directory and compares byte for byte: a doc
+// docs/api/ is generated from the TSDoc comments (npm run docs) and checked in, so that it reads
+// on GitHub. This regenerates it into a temporary directory and compares byte for byte: a doc
 // comment changed without `npm run docs` fails here, and so does a public symbol without a
-// comment (typedoc.json treats its validation warnings as errors).
+// comment (typedoc.json treats its validation warnings as errors). Only docs/api/: the guides
+// beside it in docs/ are written by hand.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -22,7 +23,7 @@ function files(dir: string, base = dir, found = new Map<string, Buffer>()): Map<
   return found;
 }
 
-describe('docs/ (the API reference)', () => {
+describe('docs/api/ (the API reference)', () => {
   it('is what npm run docs generates from the current sources', { timeout: 120_000 }, () => {
     const typedoc = join(createRequire(__filename).resolve('typedoc/package.json'), '..', 'bin', 'typedoc');
     try {
@@ -32,11 +33,11 @@ describe('docs/ (the API reference)', () => {
       throw new Error(`typedoc failed (every public symbol needs a doc comment):\n${stdout}${stderr}`);
     }
     const generated = files(out);
-    const committed = files(join(root, 'docs'));
+    const committed = files(join(root, 'docs', 'api'));
     const stale = [...new Set([...generated.keys(), ...committed.keys()])]
       .filter((file) => !generated.get(file)?.equals(committed.get(file) ?? Buffer.alloc(0)) || !committed.has(file))
       .sort();
-    expect(stale, 'docs/ is out of date: run `npm run docs` and commit the result').toEqual([]);
+    expect(stale, 'docs/api/ is out of date: run `npm run docs` and commit the result').toEqual([]);
     expect(committed.size).toBeGreaterThan(50);
   });
 });
