@@ -32,10 +32,10 @@ Napi::String ToJs(Napi::Env env, const std::wstring& s) {
   return Napi::String::New(env, reinterpret_cast<const char16_t*>(s.data()), s.size());
 }
 
-// Plain data objects are made with one napi_define_properties each: cheaper on the JS thread
+// Result objects are made with one napi_define_properties each: cheaper on the JS thread
 // than a property store per field (bench/), and, measured under Wine with Node 20 and 22, the
 // way a lone surrogate in a name reaches JavaScript unchanged (stores turned it into U+FFFD).
-Napi::Object Plain(Napi::Env env, std::initializer_list<std::pair<const char*, napi_value>> fields) {
+Napi::Object ObjectOf(Napi::Env env, std::initializer_list<std::pair<const char*, napi_value>> fields) {
   std::vector<Napi::PropertyDescriptor> properties;
   properties.reserve(fields.size());
   for (const auto& field : fields)
@@ -58,8 +58,8 @@ Napi::Object FailureToJs(Napi::Env env, const ComFailure& failure) {
   result.Set("message", ToJs(env, SystemMessage(failure.hr)));
   if (!failure.connectionId.empty()) {
     Napi::Object connection = failure.connectionName.empty()
-                                  ? Plain(env, {{"id", ToJs(env, failure.connectionId)}})
-                                  : Plain(env, {{"id", ToJs(env, failure.connectionId)},
+                                  ? ObjectOf(env, {{"id", ToJs(env, failure.connectionId)}})
+                                  : ObjectOf(env, {{"id", ToJs(env, failure.connectionId)},
                                                 {"name", ToJs(env, failure.connectionName)}});
     result.Set("connection", connection);
   }
@@ -87,7 +87,7 @@ Napi::Value ListToJs(Napi::Env env, const ListOutcome& outcome) {
   }
   Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(env, fields.size() * sizeof(double));
   if (!fields.empty()) std::memcpy(buffer.Data(), fields.data(), fields.size() * sizeof(double));
-  return Plain(env, {{"ok", Napi::Boolean::New(env, true)},
+  return ObjectOf(env, {{"ok", Napi::Boolean::New(env, true)},
                      {"text", Napi::String::New(env, text)},
                      {"fields", Napi::Float64Array::New(env, fields.size(), buffer, 0)}});
 }
@@ -99,7 +99,7 @@ Napi::Value ActionToJs(Napi::Env env, const ActionOutcome& outcome) {
   result.Set("found", outcome.found);
   if (outcome.found) {
     result.Set("hresult", Napi::Number::New(env, static_cast<uint32_t>(outcome.hr)));
-    result.Set("connection", Plain(env, {{"id", ToJs(env, outcome.id)}, {"name", ToJs(env, outcome.name)}}));
+    result.Set("connection", ObjectOf(env, {{"id", ToJs(env, outcome.id)}, {"name", ToJs(env, outcome.name)}}));
   }
   return result;
 }
@@ -189,7 +189,7 @@ SecurityOutcome RunInitializeSecurity(const std::wstring&, const std::wstring&) 
 
 Napi::Value SecurityToJs(Napi::Env env, const SecurityOutcome& outcome) {
   if (!outcome.ok) return FailureToJs(env, outcome.failure);
-  return Plain(env, {{"ok", Napi::Boolean::New(env, true)}});
+  return ObjectOf(env, {{"ok", Napi::Boolean::New(env, true)}});
 }
 
 // Removes a pending call; the last one lets the process exit again.
@@ -260,7 +260,7 @@ Napi::Value Start(const Napi::CallbackInfo& info, size_t strings, typename Call<
   uint64_t ticket = SubmitComJob(call);
   if (ticket == 0) {
     ComThreadStats stats = GetComThreadStats();
-    napi_resolve_deferred(env, deferred, Plain(env, {{"ok", Napi::Boolean::New(env, false)},
+    napi_resolve_deferred(env, deferred, ObjectOf(env, {{"ok", Napi::Boolean::New(env, false)},
                                                      {"refused", Napi::String::New(env, "stuck-threads")},
                                                      {"stuck", Napi::Number::New(env, stats.stuck)}}));
     return Napi::Value(env, promise);
@@ -296,7 +296,7 @@ Napi::Value ComThreads(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   ComThreadStats s = GetComThreadStats();
   auto number = [&](double n) { return Napi::Number::New(env, n); };
-  return Plain(env, {{"threads", number(s.threads)},
+  return ObjectOf(env, {{"threads", number(s.threads)},
                      {"idle", number(s.idle)},
                      {"stuck", number(s.stuck)},
                      {"queued", number(s.queued)},

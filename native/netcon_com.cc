@@ -19,7 +19,7 @@ constexpr IID kIidEnumVariant = {0x00020404, 0x0000, 0x0000, {0xC0, 0x00, 0x00, 
 constexpr wchar_t kDefaultProgId[] = L"HNetCfg.HNetShare";
 
 // A server that says S_OK but hands back NULL would otherwise crash us on the next call.
-HRESULT CheckOut(HRESULT hr, const void* out) { return SUCCEEDED(hr) && !out ? E_POINTER : hr; }
+HRESULT NullOutIsFailure(HRESULT hr, const void* out) { return SUCCEEDED(hr) && !out ? E_POINTER : hr; }
 
 bool Fail(ComFailure& failure, HRESULT hr, const char* step) {
   failure.hr = hr;
@@ -37,7 +37,7 @@ bool CreateManager(const std::wstring& progId, ComPtr<INetSharingManager>& manag
     clsid = kClsidNetSharingManager;
   }
   hr = CoCreateInstance(clsid, nullptr, CLSCTX_ALL, kIidNetSharingManager, manager.put_void());
-  if (FAILED(hr = CheckOut(hr, manager.get()))) return Fail(failure, hr, "CoCreateInstance");
+  if (FAILED(hr = NullOutIsFailure(hr, manager.get()))) return Fail(failure, hr, "CoCreateInstance");
   return true;
 }
 
@@ -60,15 +60,15 @@ template <typename Visit>
 bool ForEachConnection(INetSharingManager* manager, ComFailure& failure, Visit&& visit) {
   ComPtr<INetSharingEveryConnectionCollection> collection;
   HRESULT hr = manager->get_EnumEveryConnection(collection.put());
-  if (FAILED(hr = CheckOut(hr, collection.get()))) return Fail(failure, hr, "EnumEveryConnection");
+  if (FAILED(hr = NullOutIsFailure(hr, collection.get()))) return Fail(failure, hr, "EnumEveryConnection");
 
   ComPtr<IUnknown> unknown;
   hr = collection->get__NewEnum(unknown.put());
-  if (FAILED(hr = CheckOut(hr, unknown.get())))
+  if (FAILED(hr = NullOutIsFailure(hr, unknown.get())))
     return Fail(failure, hr, "INetSharingEveryConnectionCollection::_NewEnum");
   ComPtr<IEnumVARIANT> items;
   hr = unknown->QueryInterface(kIidEnumVariant, items.put_void());
-  if (FAILED(hr = CheckOut(hr, items.get()))) return Fail(failure, hr, "QueryInterface(IEnumVARIANT)");
+  if (FAILED(hr = NullOutIsFailure(hr, items.get()))) return Fail(failure, hr, "QueryInterface(IEnumVARIANT)");
 
   for (;;) {
     Variant item;
@@ -91,7 +91,7 @@ bool ForEachConnection(INetSharingManager* manager, ComFailure& failure, Visit&&
       if (last) return true;
       continue;
     }
-    if (FAILED(hr = CheckOut(hr, connection.get()))) return Fail(failure, hr, "QueryInterface(INetConnection)");
+    if (FAILED(hr = NullOutIsFailure(hr, connection.get()))) return Fail(failure, hr, "QueryInterface(INetConnection)");
     Walk next = visit(connection.get());
     if (next != Walk::Next) return next == Walk::Stop;
     if (last) return true;
@@ -145,7 +145,7 @@ bool SameConnection(const std::wstring& id, const GUID& target, const std::wstri
 HRESULT ReadProperties(INetConnection* connection, RawConnection& raw) {
   NetconProperties props;
   HRESULT hr = connection->GetProperties(props.put());
-  if (FAILED(hr = CheckOut(hr, props.get()))) return hr;
+  if (FAILED(hr = NullOutIsFailure(hr, props.get()))) return hr;
   const NETCON_PROPERTIES& p = *props.get();
   raw.id = GuidText(p.guidId);
   raw.name = p.pszwName ? p.pszwName : L"";
@@ -174,7 +174,7 @@ Read ReadWithGetters(INetSharingManager* manager, INetConnection* connection, Fi
   Reader reader(failure);
   ComPtr<INetConnectionProps> props;
   HRESULT hr = manager->get_NetConnectionProps(connection, props.put());
-  if (!reader.Step(CheckOut(hr, props.get()), "NetConnectionProps")) return reader.outcome();
+  if (!reader.Step(NullOutIsFailure(hr, props.get()), "NetConnectionProps")) return reader.outcome();
   INetConnectionProps* p = props.get();
   NETCON_STATUS status = NCS_DISCONNECTED;
   NETCON_MEDIATYPE media = NCM_NONE;
