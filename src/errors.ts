@@ -152,19 +152,8 @@ export class NetConAbortError extends NetConError {
   }
 }
 
-/** What CallTimeoutError is made from. */
-export interface CallTimeoutDetails {
-  /** Becomes CallTimeoutError's `operation`. */
-  readonly operation: ComOperation;
-  /** Becomes CallTimeoutError's `timeoutMs`. */
-  readonly timeoutMs: number;
-  /** Becomes CallTimeoutError's `target`. */
-  readonly target?: string;
-  /** Becomes CallTimeoutError's `connection`. */
-  readonly connection?: ConnectionRef;
-  /** Becomes CallTimeoutError's `outcome`. */
-  readonly outcome?: 'unknown';
-}
+/** What CallTimeoutError is made from: the fields it then has. */
+export type CallTimeoutDetails = Pick<CallTimeoutError, 'operation' | 'timeoutMs' | 'target' | 'connection' | 'outcome'>;
 
 /**
  * A call's COM work did not finish within its `timeoutMs`. netcon stopped waiting; the COM
