@@ -150,7 +150,7 @@ export function decodeCharacteristics(mask: number): Characteristics {
 export function toNetConnection(raw: NativeRawConnection): NetConnection {
   return {
     // A broken server's get_Guid may answer text that is no GUID: the row stays, with the id
-    // exactly as answered (README, "Reliability"), rather than vanish from the list.
+    // exactly as answered (docs/reliability.md), rather than vanish from the list.
     id: canonicalGuid(raw.id) ?? raw.id,
     name: raw.name,
     deviceName: raw.deviceName,

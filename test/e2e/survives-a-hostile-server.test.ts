@@ -3,7 +3,7 @@ import { ethernet, vpn } from './support/fixtures';
 import { inWine, type FakeConnection, type FakeSetup } from './support/wine';
 
 // What a buggy or hostile HNetShare-compatible server may do, and what netcon makes of it
-// (README, "Reliability"): a clear error where the answer cannot be trusted, the data as
+// (docs/reliability.md): a clear error where the answer cannot be trusted, the data as
 // given where it can. Never a crash, a hang or a leaked object: every scenario runs with
 // zombies on, so a call on a released object would show up as a warning.
 
