@@ -16,7 +16,7 @@ describe('netcon disconnect --wait in a terminal', () => {
     const config = join(dir, 'config.txt');
     const transcript = join(dir, 'transcript.txt');
     writeFileSync(config, fake.configText({ connections: [ethernet], settle: { Disconnect: 1200 } }));
-    const cli = windowsPath(join(repoRoot, 'dist', 'cjs', 'cli.js'));
+    const cli = windowsPath(join(repoRoot, JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).bin.netcon));
     const command = `wine '${nodeExe('20')}' '${cli}' disconnect Ethernet --wait`;
     execFileSync('script', ['-q', '-e', '-c', command, transcript], {
       env: wineEnv('hnetshare', { NETCON_FAKE_CONFIG: windowsPath(config) }),
