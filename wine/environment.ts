@@ -1,9 +1,10 @@
-// Where the end-to-end suite keeps things, shared by the global setup and the tests.
+// Where the Wine runs keep things (prefixes, node.exe, the fake server's build) and how a
+// Windows process is reached, for the setup, the e2e tests, the bench and the demo.
 // On Linux it drives Windows node.exe under Wine; on Windows (the CI workflow) it runs the
 // same scenarios natively, reaching the fake server through createClient({ progId }).
 import { join, resolve } from 'node:path';
 
-export const repoRoot = resolve(__dirname, '../../..');
+export const repoRoot = resolve(__dirname, '..');
 export const workDir = join(repoRoot, 'build', 'e2e');
 export const cacheDir = join(repoRoot, 'node_modules', '.cache', 'netcon');
 

@@ -1,4 +1,5 @@
-// Prepares everything the end-to-end suite runs on, from nothing: the fake HNetShare server
+// Prepares everything the end-to-end suite and the bench run on, from nothing (vitest's
+// globalSetup, and bench/*.mjs call it too): the fake HNetShare server
 // built and registered, and Windows node.exe. Under Wine: node.exe from the npm registry
 // and two throwaway prefixes. On Windows (elevated CI job): the fake registered in HKLM under
 // its own ProgIDs for the run, and removed afterwards.
