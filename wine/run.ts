@@ -7,6 +7,7 @@ import type * as Netcon from '../src/index';
 import {
   native,
   nativeHelperAddon,
+  netconBin,
   nodeExe,
   progIdFor,
   renamedHost,
@@ -314,8 +315,7 @@ export async function cliInWine(args: string[], run: WineRun = {}) {
   const { dir, config, log } = scratch();
   writeFileSync(config, fake.configText(run.fake ?? {}));
   const progId = progIdFor(run);
-  const root = run.packageRoot ?? repoRoot;
-  const bin = join(root, JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).bin.netcon);
+  const bin = netconBin(run.packageRoot);
   const out = await wine(run, dir, config, log, [windowsPath(bin), ...(progId ? ['--prog-id', progId] : []), ...args]);
   const events = fake.parseLog(existsSync(log) ? readFileSync(log, 'utf8') : '');
   return { ...out, live: fake.liveObjects(events), calls: fake.calls(events) };
