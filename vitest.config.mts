@@ -40,7 +40,7 @@ export default defineConfig({
               : // Windows-only: what Wine cannot do (its file says what the suite checks instead).
                 ['test/e2e/**/*.windows.test.ts'],
           // Builds the fake COM server, fetches Windows node.exe and boots the Wine prefixes.
-          globalSetup: ['test/e2e/support/global-setup.ts'],
+          globalSetup: ['wine/setup.ts'],
           // Each test starts Windows node.exe under Wine: about a second, more on a busy machine.
           testTimeout: 120_000,
           hookTimeout: 300_000,

@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-import { ensureBuilt, requireWithTypeScript } from './support.mjs';
+import { ensureBuilt, requireWithTypeScript } from '../wine/prepare.mjs';
 
 const require = requireWithTypeScript(import.meta.url);
 
@@ -24,7 +24,7 @@ const { values } = parseArgs({
 const outDir = resolve(values.out ?? (values.smoke ? join(here, '..', 'build', 'bench-smoke') : join(here, 'results')));
 
 ensureBuilt(join(here, '..'));
-const setup = require('../test/e2e/support/global-setup.ts').default;
+const setup = require('../wine/setup.ts').default;
 const { runBench, writeResults } = require('./run-bench.ts');
 
 console.log('setting up: fake server, raw-COM program, Windows node.exe, Wine prefixes (about 30 s)…');

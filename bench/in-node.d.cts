@@ -1,7 +1,7 @@
 // Types of in-node.cjs, which runs untranspiled inside Windows node.exe.
 import type { NetConClient } from '../src/client';
 import type { NativeAddon } from '../src/native';
-import type { FakeConnection, FakeSetup } from '../test/e2e/support/wine';
+import type { FakeConnection, FakeSetup } from '../wine/run';
 
 type Configure = (setup: FakeSetup) => void;
 type Netcon = Pick<NetConClient, 'listConnections' | 'disconnect'>;

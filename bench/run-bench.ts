@@ -1,19 +1,19 @@
 // `npm run bench` (bench/bench.mjs) and its smoke test: netcon against the raw COM calls it
 // makes, its event-loop cost, throughput, memory, and the child processes users spawn
-// instead. Everything runs in the e2e suite's environment (global-setup.ts): Windows node.exe
+// instead. Everything runs in the e2e suite's environment (wine/setup.ts): Windows node.exe
 // and bench/raw-com/raw-com.exe under Wine, against the fake HNetShare server, or natively on
 // Windows through the fake's own ProgID. Figures are printed, never asserted.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus } from 'node:os';
-import { native, progIdFor, rawComExe, windowsPath, wineEnv, workDir, type NodeLine } from '../test/e2e/support/environment';
-import { ethernet, ethernet2, machine } from '../test/e2e/support/fixtures';
-import { inWine, type FakeConnection, type FakeSetup, type SoakFigures } from '../test/e2e/support/wine';
+import { native, progIdFor, rawComExe, windowsPath, wineEnv, workDir, type NodeLine } from '../wine/environment';
+import { ethernet, ethernet2, machine } from '../wine/connections';
+import { inWine, type FakeConnection, type FakeSetup, type SoakFigures } from '../wine/run';
 import type * as InNode from './in-node.cjs';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const fakeConfig = require('../test/e2e/support/fake-config.cjs') as { configText(setup: FakeSetup): string };
+const fakeConfig = require('../wine/fake-config.cjs') as { configText(setup: FakeSetup): string };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const inNode = require('./in-node.cjs') as typeof InNode;
 const inNodeModule = windowsPath(join(__dirname, 'in-node.cjs'));

@@ -1,13 +1,14 @@
 // The full-size soak: 10,000 list + disconnect + connect cycles in one Windows node.exe under
 // Wine, against the fake HNetShare server, printing time, memory, handles and live COM objects.
-// It reuses the e2e suite's setup (fake built and registered, node.exe fetched, fresh prefixes)
-// and its soak loop, so it measures exactly what the CI-sized soak test asserts.
+// It reuses the e2e suite's setup (wine/setup.ts: fake built and registered, node.exe fetched,
+// fresh prefixes) and its soak loop (wine/soak.cjs), so it measures exactly what the CI-sized
+// soak test asserts.
 //
 //   npm run bench:soak -- [--cycles 10000] [--warmup 1000] [--node 20|22] [--fake-log tally|events]
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 
-import { ensureBuilt, requireWithTypeScript } from './support.mjs';
+import { ensureBuilt, requireWithTypeScript } from '../wine/prepare.mjs';
 
 const require = requireWithTypeScript(import.meta.url);
 
@@ -23,9 +24,9 @@ const cycles = Number(values.cycles);
 const warmup = Math.min(Number(values.warmup), cycles);
 
 ensureBuilt(fileURLToPath(new URL('..', import.meta.url)));
-const setup = require('../test/e2e/support/global-setup.ts').default;
-const { inWine } = require('../test/e2e/support/wine.ts');
-const { ethernet, ethernet2 } = require('../test/e2e/support/fixtures.ts');
+const setup = require('../wine/setup.ts').default;
+const { inWine } = require('../wine/run.ts');
+const { ethernet, ethernet2 } = require('../wine/connections.ts');
 
 console.log('setting up: fake server, Windows node.exe, Wine prefixes (about 20 s)…');
 const teardown = setup();

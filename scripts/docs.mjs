@@ -1,9 +1,9 @@
 // npm run docs, after typedoc has written docs/api/: the tables docs/errors.md shows, rendered
-// from the code by scripts/docs-tables.ts (the sources are TypeScript, read as bench/ reads
-// them, so no build is needed first).
+// from the code by scripts/docs-tables.ts. The sources are TypeScript, loaded as the bench and
+// the demo load them (wine/prepare.mjs), so no build is needed first.
 import { readFileSync, writeFileSync } from 'node:fs';
 
-import { requireWithTypeScript } from '../bench/support.mjs';
+import { requireWithTypeScript } from '../wine/prepare.mjs';
 
 const { errorTablesFromTheCode, withGeneratedTables } = requireWithTypeScript(import.meta.url)('./docs-tables.ts');
 

@@ -7,36 +7,14 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { PACKAGES_FOR, installMissing } from './debian-packages.mjs';
+
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 
-// command → the Debian packages that provide it (wine64 is the 64-bit loader wine runs)
-const needed = {
-  wine: ['wine', 'wine64'],
-  wineserver: ['wine'],
-  'x86_64-w64-mingw32-g++-posix': ['g++-mingw-w64-x86-64-posix'],
-  'x86_64-w64-mingw32-dlltool': ['binutils-mingw-w64-x86-64'],
-  'i686-w64-mingw32-g++-posix': ['g++-mingw-w64-i686-posix'],
-  'i686-w64-mingw32-dlltool': ['binutils-mingw-w64-i686'],
-  cmake: ['cmake'],
-};
-
-const has = (command) => spawnSync('sh', ['-c', `command -v "${command}"`], { stdio: 'ignore' }).status === 0;
 const step = (title) => console.log(`\n── ${title}`);
 
-if (process.platform === 'linux') {
-  const missing = [...new Set(Object.entries(needed).filter(([command]) => !has(command)).flatMap(([, pkgs]) => pkgs))];
-  if (missing.length) {
-    if (process.getuid?.() !== 0) {
-      console.error(`npm test needs these Debian packages: ${missing.join(' ')}\nInstall them (sudo apt-get install ${missing.join(' ')}) or run npm test as root.`);
-      process.exit(1);
-    }
-    step(`installing ${missing.join(', ')}`);
-    const apt = (args) => execFileSync('apt-get', args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-    apt(['update', '-q']);
-    apt(['install', '-y', '-q', ...missing]);
-  }
-}
+if (process.platform === 'linux') installMissing(Object.keys(PACKAGES_FOR), 'npm test');
 
 step('build');
 execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs'), '--test-builds'], { stdio: 'inherit' });

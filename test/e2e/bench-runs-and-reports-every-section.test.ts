@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runBench, writeResults } from '../../bench/run-bench';
-import { workDir } from './support/environment';
+import { workDir } from '../../wine/environment';
 
 // Keeps `npm run bench` working: the smoke size runs every section in seconds. It checks that
 // each section produced finite figures and the files were written, never what the figures are.

@@ -3,9 +3,9 @@
 // workflow can show a stuck call being cancelled; under Wine the suite checks the fallback
 // (never-waits-for-a-hung-windows-call.test.ts: the thread stays stuck until the call returns).
 import { expect, it } from 'vitest';
-import { FAKE_SERVER_STA } from './support/environment';
-import { ethernet, machine } from './support/fixtures';
-import { inWine } from './support/wine';
+import { FAKE_SERVER_STA } from '../../wine/environment';
+import { ethernet, machine } from '../../wine/connections';
+import { inWine } from '../../wine/run';
 
 // The fake registered with ThreadingModel=Apartment: COM hosts it in an STA of its own, and
 // netcon's MTA thread reaches it through proxies, as it reaches the Network Connections

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { FAKE_SERVER, MISSING_SERVER } from './support/environment';
-import { ethernet, vpn } from './support/fixtures';
-import { cliInWine, inWine } from './support/wine';
+import { FAKE_SERVER, MISSING_SERVER } from '../../wine/environment';
+import { ethernet, vpn } from '../../wine/connections';
+import { cliInWine, inWine } from '../../wine/run';
 
 // createClient({ progId }) is how users' CI (and ours on Windows, where HNetShare's own
 // registration must stay) reach an HNetShare-compatible test server. Here the fake is

@@ -2,10 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { nodeExe, repoRoot, windowsPath, wineEnv, workDir } from './support/environment';
-import { ethernet } from './support/fixtures';
+import { netconBin, nodeExe, windowsPath, wineEnv, workDir } from '../../wine/environment';
+import { ethernet } from '../../wine/connections';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const fake = require('./support/fake-config.cjs') as { configText(setup: object): string };
+const fake = require('../../wine/fake-config.cjs') as { configText(setup: object): string };
 
 // The CLI as a person sees it: Windows node.exe under Wine in a pseudo-terminal (util-linux
 // `script`), where Wine gives node.exe a console and --wait draws its spinner.
@@ -16,7 +16,7 @@ describe('netcon disconnect --wait in a terminal', () => {
     const config = join(dir, 'config.txt');
     const transcript = join(dir, 'transcript.txt');
     writeFileSync(config, fake.configText({ connections: [ethernet], settle: { Disconnect: 1200 } }));
-    const cli = windowsPath(join(repoRoot, JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).bin.netcon));
+    const cli = windowsPath(netconBin());
     const command = `wine '${nodeExe('20')}' '${cli}' disconnect Ethernet --wait`;
     execFileSync('script', ['-q', '-e', '-c', command, transcript], {
       env: wineEnv('hnetshare', { NETCON_FAKE_CONFIG: windowsPath(config) }),

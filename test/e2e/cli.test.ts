@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ethernet, machine, vpn } from './support/fixtures';
+import { ethernet, machine, vpn } from '../../wine/connections';
 import { displayWidth } from '../../src/cli/format';
-import { cliInWine } from './support/wine';
+import { cliInWine } from '../../wine/run';
 
 describe('the netcon CLI in Windows node.exe under Wine', () => {
   it('lists connections as an aligned table', async () => {

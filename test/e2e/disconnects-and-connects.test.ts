@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ethernet, ethernet2, machine, vpn } from './support/fixtures';
-import { inWine } from './support/wine';
+import { ethernet, ethernet2, machine, vpn } from '../../wine/connections';
+import { inWine } from '../../wine/run';
 
 describe('disconnect and connect under Wine', () => {
   it('disconnects by name: Disconnect hits that connection once and a later list shows the new status', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ethernet, ethernet2 } from './support/fixtures';
-import { inWine } from './support/wine';
+import { ethernet, ethernet2 } from '../../wine/connections';
+import { inWine } from '../../wine/run';
 
 // CI-sized: about 1.5 ms a cycle under Wine, so a few seconds. bench/soak.mjs runs 10,000.
 const CYCLES = 2000;

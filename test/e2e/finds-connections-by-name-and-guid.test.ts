@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { disabledWifi, ethernet, ethernet2, machine, vpn } from './support/fixtures';
-import { inWine } from './support/wine';
+import { disabledWifi, ethernet, ethernet2, machine, vpn } from '../../wine/connections';
+import { inWine } from '../../wine/run';
 
 describe('findConnection under Wine', () => {
   it('finds by exact name ignoring case, by GUID with or without braces in any case, and by Unicode name', async () => {

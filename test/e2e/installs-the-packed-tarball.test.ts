@@ -8,9 +8,9 @@ import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { TARGETS } from '../../scripts/targets.mjs';
-import { repoRoot, workDir } from './support/environment';
-import { ethernet, vpn } from './support/fixtures';
-import { cliInWine, inWine } from './support/wine';
+import { repoRoot, workDir } from '../../wine/environment';
+import { ethernet, vpn } from '../../wine/connections';
+import { cliInWine, inWine } from '../../wine/run';
 
 const consumerDir = join(workDir, 'consumer');
 const app = join(consumerDir, 'app');
@@ -46,7 +46,7 @@ describe('the npm pack tarball', () => {
       ]),
     );
     // Nothing of the repository's own machinery: tests, fixtures, build trees, sources of dist/.
-    expect(files.filter((f) => /^(test|build|src|cmake|bench|docs|\.ci|\.github)\/|^CMakeLists|^tsconfig|^vitest/.test(f))).toEqual([]);
+    expect(files.filter((f) => /^(test|build|src|cmake|bench|wine|docs|\.ci|\.github)\/|^CMakeLists|^tsconfig|^vitest/.test(f))).toEqual([]);
     expect(files.filter((f) => f.startsWith('scripts/'))).toEqual(['scripts/install-check.js']);
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ethernet, ethernet2 } from './support/fixtures';
-import { inWine } from './support/wine';
+import { ethernet, ethernet2 } from '../../wine/connections';
+import { inWine } from '../../wine/run';
 
 const DELAY_MS = 2000;
 

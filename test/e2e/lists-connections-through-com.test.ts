@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { disabledWifi, ethernet, machine, vpn } from './support/fixtures';
-import { inWine } from './support/wine';
+import { disabledWifi, ethernet, machine, vpn } from '../../wine/connections';
+import { inWine } from '../../wine/run';
 
 describe('listConnections under Wine through the real COM runtime', () => {
   it('returns every connection with all its fields, disabled ones and Unicode names included, and leaks nothing', async () => {

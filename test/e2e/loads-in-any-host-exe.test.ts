@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ethernet } from './support/fixtures';
-import { native, nodeVersions } from './support/environment';
-import { inWine } from './support/wine';
+import { ethernet } from '../../wine/connections';
+import { native, nodeVersions } from '../../wine/environment';
+import { inWine } from '../../wine/run';
 
 // Electron's executable (and any app built on it) exports Node-API under its own name:
 // the addon must find Node-API in whatever process loaded it, not in "node.exe".

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ethernet, ethernet2, machine } from './support/fixtures';
-import { progIdFor } from './support/environment';
-import { inWine } from './support/wine';
+import { ethernet, ethernet2, machine } from '../../wine/connections';
+import { progIdFor } from '../../wine/environment';
+import { inWine } from '../../wine/run';
 
 // The HRESULTs INetConnection::Disconnect documents, plus the one real machines return most.
 const documented = [

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { native } from './support/environment';
-import { ethernet, ethernet2, machine, vpn } from './support/fixtures';
-import { inWine } from './support/wine';
+import { native } from '../../wine/environment';
+import { ethernet, ethernet2, machine, vpn } from '../../wine/connections';
+import { inWine } from '../../wine/run';
 
 // A Windows call that never returns, as a stuck Network Connections service or adapter driver
 // gives: the fake sleeps this long, far beyond every bound the tests assert.

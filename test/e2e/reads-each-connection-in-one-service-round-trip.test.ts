@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { disabledWifi, ethernet, ethernet2, machine, vpn } from './support/fixtures';
-import { inWine } from './support/wine';
+import { disabledWifi, ethernet, ethernet2, machine, vpn } from '../../wine/connections';
+import { inWine } from '../../wine/run';
 
 // On Windows every INetConnectionProps getter is a call into the Network Connections service
 // (hnetcfg's getters each call GetProperties); netcon makes one INetConnection::GetProperties

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ethernet } from './support/fixtures';
-import { inWine } from './support/wine';
+import { ethernet } from '../../wine/connections';
+import { inWine } from '../../wine/run';
 
 // The unit suite fuzzes the argument checks with generated values; this runs a fixed set
 // of the worst of them through the real package in Windows node.exe, where a slip would

@@ -2,8 +2,8 @@
 // is a stub that answers S_OK every time, so under Wine the suite makes COM answer
 // RPC_E_TOO_LATE through the import table instead (reports-what-real-windows-answers.test.ts).
 import { expect, it } from 'vitest';
-import { machine } from './support/fixtures';
-import { inWine } from './support/wine';
+import { machine } from '../../wine/connections';
+import { inWine } from '../../wine/run';
 
 it('reports RPC_E_TOO_LATE when another module of the process set COM security first', async () => {
   const { value } = await inWine({ fake: { connections: machine } }, async (netcon, t) => {

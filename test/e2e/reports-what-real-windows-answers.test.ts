@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { FAKE_SERVER_STA, native } from './support/environment';
-import { ethernet, machine } from './support/fixtures';
-import { cliInWine, inWine } from './support/wine';
+import { FAKE_SERVER_STA, native } from '../../wine/environment';
+import { ethernet, machine } from '../../wine/connections';
+import { cliInWine, inWine } from '../../wine/run';
 
 // What Windows answers that the fake does not by itself: success codes other than S_OK, RAS
 // error texts that live in mprmsg.dll, a Network Connections service missing behind

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { disabledWifi, ethernet, ethernet2, machine, vpn } from './support/fixtures';
-import { inWine } from './support/wine';
+import { disabledWifi, ethernet, ethernet2, machine, vpn } from '../../wine/connections';
+import { inWine } from '../../wine/run';
 
 const E_ACCESSDENIED = 0x80070005;
 const E_FAIL = 0x80004005;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ethernet, machine, vpn } from './support/fixtures';
-import { inWine } from './support/wine';
+import { ethernet, machine, vpn } from '../../wine/connections';
+import { inWine } from '../../wine/run';
 
 // On real machines USB, Hyper-V and VPN adapters disappear while they are being enumerated:
 // that connection's next call answers "not found" or finds its object gone. netcon treats it

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ethernet, vpn } from './support/fixtures';
-import { inWine, type FakeConnection, type FakeSetup } from './support/wine';
+import { ethernet, vpn } from '../../wine/connections';
+import { inWine, type FakeConnection, type FakeSetup } from '../../wine/run';
 
 // What a buggy or hostile HNetShare-compatible server may do, and what netcon makes of it
 // (docs/reliability.md): a clear error where the answer cannot be trusted, the data as

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ethernet, ethernet2, machine } from './support/fixtures';
-import { exitOfWine, inWine } from './support/wine';
+import { ethernet, ethernet2, machine } from '../../wine/connections';
+import { exitOfWine, inWine } from '../../wine/run';
 
 // The fake sleeps this long in INetConnection::Disconnect before it returns.
 const DISCONNECT_MS = 2000;

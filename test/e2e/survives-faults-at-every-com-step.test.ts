@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HRESULTS } from '../../src/hresults';
-import { ethernet, vpn } from './support/fixtures';
-import { inWine, type FakeSetup } from './support/wine';
+import { ethernet, vpn } from '../../wine/connections';
+import { inWine, type FakeSetup } from '../../wine/run';
 
 // Every COM step netcon takes, failed with every HRESULT of the error table, in one Windows
 // node.exe per operation. Each case must reject with the right class, code, hresult, step and

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createFakeClient, type FakeClientOptions } from '../../src/testing';
-import { ethernet, vpn } from './support/fixtures';
-import { inWine, type FakeSetup, type Helpers } from './support/wine';
+import { ethernet, vpn } from '../../wine/connections';
+import { inWine, type FakeSetup, type Helpers } from '../../wine/run';
 
 // Windows finishes many disconnects after INetConnection::Disconnect returned; the fake COM
 // server does the same with "settle" lines, showing disconnecting/connecting for a while.

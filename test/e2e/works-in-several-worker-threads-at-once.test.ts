@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { machine } from './support/fixtures';
-import { inWine } from './support/wine';
+import { machine } from '../../wine/connections';
+import { inWine } from '../../wine/run';
 
 type WorkerMessage =
   | { ok: true; value: { supported: boolean; lists: string[][]; status: string } }

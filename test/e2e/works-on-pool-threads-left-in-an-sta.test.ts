@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ethernet, machine } from './support/fixtures';
-import { inWine } from './support/wine';
+import { ethernet, machine } from '../../wine/connections';
+import { inWine } from '../../wine/run';
 
 // Another addon in the same process may have left libuv's pool threads in an STA. netcon
 // runs its COM work on threads of its own, so it must work regardless and leave those

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ethernet, machine } from './support/fixtures';
-import { inWine, type Helpers } from './support/wine';
+import { ethernet, machine } from '../../wine/connections';
+import { inWine, type Helpers } from '../../wine/run';
 import type * as Netcon from '../../src/index';
 
 // Electron's main process runs its JS thread in an OLE single-threaded apartment. netcon must

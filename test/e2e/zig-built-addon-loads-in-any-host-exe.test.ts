@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { testBuildPath } from '../../scripts/targets.mjs';
-import { repoRoot, windowsPath } from './support/environment';
-import { ethernet, vpn } from './support/fixtures';
-import { inWine } from './support/wine';
+import { repoRoot, windowsPath } from '../../wine/environment';
+import { ethernet, vpn } from '../../wine/connections';
+import { inWine } from '../../wine/run';
 
 // Wine runs no ARM64 code, so the arm64 prebuild's toolchain is proven here instead: the
 // same Zig setup (clang, lld delay-loading node.exe, our hook, static libc++) built for x64

@@ -1,5 +1,6 @@
-// Connections as Windows reports them, for the fake server to serve.
-import type { FakeConnection } from './wine';
+// Connections as Windows reports them, for the fake server to serve: the machine the e2e
+// tests and the bench script it with.
+import type { FakeConnection } from './run';
 
 export const ethernet: FakeConnection = {
   id: '{6B0C3F2A-91D4-4E8B-A7C5-2F1E3D4C5B6A}',

@@ -1,17 +1,17 @@
-// What both benchmarks need before they start: the built package, and a require() that loads
-// the e2e suite's TypeScript support files (types are erased only).
+// What a plain Node script (the benchmarks, the demo) needs before it uses this folder: the
+// built package, and a require() that loads these TypeScript files (types are erased only).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
-// On a fresh clone after `npm ci`, build what the benchmarks run (dist/ and the x64 addon on
-// Linux; node-gyp's build on Windows), as npm test would.
+// On a fresh clone after `npm ci`, build what the benchmarks and the demo run (dist/ and the
+// x64 addon on Linux; node-gyp's build on Windows), as npm test would.
 export function ensureBuilt(root) {
   const addon = process.platform === 'win32' ? join(root, 'build', 'Release', 'netcon.node') : join(root, 'prebuilds', 'win32-x64', 'netcon.napi.node');
   if (existsSync(addon) && existsSync(join(root, 'dist', 'index.cjs'))) return;
-  console.log('building the package first (node scripts/build.mjs --arch x64)…');
   const args = process.platform === 'win32' ? [] : ['--arch', 'x64'];
+  console.log(`building the package first (node scripts/build.mjs ${args.join(' ')})…`);
   execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs'), ...args], { cwd: root, stdio: 'inherit' });
 }
 

@@ -1,12 +1,13 @@
 // Runs netcon for real: Windows node.exe under Wine, the cross-built addon, COM, and the
-// fake HNetShare server scripted by the test.
+// fake HNetShare server scripted by the caller (an e2e test, the bench, the demo).
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type * as Netcon from '../../../src/index';
+import type * as Netcon from '../src/index';
 import {
   native,
   nativeHelperAddon,
+  netconBin,
   nodeExe,
   progIdFor,
   renamedHost,
@@ -91,7 +92,7 @@ export interface Helpers {
   platform(): { platform: string; arch: string; version: string; execPath: string };
   /** import() of a file: URL, as an ESM user does. */
   importModule(url: string): Promise<unknown>;
-  /** Runs list + disconnect + connect cycles on one connection (support/soak.cjs). */
+  /** Runs list + disconnect + connect cycles on one connection (soak.cjs). */
   soak(options: SoakOptions): Promise<SoakFigures>;
   /** require() from the runner, for Node's own modules such as worker_threads. */
   require(id: string): unknown;
@@ -100,10 +101,10 @@ export interface Helpers {
   /** How to load netcon as this scenario does, e.g. inside a worker thread. */
   entry(): { packageRoot: string; progId?: string };
   /** The addon netcon loaded (the same module instance). */
-  addon(): import('../../../src/native').NativeAddon;
+  addon(): import('../src/native').NativeAddon;
   /** Where that addon's file is. */
   addonPath(): string;
-  /** Runs `script` in a child node.exe and tells how it ended (support/child.cjs). */
+  /** Runs `script` in a child node.exe and tells how it ended (child.cjs). */
   runChild<I>(script: (netcon: typeof Netcon, c: ChildHelpers, input: I) => Promise<unknown>, input: I, options?: { timeoutMs?: number }): Promise<ChildRun>;
 }
 
@@ -314,8 +315,7 @@ export async function cliInWine(args: string[], run: WineRun = {}) {
   const { dir, config, log } = scratch();
   writeFileSync(config, fake.configText(run.fake ?? {}));
   const progId = progIdFor(run);
-  const root = run.packageRoot ?? repoRoot;
-  const bin = join(root, JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).bin.netcon);
+  const bin = netconBin(run.packageRoot);
   const out = await wine(run, dir, config, log, [windowsPath(bin), ...(progId ? ['--prog-id', progId] : []), ...args]);
   const events = fake.parseLog(existsSync(log) ? readFileSync(log, 'utf8') : '');
   return { ...out, live: fake.liveObjects(events), calls: fake.calls(events) };

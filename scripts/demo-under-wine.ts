@@ -1,0 +1,134 @@
+// npm run demo's part on Linux (scripts/demo.mjs does the setup around it): the real netcon
+// CLI, the package's bin, in Windows node.exe under Wine against the fake HNetShare server of
+// test/fake-hnetshare/, printed as a terminal would show it. Every step checks that the CLI did
+// what the transcript shows, so a broken CLI fails the demo instead of printing a broken show.
+// test/e2e/demo-shows-the-cli-against-the-test-server.test.ts runs it too.
+import { rmSync } from 'node:fs';
+import { dirname, relative } from 'node:path';
+import { FAKE_SERVER, native, netconBin, nodeVersions, prefixes, repoRoot } from '../wine/environment';
+import { cliInWine, type FakeConnection, type FakeSetup } from '../wine/run';
+import { bootPrefix, buildFakeServer, fetchNode, keepWineServerUp, registerFake, stopWineServer } from '../wine/setup';
+
+const ethernet: FakeConnection = {
+  id: '{6B0C3F2A-91D4-4E8B-A7C5-2F1E3D4C5B6A}',
+  name: 'Ethernet',
+  deviceName: 'Intel(R) Ethernet Connection (7) I219-V',
+  status: 2, // NCS_CONNECTED
+  mediaType: 3, // NCM_LAN
+  characteristics: 0x1 | 0x8 | 0x800, // all-users, allow-rename, default
+};
+const wifi: FakeConnection = {
+  id: '{A1B2C3D4-E5F6-4711-8899-AABBCCDDEEFF}',
+  name: 'Wi-Fi',
+  deviceName: 'Intel(R) Wi-Fi 6 AX201 160MHz',
+  status: 2,
+  mediaType: 3,
+  characteristics: 0x1 | 0x8,
+};
+const vpn: FakeConnection = {
+  id: '{3C2B1A09-8F7E-4D6C-B5A4-93827160FEDC}',
+  name: 'Office VPN',
+  deviceName: 'WAN Miniport (IKEv2)',
+  status: 2,
+  mediaType: 5, // NCM_TUNNEL
+  characteristics: 0x4 | 0x40, // allow-removal, outgoing-only
+};
+
+// Windows finishes a disconnect or connect a moment after the call returns: --wait shows it.
+const settle = { Disconnect: 800, Connect: 800 };
+const E_ACCESSDENIED = 0x80070005;
+
+interface Step {
+  /** Printed before the command, when the fake is told to behave differently. */
+  note?: string;
+  args: string[];
+  fake: FakeSetup;
+  /** What the step must print; a failure's description, or undefined when it did. */
+  check(out: { code: number | null; stdout: string; stderr: string }): string | undefined;
+}
+
+const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const listed = (stdout: string, name: string, status: string) => new RegExp(`^${escaped(name)}\\s+${status}\\s`, 'm').test(stdout);
+
+const steps: Step[] = [
+  {
+    args: ['list'],
+    fake: { connections: [ethernet, wifi, vpn], settle },
+    check: (out) =>
+      out.code !== 0 || out.stderr !== ''
+        ? 'expected exit code 0 and nothing on stderr'
+        : [ethernet, wifi, vpn].every((c) => listed(out.stdout, c.name, 'connected'))
+          ? undefined
+          : 'expected Ethernet, Wi-Fi and Office VPN listed as connected',
+  },
+  {
+    args: ['disconnect', vpn.name, '--wait'],
+    fake: { connections: [ethernet, wifi, vpn], settle },
+    check: (out) =>
+      out.code === 0 && /^Disconnected "Office VPN": disconnected after \d+\.\d s\.$/m.test(out.stdout) ? undefined : 'expected exit code 0 and "Disconnected "Office VPN": disconnected after …"',
+  },
+  {
+    // Each command is a new node.exe, and the fake starts each from its config: the
+    // connection the last command disconnected starts this one disconnected, as on Windows.
+    args: ['connect', vpn.name, '--wait'],
+    fake: { connections: [ethernet, wifi, { ...vpn, status: 0 }], settle },
+    check: (out) =>
+      out.code === 0 && /^Connected "Office VPN": connected after \d+\.\d s\.$/m.test(out.stdout) ? undefined : 'expected exit code 0 and "Connected "Office VPN": connected after …"',
+  },
+  {
+    note: 'The test server now refuses Disconnect with E_ACCESSDENIED, as Windows does for a user who is not an administrator:',
+    args: ['disconnect', ethernet.name],
+    fake: { connections: [ethernet, wifi, vpn], hresults: [{ method: 'Disconnect', hresult: E_ACCESSDENIED }] },
+    check: (out) =>
+      out.code === 5 && out.stdout === '' && /^netcon: E_ACCESSDENIED: Disconnect "Ethernet" failed: E_ACCESSDENIED \(0x80070005\)[^\n]*\n$/.test(out.stderr)
+        ? undefined
+        : 'expected exit code 5 and one line "netcon: E_ACCESSDENIED: …" on stderr',
+  },
+];
+
+/**
+ * Builds the fake server, fetches Windows node.exe and boots a Wine prefix of the demo's own
+ * with the fake registered under its own ProgID; returns what removes the prefix again.
+ * Natively (the e2e suite on Windows) the suite's setup has registered the fake already.
+ */
+export function setUpDemo(): () => void {
+  if (native) return () => {};
+  buildFakeServer();
+  fetchNode('20');
+  bootPrefix('demo');
+  registerFake('demo', { asHNetShare: false });
+  keepWineServerUp('demo');
+  return () => {
+    stopWineServer('demo');
+    rmSync(dirname(prefixes.demo), { recursive: true, force: true });
+  };
+}
+
+/** Runs every step, printing each as a terminal shows it; true when each did what it shows. */
+export async function runDemo(print: (text: string) => void): Promise<boolean> {
+  const bin = relative(repoRoot, netconBin());
+  const host = native ? 'node.exe' : `Windows node.exe ${nodeVersions['20']} under Wine`;
+  print(
+    `The netcon CLI in ${host}, against netcon's test COM server\n` +
+      `(test/fake-hnetshare/) seeded with an Ethernet, a Wi-Fi and a VPN connection.\n` +
+      `Here "netcon" stands for: ${native ? 'node' : 'wine node.exe'} ${bin} --prog-id ${FAKE_SERVER.progId}\n`,
+  );
+  const failed: string[] = [];
+  for (const step of steps) {
+    if (step.note) print(`\n${step.note}`);
+    print(`\n> netcon ${step.args.map(quoted).join(' ')}\n`);
+    const out = await cliInWine(step.args, { prefix: 'demo', progId: FAKE_SERVER.progId, fake: step.fake });
+    const text = { ...out, stdout: out.stdout.replace(/\r\n/g, '\n'), stderr: out.stderr.replace(/\r\n/g, '\n') };
+    print(text.stdout + text.stderr + `[exit code ${out.code}]\n`);
+    const failure = step.check(text);
+    if (failure) {
+      print(`NOT AS EXPECTED: ${failure}\n`);
+      failed.push(`netcon ${step.args.join(' ')}`);
+    }
+  }
+  print(failed.length ? `\n${failed.length} of ${steps.length} commands did not behave as expected: ${failed.join('; ')}\n` : `\nEvery command behaved as expected.\n`);
+  return failed.length === 0;
+}
+
+// As a user types an argument in a shell: in double quotes when it holds anything but plain characters.
+const quoted = (arg: string) => (/^[\w./:=@%+,-]+$/.test(arg) ? arg : `"${arg}"`);
