@@ -1,5 +1,6 @@
-// Node-API surface: list(progId, id), disconnect(progId, guid, id), connect(progId, guid, id)
-// and initializeSecurity(id), each returning a promise of plain data, and abandon(id), which
+// Node-API surface: list(progId, id), disconnect(progId, guid, id), connect(progId, guid, id),
+// initializeSecurity(id) and diagnose(progId, id), each returning a promise of plain data,
+// apartment() (the calling thread's COM apartment, at once), and abandon(id), which
 // settles that promise with undefined at once and lets the call's thread go (com_threads.h).
 // `id` is the caller's name for the call, unique among its pending ones. COM work runs on netcon's own threads; results
 // come back through one thread-safe function per environment, referenced only while a call
@@ -20,6 +21,7 @@
 #include <vector>
 
 #include "com_threads.h"
+#include "diagnose.h"
 #include "netcon_com.h"
 
 namespace {
@@ -186,6 +188,35 @@ ActionOutcome RunConnect(const std::wstring& progId, const std::wstring& guid) {
   return ApplyToConnection(progId, guid, ConnectionAction::Connect);
 }
 SecurityOutcome RunInitializeSecurity(const std::wstring&, const std::wstring&) { return InitializeComSecurity(); }
+Diagnosis RunDiagnose(const std::wstring& progId, const std::wstring&) { return Diagnose(progId); }
+
+Napi::Value DiagnosisToJs(Napi::Env env, const Diagnosis& d) {
+  if (!d.ok) return FailureToJs(env, d.failure);
+  auto number = [&](double n) { return Napi::Number::New(env, n); };
+  auto text = [&](const std::wstring& s) { return ToJs(env, s); };
+  return ObjectOf(env, {{"ok", Napi::Boolean::New(env, true)},
+                        {"windowsMajor", number(d.windowsMajor)},
+                        {"windowsMinor", number(d.windowsMinor)},
+                        {"windowsBuild", number(d.windowsBuild)},
+                        {"servicePack", text(d.servicePack)},
+                        {"wineVersion", text(d.wineVersion)},
+                        {"osArch", text(d.osArch)},
+                        {"binaryArch", text(BinaryArch())},
+                        {"hostExe", text(d.hostExe)},
+                        {"addonPath", text(d.addonPath)},
+                        {"clsidHresult", number(static_cast<uint32_t>(d.clsidHr))},
+                        {"clsid", text(d.clsid)},
+                        {"serverError", number(d.serverError)},
+                        {"serverKind", text(d.serverKind)},
+                        {"serverPath", text(d.serverPath)},
+                        {"serverFileExists", Napi::Boolean::New(env, d.serverFileExists)},
+                        {"threadingModel", text(d.threadingModel)},
+                        {"serviceError", number(d.serviceError)},
+                        {"serviceState", number(d.serviceState)},
+                        {"serviceStartType", number(d.serviceStartType)},
+                        {"elevationError", number(d.elevationError)},
+                        {"elevated", Napi::Boolean::New(env, d.elevated)}});
+}
 
 Napi::Value SecurityToJs(Napi::Env env, const SecurityOutcome& outcome) {
   if (!outcome.ok) return FailureToJs(env, outcome.failure);
@@ -279,6 +310,19 @@ Napi::Value InitializeSecurity(const Napi::CallbackInfo& info) {
   return Start<SecurityOutcome>(info, 0, RunInitializeSecurity, SecurityToJs);
 }
 
+Napi::Value DiagnoseMachine(const Napi::CallbackInfo& info) {
+  return Start<Diagnosis>(info, 1, RunDiagnose, DiagnosisToJs);
+}
+
+// On the JS thread, where the caller's apartment is: CoGetApartmentType joins none.
+Napi::Value Apartment(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  ApartmentInfo a = CurrentApartment();
+  return ObjectOf(env, {{"hresult", Napi::Number::New(env, static_cast<uint32_t>(a.hr))},
+                        {"type", Napi::Number::New(env, a.type)},
+                        {"qualifier", Napi::Number::New(env, a.qualifier)}});
+}
+
 Napi::Value Abandon(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Env& e = *static_cast<Env*>(info.Data());
@@ -328,6 +372,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   napi_unref_threadsafe_function(env, tsfn);
   exports.Set("list", Napi::Function::New(env, List, "list", e));
   exports.Set("disconnect", Napi::Function::New(env, Disconnect, "disconnect", e));
+  exports.Set("diagnose", Napi::Function::New(env, DiagnoseMachine, "diagnose", e));
+  exports.Set("apartment", Napi::Function::New(env, Apartment, "apartment"));
   exports.Set("connect", Napi::Function::New(env, Connect, "connect", e));
   exports.Set("abandon", Napi::Function::New(env, Abandon, "abandon", e));
   exports.Set("initializeSecurity", Napi::Function::New(env, InitializeSecurity, "initializeSecurity", e));

@@ -1,6 +1,6 @@
 // What the client calls for its COM work: the addon behind its loader (addon.ts), or
 // netcon/testing's in-memory machine. Both answer the addon's plain data.
-import type { NativeActionResult, NativeListResult, NativeSecurityResult } from './native';
+import type { NativeActionResult, NativeApartment, NativeDiagnosisResult, NativeListResult, NativeSecurityResult } from './native';
 
 /**
  * Handed to each call. When the client stops waiting for the call (its deadline passed, or
@@ -21,4 +21,8 @@ export interface Backend {
   initializeSecurity(hook?: AbandonHook): Promise<NativeSecurityResult>;
   disconnect(progId: string, guid: string, hook?: AbandonHook): Promise<NativeActionResult>;
   connect(progId: string, guid: string, hook?: AbandonHook): Promise<NativeActionResult>;
+  /** The machine and process, as diagnose() reports them. */
+  diagnose(progId: string, hook?: AbandonHook): Promise<NativeDiagnosisResult>;
+  /** The calling thread's COM apartment, at once. */
+  apartment(): NativeApartment;
 }

@@ -3,6 +3,7 @@
 import type { Backend } from './backend';
 import { toNetConnection, type ConnectionStatus, type NetConnection } from './connection';
 import { DEFAULT_PROG_ID } from './defaults';
+import { diagnoseWith, type Diagnosis } from './diagnose';
 import { CallTimeoutError, ConnectionNotFoundError, NetConAbortError, TooManyHungCallsError, type ComOperation, type ConnectionRef, type NetConError } from './errors';
 import { canonicalGuid } from './guid';
 import { errorFromHResult, successCodeName } from './hresults';
@@ -108,6 +109,14 @@ export interface NetConClient {
    * (Electron does). Resolves at once after a success.
    */
   initializeComSecurity(options?: CallOptions): Promise<void>;
+  /**
+   * Whether netcon can work here, and if not why: Windows, the process and binary, Node-API,
+   * the COM class's registration, the Network Connections service, elevation, the calling
+   * thread's apartment and a trial listConnections(), each `ok`, `warn` or `fail` with a fix.
+   * Read-only. Resolves on every OS (off Windows with one failed `platform` check); rejects
+   * only when `signal` aborts. `timeoutMs` bounds its calls into Windows together.
+   */
+  diagnose(options?: CallOptions): Promise<Diagnosis>;
   /** True only on Windows once the native module has loaded (it is loaded by this call if needed). */
   isSupported(): boolean;
 }
@@ -241,6 +250,20 @@ export function createClientWith(
       const wait = parseWaitOptions(options);
       const targetText = describeTarget(parsed);
       return pollUntil(lookAt(getBackend(), parsed, targetText), condition, wait, targetText, []);
+    },
+    async diagnose(options) {
+      const bounds = boundsFor(optionsObject(options), 'diagnose');
+      const context: CallContext = { operation: 'diagnose' };
+      return diagnoseWith({
+        progId,
+        backend: getBackend,
+        facts: (backend) =>
+          within(bounds, (hook) => backend.diagnose(progId, hook), (why) => stoppedError(why, bounds, context, false)).then(
+            (result) => (result.ok ? result : toError(result, progId, context)),
+            (error: Error) => error,
+          ),
+        trialList: () => list(getBackend(), bounds, { operation: 'list' }),
+      });
     },
     async initializeComSecurity(options) {
       return initializeSecurity(getBackend(), boundsFor(optionsObject(options), 'security'));

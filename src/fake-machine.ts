@@ -6,7 +6,7 @@ import { CONNECTION_STATUSES, MEDIA_TYPES, toNetConnection, type ConnectionStatu
 import { NetConInvalidArgValueError } from './errors';
 import { canonicalGuid } from './guid';
 import { HRESULTS, SUCCESS_CODES, type HResultCode } from './hresults';
-import type { NativeActionResult, NativeFailure, NativeListResult, NativeRawConnection } from './native';
+import type { NativeActionResult, NativeDiagnosis, NativeFailure, NativeListResult, NativeRawConnection } from './native';
 import { optionsObject } from './validate';
 
 /** A connection of the fake machine. Unset fields default to a connected LAN adapter. */
@@ -94,8 +94,8 @@ export interface FakeClientOptions {
 
 /** A call the fake machine received, in order. */
 export interface FakeCall {
-  /** `'list'` for every lookup, `'security'` for initializeComSecurity, else the action. */
-  readonly method: 'list' | 'disconnect' | 'connect' | 'security';
+  /** `'list'` for every lookup, `'security'` for initializeComSecurity, `'diagnose'` for diagnose's look at the machine, else the action. */
+  readonly method: 'list' | 'disconnect' | 'connect' | 'security' | 'diagnose';
   /** The connection's GUID, for disconnect and connect. */
   readonly id?: string;
 }
@@ -112,6 +112,36 @@ export interface FakeMachine {
   /** Takes a connection away, as an unplugged adapter or a deleted VPN goes; false if there was none. */
   removeConnection(id: string): boolean;
 }
+
+const CO_E_NOTINITIALIZED = 0x800401f0;
+
+// What diagnose() reads on the fake machine: an up-to-date Windows where HNetShare is
+// registered, the Network Connections service is there and the process is elevated. Its
+// trial list is the machine's own, so a scripted list failure shows in it.
+const HEALTHY_MACHINE: NativeDiagnosis = Object.freeze({
+  ok: true,
+  windowsMajor: 10,
+  windowsMinor: 0,
+  windowsBuild: 19045,
+  servicePack: '',
+  wineVersion: '',
+  osArch: 'x64',
+  binaryArch: 'x64',
+  hostExe: 'C:\\Program Files\\nodejs\\node.exe',
+  addonPath: 'C:\\app\\node_modules\\netcon\\prebuilds\\win32-x64\\netcon.napi.node',
+  clsidHresult: 0,
+  clsid: '{5C63C1AD-3956-4FF8-8486-40034758315B}',
+  serverError: 0,
+  serverKind: 'InprocServer32',
+  serverPath: 'C:\\Windows\\System32\\hnetcfg.dll',
+  serverFileExists: true,
+  threadingModel: 'Both',
+  serviceError: 0,
+  serviceState: 4,
+  serviceStartType: 3,
+  elevationError: 0,
+  elevated: true,
+});
 
 /** The step the real addon names for each kind of failure. */
 const STEPS = {
@@ -257,6 +287,11 @@ export function createFakeMachine(options: FakeClientOptions = {}): FakeMachine 
     },
     disconnect: (_progId, guid, hook) => act('disconnect', guid, hook),
     connect: (_progId, guid, hook) => act('connect', guid, hook),
+    async diagnose() {
+      calls.push({ method: 'diagnose' });
+      return HEALTHY_MACHINE;
+    },
+    apartment: () => ({ hresult: CO_E_NOTINITIALIZED, type: 0, qualifier: 0 }),
   };
 
   return {

@@ -10,6 +10,7 @@
 import { isAddonLoadable, loadBackend } from './addon';
 import { createClientWith, type ActionOptions, type ActionResult, type ClientOptions, type NetConClient } from './client';
 import type { NetConnection } from './connection';
+import type { Diagnosis } from './diagnose';
 import type { CallOptions } from './limits';
 import type { Target } from './target';
 import { parseClientOptions } from './validate';
@@ -92,6 +93,17 @@ export function initializeComSecurity(options?: CallOptions): Promise<void> {
   return client.initializeComSecurity(options);
 }
 
+/**
+ * Whether netcon can work here, and if not why, read-only: Windows, the process and binary,
+ * Node-API, HNetCfg.HNetShare's registration, the Network Connections service, elevation, the
+ * calling thread's COM apartment and a trial listConnections(). Each check is `ok`, `warn` or
+ * `fail` with a fix; `ok` is false when one failed. Resolves on every OS (off Windows with a
+ * failed `platform` check); rejects only when `signal` aborts. `netcon doctor` prints it.
+ */
+export function diagnose(options?: CallOptions): Promise<Diagnosis> {
+  return client.diagnose(options);
+}
+
 /** True only on Windows once the native module has loaded (it is loaded by this call if needed). */
 export function isSupported(): boolean {
   return isAddonLoadable();
@@ -101,6 +113,7 @@ export type { Target } from './target';
 export type { ActionOptions, ActionResult, ClientOptions, NetConClient } from './client';
 export { DEFAULT_PROG_ID, DEFAULT_TIMEOUT_MS, DEFAULT_WAIT_INTERVAL_MS, DEFAULT_WAIT_TIMEOUT_MS, MAX_TIMEOUT_MS } from './defaults';
 export type { CallOptions } from './limits';
+export type { CheckStatus, Diagnosis, DiagnosisCheck } from './diagnose';
 export { SETTLED_STATUSES, type StatusCondition, type WaitOption, type WaitOptions } from './wait';
 export {
   CHARACTERISTIC_FLAGS,

@@ -15,6 +15,8 @@ export function operationLabel(context: Pick<ComErrorContext, 'operation' | 'tar
       return 'List connections';
     case 'security':
       return 'Initialize COM security';
+    case 'diagnose':
+      return 'Diagnose';
     case 'find':
       return context.target === undefined ? 'Find connection' : `Find "${context.target}"`;
     case 'disconnect':

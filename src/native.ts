@@ -47,6 +47,55 @@ export type NativeSecurityResult = { ok: true } | NativeFailure | NativeRefusal;
 /** What the addon's list() resolves with: every connection packed, see decodeList. */
 export type PackedListResult = { ok: true; text: string; fields: Float64Array } | NativeFailure | NativeRefusal;
 
+/**
+ * What the addon reads about the machine for diagnose() (native/diagnose.h). Each part has
+ * its own error (a Win32 code or an HRESULT, 0 for none); one that fails leaves the rest.
+ */
+export interface NativeDiagnosis {
+  ok: true;
+  windowsMajor: number;
+  windowsMinor: number;
+  windowsBuild: number;
+  servicePack: string;
+  /** `''` unless ntdll is Wine's. */
+  wineVersion: string;
+  /** The machine's architecture: `'x64'`, `'ia32'`, `'arm64'`. */
+  osArch: string;
+  /** The architecture the addon was compiled for. */
+  binaryArch: string;
+  hostExe: string;
+  addonPath: string;
+  /** CLSIDFromProgID's HRESULT, unsigned. */
+  clsidHresult: number;
+  clsid: string;
+  /** Win32 error reading the class's server key; 0 when read. */
+  serverError: number;
+  /** `'InprocServer32'` or `'LocalServer32'`. */
+  serverKind: string;
+  serverPath: string;
+  serverFileExists: boolean;
+  threadingModel: string;
+  /** Win32 error reading the Netman service (1060: not installed); 0 when read. */
+  serviceError: number;
+  /** SERVICE_STOPPED (1) … SERVICE_RUNNING (4) … */
+  serviceState: number;
+  /** SERVICE_AUTO_START (2), SERVICE_DEMAND_START (3), SERVICE_DISABLED (4), … */
+  serviceStartType: number;
+  elevationError: number;
+  elevated: boolean;
+}
+
+export type NativeDiagnosisResult = NativeDiagnosis | NativeFailure | NativeRefusal;
+
+/** CoGetApartmentType on the calling thread: `hresult` 0x800401F0 (CO_E_NOTINITIALIZED) for none. */
+export interface NativeApartment {
+  hresult: number;
+  /** APTTYPE: 0 STA, 1 MTA, 2 NA, 3 main STA. */
+  type: number;
+  /** APTTYPEQUALIFIER */
+  qualifier: number;
+}
+
 /** What the addon's threads are doing (native/com_threads.h); for tests and diagnostics. */
 export interface NativeThreadStats {
   threads: number;
@@ -68,6 +117,8 @@ export interface NativeAddon {
   disconnect(progId: string, guid: string, id: number): Promise<NativeActionResult | undefined>;
   connect(progId: string, guid: string, id: number): Promise<NativeActionResult | undefined>;
   initializeSecurity(id: number): Promise<NativeSecurityResult | undefined>;
+  diagnose(progId: string, id: number): Promise<NativeDiagnosisResult | undefined>;
+  apartment(): NativeApartment;
   abandon(id: number): void;
   comThreads(): NativeThreadStats;
 }

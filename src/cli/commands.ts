@@ -1,10 +1,11 @@
 // The CLI's commands, each over the part of the public API it needs.
 import type * as netcon from '../index';
 import { acceptOnly, oneTarget, timeoutMs, UsageError, waitMs, type CommandLine } from './arguments';
-import { connectionDetails, connectionTable, seconds, spinner, successNote, type CliIo } from './format';
+import { EXIT_CODES } from './exit-codes';
+import { connectionDetails, connectionTable, diagnosisReport, seconds, spinner, successNote, type CliIo } from './format';
 
 /** The part of the public API the CLI calls. */
-export type CliApi = Pick<typeof netcon, 'listConnections' | 'findConnection' | 'disconnect' | 'connect'>;
+export type CliApi = Pick<typeof netcon, 'listConnections' | 'findConnection' | 'disconnect' | 'connect' | 'diagnose'>;
 
 // Asked for once the command line is checked: making the API checks --prog-id, and a usage
 // mistake should be reported first.
@@ -42,4 +43,14 @@ export async function act(action: 'disconnect' | 'connect', line: CommandLine, a
   } finally {
     stop();
   }
+}
+
+/** `netcon doctor`: the report, and the exit code it calls for. */
+export async function doctor(line: CommandLine, api: ApiOnDemand): Promise<{ text: string; exitCode: number }> {
+  acceptOnly(line, ['json']);
+  if (line.operands.length > 0) throw new UsageError(`"doctor" takes no arguments, got ${JSON.stringify(line.operands)}.`);
+  const diagnosis = await api().diagnose({ timeoutMs: timeoutMs(line) });
+  const text = line.json ? `${JSON.stringify(diagnosis, null, 2)}\n` : diagnosisReport(diagnosis);
+  const cannotRunHere = diagnosis.checks.some((c) => c.status === 'fail' && (c.check === 'platform' || c.check === 'binary'));
+  return { text, exitCode: diagnosis.ok ? EXIT_CODES.OK : cannotRunHere ? EXIT_CODES.UNSUPPORTED : EXIT_CODES.DOCTOR_FAILED };
 }

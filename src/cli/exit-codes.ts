@@ -18,6 +18,8 @@ export const EXIT_CODES = Object.freeze({
   UNSUPPORTED: 6,
   /** ERR_TIMEOUT: --timeout ran out before Windows answered, or --wait before it reported the connection down/up. */
   TIMEOUT: 7,
+  /** `netcon doctor` found a check that fails: netcon cannot work here as things are (ERR_UNSUPPORTED_PLATFORM and ERR_NATIVE_MODULE_LOAD still give 6). */
+  DOCTOR_FAILED: 8,
 } as const);
 
 const BY_ERROR_CODE: Readonly<Record<string, number>> = Object.freeze({

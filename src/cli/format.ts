@@ -1,5 +1,5 @@
 // How the CLI shows connections and outcomes on a terminal.
-import { hresultToHex, type ActionResult, type NetConnection } from '../index';
+import { hresultToHex, type ActionResult, type Diagnosis, type NetConnection } from '../index';
 
 /** Where the CLI writes; each call is one complete chunk of text. */
 export interface CliIo {
@@ -75,4 +75,15 @@ export function spinner(io: CliIo, label: string, started: number): () => void {
     clearInterval(timer);
     io.stderr('\r\x1b[K');
   };
+}
+
+/** `netcon doctor`: a verdict, then one line per check with its fix under it. */
+export function diagnosisReport(diagnosis: Diagnosis): string {
+  const verdict = diagnosis.ok ? 'netcon can work here.' : 'netcon cannot work here as things are: see the fails below.';
+  const width = Math.max(...diagnosis.checks.map((c) => c.check.length));
+  const lines = diagnosis.checks.flatMap((c) => [
+    `${c.status.padEnd(4)}  ${c.check.padEnd(width)}  ${oneLine(c.summary)}`,
+    ...(c.fix ? [`${' '.repeat(6 + width + 2)}fix: ${oneLine(c.fix)}`] : []),
+  ]);
+  return `${verdict}\n\n${lines.join('\n')}\n`;
 }

@@ -6,7 +6,7 @@ const EXIT_TEXT = `Exit codes: ${EXIT_CODES.OK} ok, ${EXIT_CODES.FAILURE} failur
 ${EXIT_CODES.CONNECTION_NOT_FOUND} not found,
 ${EXIT_CODES.AMBIGUOUS_CONNECTION} ambiguous name, ${EXIT_CODES.ACCESS_DENIED} access denied, \
 ${EXIT_CODES.UNSUPPORTED} not Windows or native module not loadable,
-${EXIT_CODES.TIMEOUT} --timeout or --wait ran out.`;
+${EXIT_CODES.TIMEOUT} --timeout or --wait ran out, ${EXIT_CODES.DOCTOR_FAILED} doctor found a failing check.`;
 
 /** `netcon --help` output. */
 export const HELP = `Usage: netcon <command> [options]
@@ -16,10 +16,11 @@ Commands:
   show <name|GUID> [--json]             One connection in full
   disconnect <name|GUID> [--wait [ms]]  Disconnect a connection
   connect <name|GUID> [--wait [ms]]     Connect a connection
+  doctor [--json]                       Will netcon work here? Checks and fixes, read-only
   help [command]                        This help, or a command's
 
 Options:
-  --json               Print JSON instead of text (list, show)
+  --json               Print JSON instead of text (list, show, doctor)
   --wait [ms]          After disconnect/connect, wait until Windows reports the
                        connection down/up (default ${DEFAULT_WAIT_TIMEOUT_MS} ms)
   --timeout <ms>       Give up on a COM call Windows has not answered after this
@@ -64,6 +65,15 @@ elevated prompt.
 Connects the connection. --wait then waits until Windows reports it connected
 (default ${DEFAULT_WAIT_TIMEOUT_MS} ms; exit code ${EXIT_CODES.TIMEOUT} when it did not). --timeout bounds
 the connect call itself. Usually needs an elevated prompt.
+`,
+  doctor: `Usage: netcon doctor [--json] [--timeout <ms>]
+
+Answers "will netcon work here, and if not, why", read-only: Windows version, process,
+binary and machine architecture, Node and Node-API versions, where the binary was loaded
+from, the COM class's registration (ProgID, CLSID, server, ThreadingModel), the Network
+Connections service, elevation, this thread's COM apartment, and a trial list. Each line is
+ok, warn or fail, with a fix. Exit code ${EXIT_CODES.OK} when netcon can work here, ${EXIT_CODES.DOCTOR_FAILED} when a check fails,
+${EXIT_CODES.UNSUPPORTED} off Windows or when the native module cannot be loaded.
 `,
   help: `Usage: netcon help [command]
 

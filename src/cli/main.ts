@@ -6,7 +6,7 @@ import * as path from 'path';
 import * as netcon from '../index';
 import { packageRoot } from '../package-root';
 import { readCommandLine, UsageError } from './arguments';
-import { act, list, show, type CliApi } from './commands';
+import { act, doctor, list, show, type CliApi } from './commands';
 import { exitCodeFor, EXIT_CODES } from './exit-codes';
 import { oneLine, type CliIo } from './format';
 import { COMMAND_HELP, HELP } from './help';
@@ -24,8 +24,9 @@ const publicApi: CliApiFor = (progId) => netcon.createClient({ progId, comSecuri
 /** Runs `netcon <argv>`; resolves the exit code and never rejects. */
 export async function main(argv: readonly string[], io: CliIo, apiFor: CliApiFor = publicApi): Promise<number> {
   try {
-    io.stdout(await run(argv, io, apiFor));
-    return EXIT_CODES.OK;
+    const { text, exitCode } = await run(argv, io, apiFor);
+    io.stdout(text);
+    return exitCode;
   } catch (error) {
     const { code, message } = describeError(error);
     io.stderr(`netcon: ${code}: ${oneLine(message)}\n`);
@@ -33,21 +34,25 @@ export async function main(argv: readonly string[], io: CliIo, apiFor: CliApiFor
   }
 }
 
-async function run(argv: readonly string[], io: CliIo, apiFor: CliApiFor): Promise<string> {
+// A command's output and exit code; every command but doctor exits 0 when it returns.
+async function run(argv: readonly string[], io: CliIo, apiFor: CliApiFor): Promise<{ text: string; exitCode: number }> {
   const line = readCommandLine(argv);
   const { command } = line;
-  if (command === 'help') return line.help ? COMMAND_HELP.help : helpFor(line.operands[0]);
-  if (line.help) return command === undefined ? HELP : helpFor(command);
-  if (line.version) return `${packageVersion()}\n`;
+  const answer = (text: string) => ({ text, exitCode: EXIT_CODES.OK });
+  if (command === 'help') return answer(line.help ? COMMAND_HELP.help : helpFor(line.operands[0]));
+  if (line.help) return answer(command === undefined ? HELP : helpFor(command));
+  if (line.version) return answer(`${packageVersion()}\n`);
   const api = () => apiFor(line.progId);
   switch (command) {
     case 'list':
-      return list(line, api);
+      return answer(await list(line, api));
     case 'show':
-      return show(line, api);
+      return answer(await show(line, api));
     case 'disconnect':
     case 'connect':
-      return act(command, line, api, io);
+      return answer(await act(command, line, api, io));
+    case 'doctor':
+      return doctor(line, api);
     case undefined:
       throw new UsageError('missing command. Run "netcon --help" for usage.');
     default:

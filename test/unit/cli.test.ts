@@ -176,6 +176,7 @@ describe('failures map to exit codes', () => {
       disconnect: () => Promise.reject('a string'),
       connect: () => Promise.reject(new Error('unused')),
       findConnection: () => Promise.reject(new Error('unused')),
+      diagnose: () => Promise.reject(new Error('unused')),
     };
     expect(await run(['list'], api)).toEqual({ exitCode: 1, stdout: '', stderr: 'netcon: Error: boom\n' });
     expect(await run(['disconnect', 'x'], api)).toEqual({ exitCode: 1, stdout: '', stderr: 'netcon: ERROR: a string\n' });
@@ -231,6 +232,7 @@ describe('exit-code table', () => {
       ACCESS_DENIED: 5,
       UNSUPPORTED: 6,
       TIMEOUT: 7,
+      DOCTOR_FAILED: 8,
     });
     expect(Object.isFrozen(EXIT_CODES)).toBe(true);
   });

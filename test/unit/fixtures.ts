@@ -10,7 +10,8 @@ import type { NativeRawConnection } from '../../src/native';
 export type BackendCall =
   | { method: 'list'; progId: string }
   | { method: 'disconnect' | 'connect'; progId: string; guid: string }
-  | { method: 'security'; progId?: undefined };
+  | { method: 'security'; progId?: undefined }
+  | { method: 'diagnose'; progId: string };
 
 export interface Fake {
   machine: FakeMachine;
@@ -42,6 +43,11 @@ export function fakeMachine(options: FakeClientOptions = {}, progId?: string, co
       calls.push({ method: 'security' });
       return inner.initializeSecurity(hook);
     },
+    diagnose(progId, hook) {
+      calls.push({ method: 'diagnose', progId });
+      return inner.diagnose(progId, hook);
+    },
+    apartment: () => inner.apartment(),
   };
   let requests = 0;
   const getBackend = (): Backend => {

@@ -173,6 +173,8 @@ describe('the binding underneath', () => {
       disconnect: (_p, _g, hook) => hang('disconnect', hook),
       connect: (_p, _g, hook) => hang('connect', hook),
       initializeSecurity: (hook) => hang('security', hook),
+      diagnose: (_p, hook) => hang('diagnose', hook),
+      apartment: () => ({ hresult: 0x800401f0, type: 0, qualifier: 0 }),
     };
     return { binding, abandoned };
   }
@@ -191,6 +193,8 @@ describe('the binding underneath', () => {
       disconnect: async () => ({ ok: false, refused: 'stuck-threads', stuck: 16 }),
       connect: async () => ({ ok: false, refused: 'stuck-threads', stuck: 16 }),
       initializeSecurity: async () => ({ ok: false, refused: 'stuck-threads', stuck: 16 }),
+      diagnose: async () => ({ ok: false, refused: 'stuck-threads', stuck: 16 }),
+      apartment: () => ({ hresult: 0x800401f0, type: 0, qualifier: 0 }),
     };
     const client = createClientWith(() => binding);
     const { error } = await rejection(client.disconnect(ETHERNET.id));

@@ -56,7 +56,7 @@ describe('createAddonLoader', () => {
     const { loadBackend } = createAddonLoader({ platform: () => 'win32', load: () => ({ list: () => undefined }) });
     const error = thrownBy(loadBackend) as NativeModuleLoadError;
     expect(error.code).toBe('ERR_NATIVE_MODULE_LOAD');
-    expect((error.cause as Error).message).toBe('the native module does not export disconnect, connect, initializeSecurity, abandon');
+    expect((error.cause as Error).message).toBe('the native module does not export disconnect, connect, initializeSecurity, diagnose, apartment, abandon');
   });
 
   it('loads once and hands out the same binding', () => {
@@ -69,7 +69,7 @@ describe('createAddonLoader', () => {
     expect(loader.count()).toBe(1);
     // Actions go straight through to the addon.
     expect(first.disconnect).not.toBe(binding.disconnect);
-    expect(Object.keys(first).sort()).toEqual(['connect', 'disconnect', 'initializeSecurity', 'list']);
+    expect(Object.keys(first).sort()).toEqual(['apartment', 'connect', 'diagnose', 'disconnect', 'initializeSecurity', 'list']);
   });
 });
 
@@ -77,6 +77,6 @@ it('src/addon.ts is the only source file that loads the addon', () => {
   const src = path.join(__dirname, '..', '..', 'src');
   const files = readdirSync(src, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.ts'));
   expect(files.length).toBeGreaterThan(10);
-  const loaders = files.filter((file) => /node-gyp-build|\.node['"]/.test(readFileSync(path.join(src, file), 'utf8')));
+  const loaders = files.filter((file) => /node-gyp-build|require\([^)]*\.node['"]/.test(readFileSync(path.join(src, file), 'utf8')));
   expect(loaders).toEqual(['addon.ts']);
 });
