@@ -167,7 +167,8 @@ function comClassCheck(facts: NativeDiagnosis, progId: string): DiagnosisCheck {
 function serviceCheck(facts: NativeDiagnosis, progId: string, listWorked: boolean): DiagnosisCheck {
   const name = 'Network Connections service (Netman)';
   if (facts.serviceError === ERROR_SERVICE_DOES_NOT_EXIST) {
-    if (progId !== DEFAULT_PROG_ID && listWorked) return ok('service', `${name}: not installed; ${progId} answered without it`);
+    // A test server (or Wine's stand-in) that listed without it shows the service is not needed.
+    if (listWorked) return ok('service', `${name}: not installed; ${progId} answered without it`);
     return fail('service', `${name}: not installed`, 'This edition of Windows has no Network Connections service (Server Core, containers): netcon cannot work here.');
   }
   if (facts.serviceError === ERROR_ACCESS_DENIED) return warn('service', `${name}: this process may not read it`, 'Run elevated to see its state.');

@@ -6,6 +6,7 @@ import type { Backend } from '../../src/backend';
 import { main } from '../../src/cli/main';
 import { createClientWith } from '../../src/client';
 import { NativeModuleLoadError, UnsupportedPlatformError, type Diagnosis } from '../../src/index';
+import type { FakeClientOptions } from '../../src/fake-machine';
 import type { NativeDiagnosis } from '../../src/native';
 import { createFakeClient } from '../../src/testing';
 import { ALL, ETHERNET, fakeMachine } from './fixtures';
@@ -14,7 +15,7 @@ const statuses = (d: Diagnosis) => Object.fromEntries(d.checks.map((c) => [c.che
 const find = (d: Diagnosis, check: string) => d.checks.find((c) => c.check === check)!;
 
 // A backend whose look at the machine answers `facts` over the fake machine's healthy ones.
-async function machineWith(facts: Partial<NativeDiagnosis>, progId?: string, options = { connections: ALL }) {
+async function machineWith(facts: Partial<NativeDiagnosis>, progId?: string, options: FakeClientOptions = { connections: ALL }) {
   const fake = fakeMachine(options, progId);
   const healthy = await fake.backend.diagnose('HNetCfg.HNetShare');
   const backend: Backend = { ...fake.backend, diagnose: async () => ({ ...(healthy as NativeDiagnosis), ...facts }) };
@@ -100,8 +101,9 @@ describe('diagnose()', () => {
     expect(find(diagnosis, 'service')).toMatchObject({ status: 'ok', summary: 'Network Connections service (Netman): stopped, start manual; Windows starts it when netcon asks' });
   });
 
-  it('fails a missing service for HNetShare, and lets a test server that answered without it pass', async () => {
-    const hnetshare = await (await machineWith({ serviceError: 1060 })).diagnose();
+  it('fails a missing service when the list fails too, and lets a server that answered without it pass', async () => {
+    const options = { connections: ALL, failures: [{ on: 'list' as const, hresult: 0x80040154, step: 'EnumEveryConnection' }] };
+    const hnetshare = await (await machineWith({ serviceError: 1060 }, undefined, options)).diagnose();
     expect(find(hnetshare, 'service')).toMatchObject({ status: 'fail', summary: 'Network Connections service (Netman): not installed' });
     const testServer = await (await machineWith({ serviceError: 1060 }, 'NetCon.FakeHNetShare')).diagnose();
     expect(find(testServer, 'service')).toMatchObject({ status: 'ok', summary: 'Network Connections service (Netman): not installed; NetCon.FakeHNetShare answered without it' });
