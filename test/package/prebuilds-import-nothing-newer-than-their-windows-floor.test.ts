@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 
 import { TARGETS, TEST_BUILDS, prebuildPath, testBuildPath } from '../../scripts/targets.mjs';
 import { type ImportedDll, delayImportFoundByName, readPe } from './pe';
-import { WINDOWS_FLOOR, WINDOWS_IMPORTS, WINDOWS_VERSIONS, isNewer } from './windows-import-floor';
+import { WINDOWS_FLOOR, WINDOWS_IMPORTS, WINDOWS_VERSIONS, type WindowsImport, isNewer } from './windows-import-floor';
 
 const root = join(__dirname, '..', '..');
 
@@ -49,21 +49,23 @@ describe.each(binaries)('%s', (_label, file, name) => {
   });
 
   it('imports only functions windows-import-floor.ts has a row for', () => {
-    expect(importsOf(file).windows.filter((imported) => !rowOf.has(imported))).toEqual([]);
+    const unknown = importsOf(file).windows.filter((imported) => !rowOf.has(imported));
+    expect(unknown, 'give each a row in test/package/windows-import-floor.ts: its first Windows and source').toEqual([]);
   });
 
   it(`imports no Windows function newer than its floor (Windows ${floor})`, () => {
     const tooNew = importsOf(file)
       .windows.map((imported) => rowOf.get(imported))
-      .filter((row) => row !== undefined && isNewer(row.since, floor))
-      .map((row) => `${row!.dll}!${row!.name} (Windows ${row!.since}, ${row!.source})`);
-    expect(tooNew).toEqual([]);
+      .filter((row): row is WindowsImport => row !== undefined && isNewer(row.since, floor))
+      .map((row) => `${row.dll}!${row.name} (Windows ${row.since}, ${row.source})`);
+    expect(tooNew, `the binary would not load on Windows ${floor}`).toEqual([]);
   });
 
   it(`delay-loads from node.exe only Node-API ${nodeApiVersion} functions`, () => {
     const { nodeApi } = importsOf(file);
     expect(nodeApi?.functions.length).toBeGreaterThan(0);
-    expect(nodeApi!.functions.filter((fn) => !nodeApiFunctions.has(fn))).toEqual([]);
+    const unknown = nodeApi!.functions.filter((fn) => !nodeApiFunctions.has(fn));
+    expect(unknown, `not in Node-API ${nodeApiVersion} (package.json binary.napi_versions)`).toEqual([]);
   });
 });
 
