@@ -1,29 +1,44 @@
 // Just enough of the PE/COFF format to check a built .node file: its machine type, whether
-// it is a DLL, what it imports (plainly and delay-loaded) and what it exports.
-// Layout: Microsoft's "PE Format" specification.
+// it is a DLL, what it imports (plainly and delay-loaded, DLL by DLL and function by
+// function) and what it exports. Layout: Microsoft's "PE Format" specification.
+
+export interface ImportedDll {
+  dll: string;
+  // By name, or `#<ordinal>` for an import by ordinal.
+  functions: string[];
+}
 
 export interface PeFacts {
   machine: number;
   isDll: boolean;
-  imports: string[];
-  delayImports: string[];
+  imports: ImportedDll[];
+  // From the Delay Import directory; see delayImportFoundByName for GNU ld's binaries.
+  delayImports: ImportedDll[];
   exports: string[];
 }
 
-export function readPe(file: Buffer): PeFacts {
+interface PeImage {
+  file: Buffer;
+  machine: number;
+  characteristics: number;
+  is64: boolean;
+  directory: (index: number) => { rva: number; size: number };
+  offset: (rva: number) => number;
+  rvaOf: (fileOffset: number) => number | undefined;
+  cString: (rva: number) => string;
+}
+
+function openPe(file: Buffer): PeImage {
   if (file.toString('latin1', 0, 2) !== 'MZ') throw new Error('not an MZ executable');
   const pe = file.readUInt32LE(0x3c);
   if (file.toString('latin1', pe, pe + 4) !== 'PE\0\0') throw new Error('no PE signature');
   const coff = pe + 4;
-  const machine = file.readUInt16LE(coff);
   const sectionCount = file.readUInt16LE(coff + 2);
   const optionalSize = file.readUInt16LE(coff + 16);
-  const characteristics = file.readUInt16LE(coff + 18);
   const optional = coff + 20;
   const magic = file.readUInt16LE(optional);
   if (magic !== 0x10b && magic !== 0x20b) throw new Error(`unknown optional header magic 0x${magic.toString(16)}`);
   const directories = optional + (magic === 0x20b ? 112 : 96);
-  const directory = (index: number) => ({ rva: file.readUInt32LE(directories + 8 * index), size: file.readUInt32LE(directories + 8 * index + 4) });
 
   const sections = Array.from({ length: sectionCount }, (_, i) => {
     const at = optional + optionalSize + 40 * i;
@@ -34,35 +49,100 @@ export function readPe(file: Buffer): PeFacts {
     if (!section) throw new Error(`RVA 0x${rva.toString(16)} is in no section`);
     return rva - section.va + section.raw;
   };
-  const cString = (rva: number) => {
-    const start = offset(rva);
-    return file.toString('latin1', start, file.indexOf(0, start));
-  };
-
-  // Import and delay-import descriptors are tables ended by an all-zero entry; the name's
-  // RVA sits at +12 (20-byte entries) and +4 (32-byte entries).
-  const names = (index: number, entrySize: number, nameAt: number) => {
-    const { rva } = directory(index);
-    const found: string[] = [];
-    if (rva === 0) return found;
-    for (let at = offset(rva); file.readUInt32LE(at + nameAt) !== 0; at += entrySize) found.push(cString(file.readUInt32LE(at + nameAt)));
-    return found;
-  };
-
-  const exported: string[] = [];
-  const exportDir = directory(0);
-  if (exportDir.rva !== 0) {
-    const at = offset(exportDir.rva);
-    const count = file.readUInt32LE(at + 24);
-    const table = offset(file.readUInt32LE(at + 32));
-    for (let i = 0; i < count; i++) exported.push(cString(file.readUInt32LE(table + 4 * i)));
-  }
-
   return {
-    machine,
-    isDll: (characteristics & 0x2000) !== 0,
-    imports: names(1, 20, 12),
-    delayImports: names(13, 32, 4),
+    file,
+    machine: file.readUInt16LE(coff),
+    characteristics: file.readUInt16LE(coff + 18),
+    is64: magic === 0x20b,
+    directory: (index) => ({ rva: file.readUInt32LE(directories + 8 * index), size: file.readUInt32LE(directories + 8 * index + 4) }),
+    offset,
+    rvaOf: (at) => {
+      const section = sections.find((s) => s.raw !== 0 && at >= s.raw && at < s.raw + s.size);
+      return section && at - section.raw + section.va;
+    },
+    cString: (rva) => {
+      const start = offset(rva);
+      return file.toString('latin1', start, file.indexOf(0, start));
+    },
+  };
+}
+
+// An import lookup (or delay-import name) table: one pointer-sized entry per function, ended
+// by 0. The top bit marks an import by ordinal (low 16 bits); otherwise the low 31 bits are the
+// RVA of a 2-byte hint followed by the name.
+function functionsAt(image: PeImage, tableRva: number): string[] {
+  const { file, is64 } = image;
+  const functions: string[] = [];
+  for (let at = image.offset(tableRva); ; at += is64 ? 8 : 4) {
+    const entry = is64 ? file.readBigUInt64LE(at) : BigInt(file.readUInt32LE(at));
+    if (entry === 0n) return functions;
+    const byOrdinal = (entry >> (is64 ? 63n : 31n)) & 1n;
+    functions.push(byOrdinal ? `#${Number(entry & 0xffffn)}` : image.cString(Number(entry & 0x7fffffffn) + 2));
+  }
+}
+
+// Import descriptors are 20 bytes: lookup table RVA at +0 (0 in some old linkers' output,
+// then the address table at +16 still holds the names), DLL name RVA at +12.
+function importsOf(image: PeImage): ImportedDll[] {
+  const { file } = image;
+  const { rva } = image.directory(1);
+  const found: ImportedDll[] = [];
+  if (rva === 0) return found;
+  for (let at = image.offset(rva); file.readUInt32LE(at + 12) !== 0; at += 20) {
+    const table = file.readUInt32LE(at) || file.readUInt32LE(at + 16);
+    found.push({ dll: image.cString(file.readUInt32LE(at + 12)), functions: functionsAt(image, table) });
+  }
+  return found;
+}
+
+// Delay-import descriptors are 32 bytes: attributes at +0 (1: the fields are RVAs, which is
+// all that current linkers write), DLL name RVA at +4, name table RVA at +16.
+function delayDescriptorAt(image: PeImage, at: number): ImportedDll {
+  const { file } = image;
+  if (file.readUInt32LE(at) !== 1) throw new Error('a delay-import descriptor with VAs instead of RVAs');
+  return { dll: image.cString(file.readUInt32LE(at + 4)), functions: functionsAt(image, file.readUInt32LE(at + 16)) };
+}
+
+function delayImportsOf(image: PeImage): ImportedDll[] {
+  const { rva } = image.directory(13);
+  const found: ImportedDll[] = [];
+  if (rva === 0) return found;
+  for (let at = image.offset(rva); image.file.readUInt32LE(at + 4) !== 0; at += 32) found.push(delayDescriptorAt(image, at));
+  return found;
+}
+
+export function readPe(file: Buffer): PeFacts {
+  const image = openPe(file);
+  const exported: string[] = [];
+  const exportDir = image.directory(0);
+  if (exportDir.rva !== 0) {
+    const at = image.offset(exportDir.rva);
+    const count = file.readUInt32LE(at + 24);
+    const table = image.offset(file.readUInt32LE(at + 32));
+    for (let i = 0; i < count; i++) exported.push(image.cString(file.readUInt32LE(table + 4 * i)));
+  }
+  return {
+    machine: image.machine,
+    isDll: (image.characteristics & 0x2000) !== 0,
+    imports: importsOf(image),
+    delayImports: delayImportsOf(image),
     exports: exported,
   };
+}
+
+// GNU ld (mingw-w64's gcc) leaves the Delay Import directory 0, yet dlltool's descriptor for
+// the DLL is linked in and works at run time. Without a directory pointing at it, find it by
+// what it must contain: attributes 1, then the RVA of the DLL's name.
+export function delayImportFoundByName(file: Buffer, dll: string): ImportedDll | undefined {
+  const image = openPe(file);
+  for (let name = file.indexOf(`${dll}\0`, 0, 'latin1'); name !== -1; name = file.indexOf(`${dll}\0`, name + 1, 'latin1')) {
+    const rva = image.rvaOf(name);
+    if (rva === undefined) continue;
+    const pattern = Buffer.alloc(8);
+    pattern.writeUInt32LE(1, 0);
+    pattern.writeUInt32LE(rva, 4);
+    const at = file.indexOf(pattern);
+    if (at !== -1) return delayDescriptorAt(image, at);
+  }
+  return undefined;
 }
