@@ -22,6 +22,10 @@ execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs'), '--test-buil
 step('type-check the tests');
 execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'test', 'tsconfig.json')], { stdio: 'inherit' });
 
+// src/ built with @types/node 20 would accept an API newer than the engines' Node 16.17.
+step('type-check the shipped code against Node 16 (@types/node 16)');
+execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'tsconfig.node16.json')], { stdio: 'inherit' });
+
 // The same as `npm run lint:package`, without needing npm on PATH.
 step('lint the package: publint --strict, attw --pack');
 // Not require.resolve: exports maps hide package.json and bin files of some of these.
