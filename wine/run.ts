@@ -12,6 +12,7 @@ import {
   progIdFor,
   renamedHost,
   repoRoot,
+  suiteNode,
   windowsPath,
   wineEnv,
   workDir,
@@ -189,6 +190,7 @@ export interface WineRun {
   prefix?: PrefixName;
   /** 'renamed' runs node.exe copied to MyElectronApp.exe. */
   host?: 'node.exe' | 'renamed';
+  /** The suite's line (suiteNode: 20, or NETCON_E2E_NODE's) by default. */
   node?: NodeLine;
   fake?: FakeSetup;
   /** Reach the server through createClient({ progId }) (CLI: --prog-id); see progIdFor. */
@@ -219,7 +221,7 @@ function scratch() {
 }
 
 function wine(run: WineRun, dir: string, config: string, log: string, args: string[]) {
-  const exe = run.host === 'renamed' ? renamedHost : nodeExe(run.node ?? '20');
+  const exe = run.host === 'renamed' ? renamedHost : nodeExe(run.node ?? suiteNode);
   const stdout = join(dir, 'stdout.txt');
   const stderr = join(dir, 'stderr.txt');
   // Under Wine through a shell only to redirect: Wine fails with EBADF writing to a pipe.

@@ -1,8 +1,9 @@
 // Prepares everything the end-to-end suite and the bench run on, from nothing (vitest's
 // globalSetup, and bench/*.mjs call it too): the fake HNetShare server
 // built and registered, and Windows node.exe. Under Wine: node.exe from the npm registry
-// and two throwaway prefixes. On Windows (elevated CI job): the fake registered in HKLM under
-// its own ProgIDs for the run, and removed afterwards.
+// and two throwaway prefixes, copies of one booted prefix, at Windows 10 (Windows 7 in the
+// Node 16 pass). On Windows (elevated CI job): the fake registered in HKLM under its own
+// ProgIDs for the run, and removed afterwards.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -25,6 +26,9 @@ import {
   registrations,
   renamedHost,
   repoRoot,
+  suiteNode,
+  suiteNodeLines,
+  suiteWindows,
   windowsPath,
   wineEnv,
   type NodeLine,
@@ -50,8 +54,8 @@ export default function setup() {
     registerNatively();
     return unregisterNatively;
   }
-  for (const line of Object.keys(nodeVersions) as NodeLine[]) fetchNode(line);
-  copyFileSync(nodeExe('20'), renamedHost);
+  for (const line of new Set([suiteNode, ...suiteNodeLines])) fetchNode(line);
+  copyFileSync(nodeExe(suiteNode), renamedHost);
   makePrefixes();
   installMprmsg();
   return () => suitePrefixes.forEach(stopWineServer);
@@ -99,13 +103,27 @@ export function fetchNode(line: NodeLine) {
 
 const suitePrefixes: PrefixName[] = ['bare', 'hnetshare'];
 
+// Booting a prefix takes 15-20 s, copying one about a second: the booted prefix is kept in
+// build/e2e (remove it to boot afresh, e.g. after a Wine upgrade) and each run copies it.
 function makePrefixes() {
-  rmSync(prefixes.hnetshare, { recursive: true, force: true });
-  bootPrefix('bare');
-  // Copying is several times faster than booting a second prefix.
-  cpSync(prefixes.bare, prefixes.hnetshare, { recursive: true, verbatimSymlinks: true });
+  const booted = join(prefixes.booted, 'netcon-booted');
+  if (!existsSync(booted)) {
+    bootPrefix('booted');
+    writeFileSync(booted, '');
+  }
+  copyPrefix('booted', 'bare');
+  if (suiteWindows !== 'win10') {
+    run('wine', ['winecfg', '-v', suiteWindows], wineEnv('bare'));
+    run('wineserver', ['-w'], wineEnv('bare'));
+  }
+  copyPrefix('bare', 'hnetshare');
   registerFake('hnetshare', { asHNetShare: true });
   suitePrefixes.forEach(keepWineServerUp);
+}
+
+function copyPrefix(from: PrefixName, to: PrefixName) {
+  rmSync(prefixes[to], { recursive: true, force: true });
+  cpSync(prefixes[from], prefixes[to], { recursive: true, verbatimSymlinks: true });
 }
 
 /** A new prefix where the old one was (15-20 s), at Windows 10, its wineserver stopped. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { native } from '../../wine/environment';
+import { native, suiteNodeLines } from '../../wine/environment';
 import { ethernet, ethernet2, machine, vpn } from '../../wine/connections';
 import { inWine } from '../../wine/run';
 
@@ -8,8 +8,9 @@ import { inWine } from '../../wine/run';
 const HANG_MS = 20_000;
 const hangingDisconnect = { connections: machine, delays: [{ method: 'Disconnect', ms: HANG_MS, id: ethernet.id }] };
 
-// On both Node lines: exit, worker teardown and thread-safe functions are Node's code.
-describe.each(['20', '22'] as const)('a COM call that hangs in Windows (Node %s)', (node) => {
+// On every Node line (20 and 22; 16 in its own pass): exit, worker teardown and thread-safe
+// functions are Node's code.
+describe.each(suiteNodeLines)('a COM call that hangs in Windows (Node %s)', (node) => {
   it("leaves libuv's pool to the app: fs, dns and crypto answer while 8 Disconnects hang, and a 9th call runs at once", async () => {
     const { value } = await inWine({ node, fake: hangingDisconnect }, async (netcon, t, input) => {
       const fs = t.require('node:fs') as typeof import('node:fs');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ethernet, ethernet2, machine } from '../../wine/connections';
+import { suiteNodeLines } from '../../wine/environment';
 import { exitOfWine, inWine } from '../../wine/run';
 
 // The fake sleeps this long in INetConnection::Disconnect before it returns.
@@ -9,8 +10,9 @@ const fake = { connections: machine, delays: [{ method: 'Disconnect', ms: DISCON
 // it and its next call is the Disconnect that sleeps. (Scripts are sent as source text, so
 // each spells that wait out itself.)
 
-// On both Node lines: what Node-API does in a dying environment is Node's code, not ours.
-describe.each(['20', '22'] as const)('ending a process or a worker while a Disconnect is in flight (Node %s)', (node) => {
+// On every Node line (20 and 22; 16 in its own pass): what Node-API does in a dying
+// environment is Node's code, not ours.
+describe.each(suiteNodeLines)('ending a process or a worker while a Disconnect is in flight (Node %s)', (node) => {
   it('process.exit(7) exits with 7, without a crash and without hanging', async () => {
     const run = await exitOfWine({ node, fake }, async (netcon, t, input) => {
       void netcon.disconnect(input.id);
