@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { testBuildPath } from '../../scripts/targets.mjs';
-import { repoRoot, windowsPath } from '../../wine/environment';
+import { CLSID_NetSharingManager, repoRoot, windowsPath } from '../../wine/environment';
 import { ethernet, vpn } from '../../wine/connections';
 import { inWine } from '../../wine/run';
 
@@ -21,13 +21,16 @@ describe('an addon built with the arm64 prebuild\'s Zig toolchain, for x64', () 
         // The last argument names the call (src/addon.ts), for abandon().
         list: await module.exports.list('HNetCfg.HNetShare', 1).then((r) => ({ ...(r as object), fields: Array.from((r as { fields: Float64Array }).fields) })),
         disconnect: await module.exports.disconnect('HNetCfg.HNetShare', input.vpn, 2),
+        diagnose: await module.exports.diagnose('HNetCfg.HNetShare', 3),
       };
     }, { addon, vpn: vpn.id });
     expect(value.host).toMatch(host === 'renamed' ? /MyElectronApp\.exe$/ : /node\.exe$/);
-    expect(value.exports).toEqual(['abandon', 'comThreads', 'connect', 'disconnect', 'initializeSecurity', 'list']);
+    expect(value.exports).toEqual(['abandon', 'apartment', 'comThreads', 'connect', 'diagnose', 'disconnect', 'initializeSecurity', 'list']);
     expect(value.list).toMatchObject({ ok: true, text: `${ethernet.id}${ethernet.name}${ethernet.deviceName}${vpn.id}${vpn.name}${vpn.deviceName}` });
     expect((value.list as { fields: number[] }).fields).toHaveLength(12);
     expect(value.disconnect).toMatchObject({ ok: true, found: true, hresult: 0 });
+    // doctor's reads, compiled by Zig: the registry, the service manager, the token.
+    expect(value.diagnose).toMatchObject({ ok: true, binaryArch: 'x64', clsid: CLSID_NetSharingManager, serverKind: 'InprocServer32', threadingModel: 'Both' });
     expect(live).toEqual({});
   });
 });
