@@ -26,6 +26,13 @@ execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', joi
 step('type-check the shipped code against Node 16 (@types/node 16)');
 execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'tsconfig.node16.json')], { stdio: 'inherit' });
 
+// What an app's Linux or macOS CI sees of netcon: it imports, calls reject as unsupported,
+// and netcon doctor says so with exit code 6 (the macOS job of the workflow runs it too).
+if (process.platform !== 'win32') {
+  step('off Windows: import, ERR_UNSUPPORTED_PLATFORM, netcon doctor');
+  execFileSync(process.execPath, [join(root, 'test', 'smoke', 'unsupported-platform.mjs')], { stdio: 'inherit' });
+}
+
 // The same as `npm run lint:package`, without needing npm on PATH.
 step('lint the package: publint --strict, attw --pack');
 // Not require.resolve: exports maps hide package.json and bin files of some of these.

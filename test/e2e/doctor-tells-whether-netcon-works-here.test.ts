@@ -16,8 +16,12 @@ describe('netcon doctor', () => {
     expect(out.code).toBe(0);
     expect(out.stdout).toMatch(/^netcon can work here\.\r?\n/);
     expect(line(out.stdout, 'windows')).toMatch(native ? /^ok\s+windows\s+Windows \d/ : /^ok\s+windows\s+Windows .*, under Wine \d/);
-    expect(line(out.stdout, 'architecture')).toMatch(/^ok\s+architecture\s+x64 process \(node\.exe\), x64 binary, x64 machine$/);
-    expect(line(out.stdout, 'binary')).toMatch(/^ok\s+binary\s+prebuild: .*\\prebuilds\\win32-x64\\netcon\.napi\.node$/i);
+    // Natively the workflow's runner decides the architecture (windows-11-arm: arm64), and its
+    // own npm ci built the addon from source, which node-gyp-build prefers to the prebuilds.
+    expect(line(out.stdout, 'architecture')).toMatch(/^ok\s+architecture\s+(x64|arm64) process \(node\.exe\), \1 binary, \1 machine$/);
+    expect(line(out.stdout, 'binary')).toMatch(
+      native ? /^ok\s+binary\s+local build: .*\\build\\Release\\netcon\.node$/i : /^ok\s+binary\s+prebuild: .*\\prebuilds\\win32-x64\\netcon\.napi\.node$/i,
+    );
     expect(line(out.stdout, 'com-class')).toMatch(/^ok\s+com-class\s+\S+ → \{[0-9A-F-]{36}\} → .*fake-hnetshare.*\.dll \(InprocServer32, ThreadingModel Both\)$/i);
     expect(line(out.stdout, 'trial-list')).toMatch(new RegExp(`^ok\\s+trial-list\\s+listConnections\\(\\) found ${machine.length} connections in \\d+ ms$`));
     expect(out.stdout.split(/\r?\n/).filter((l) => /^fail\s/.test(l))).toEqual([]);

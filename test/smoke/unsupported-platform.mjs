@@ -1,6 +1,8 @@
 // macOS CI (and any non-Windows host): the built package imports from ESM and CommonJS,
 // and every call rejects with ERR_UNSUPPORTED_PLATFORM instead of throwing or crashing.
+import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 const cjs = require('../../dist/index.cjs');
@@ -18,6 +20,12 @@ for (const [name, call] of [
 }
 if (esm.NetConError !== cjs.NetConError) failures.push('ESM and CJS do not share one implementation');
 if (cjs.isSupported() !== false) failures.push('isSupported() is not false');
+// diagnose() resolves anywhere, with one failed check naming the platform; netcon doctor exits 6.
+const diagnosis = await esm.diagnose();
+if (diagnosis.ok || diagnosis.checks.length !== 1 || diagnosis.checks[0].check !== 'platform') failures.push('diagnose() did not report the platform');
+const doctor = spawnSync(process.execPath, [fileURLToPath(new URL('../../dist/cjs/cli/bin.js', import.meta.url)), 'doctor'], { encoding: 'utf8' });
+console.log(`netcon doctor: exit ${doctor.status}: ${doctor.stdout.split('\n')[2]}`);
+if (doctor.status !== 6 || !doctor.stdout.includes(`fail  platform  ${process.platform}: netcon works only on Windows`)) failures.push('netcon doctor did not exit 6 naming the platform');
 if (failures.length) {
   console.error(`failed: ${failures.join('; ')}`);
   process.exit(1);
