@@ -45,6 +45,11 @@ export default defineConfig({
                   ...(process.env.NETCON_E2E_NODE
                     ? ['test/e2e/bench-runs-and-reports-every-section.test.ts', 'test/e2e/demo-shows-the-cli-against-the-test-server.test.ts']
                     : []),
+                  // npm test on Linux runs these once the Zig builds it started have finished
+                  // (NETCON_ZIG_PENDING): they need the arm64 prebuild or the zig-x64 test build.
+                  ...(process.env.NETCON_ZIG_PENDING
+                    ? ['test/e2e/zig-built-addon-loads-in-any-host-exe.test.ts', 'test/e2e/installs-the-packed-tarball.test.ts']
+                    : []),
                 ],
           // Builds the fake COM server, fetches Windows node.exe and boots the Wine prefixes.
           globalSetup: ['wine/setup.ts'],

