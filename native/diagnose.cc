@@ -126,11 +126,10 @@ std::wstring Unquoted(const std::wstring& path) {
 
 void ReadRegistration(Diagnosis& d, const std::wstring& progId) {
   CLSID clsid;
-  d.clsidHr = CLSIDFromProgID(progId.c_str(), &clsid);
+  d.clsidHr = ResolveClsid(progId, &clsid);
   if (FAILED(d.clsidHr)) return;
-  wchar_t text[40];
-  if (StringFromGUID2(clsid, text, 40) == 0) return;
-  d.clsid = text;
+  d.clsid = GuidText(clsid);
+  if (d.clsid.empty()) return;
   d.serverError = ERROR_FILE_NOT_FOUND;
   for (const wchar_t* kind : {L"InprocServer32", L"LocalServer32"}) {
     std::wstring path = L"CLSID\\" + d.clsid + L"\\" + kind;

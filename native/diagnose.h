@@ -22,8 +22,8 @@ struct Diagnosis {
   std::wstring hostExe;      // the process's exe (node.exe, electron.exe, MyApp.exe)
   std::wstring addonPath;    // this .node file
 
-  // The COM class: ProgID → CLSID (as CoCreateInstance would resolve it), then its server.
-  HRESULT clsidHr = S_OK;
+  // The COM class: ProgID → CLSID as netcon resolves it (ResolveClsid), then its server.
+  HRESULT clsidHr = S_OK;  // ResolveClsid's answer
   std::wstring clsid;
   LONG serverError = ERROR_SUCCESS;  // reading HKCR\CLSID\{…}\InprocServer32 (or LocalServer32)
   std::wstring serverKind;           // InprocServer32 or LocalServer32

@@ -29,13 +29,8 @@ bool Fail(ComFailure& failure, HRESULT hr, const char* step) {
 
 bool CreateManager(const std::wstring& progId, ComPtr<INetSharingManager>& manager, ComFailure& failure) {
   CLSID clsid;
-  HRESULT hr = CLSIDFromProgID(progId.c_str(), &clsid);
-  if (FAILED(hr)) {
-    // Windows' own HNetShare may have lost its ProgID key while its CLSID still works;
-    // trying the documented CLSID lets CoCreateInstance give the real answer.
-    if (progId != kDefaultProgId) return Fail(failure, hr, "CLSIDFromProgID");
-    clsid = kClsidNetSharingManager;
-  }
+  HRESULT hr = ResolveClsid(progId, &clsid);
+  if (FAILED(hr)) return Fail(failure, hr, "CLSIDFromProgID");
   hr = CoCreateInstance(clsid, nullptr, CLSCTX_ALL, kIidNetSharingManager, manager.put_void());
   if (FAILED(hr = NullOutIsFailure(hr, manager.get()))) return Fail(failure, hr, "CoCreateInstance");
   return true;
@@ -127,10 +122,6 @@ bool ParseGuid(const std::wstring& text, GUID* out) {
   return braced.size() == 38 && braced.front() == L'{' && SUCCEEDED(IIDFromString(braced.c_str(), out));
 }
 
-std::wstring GuidText(const GUID& guid) {
-  wchar_t text[39];
-  return StringFromGUID2(guid, text, 39) ? std::wstring(text) : std::wstring();
-}
 
 // Whether a connection's id names the target: by GUID value, so case and braces do not
 // matter; an id that is no GUID at all can only match as text.
@@ -208,6 +199,20 @@ Read ReadConnection(INetSharingManager* manager, INetConnection* connection, Fie
 }
 
 }  // namespace
+
+HRESULT ResolveClsid(const std::wstring& progId, CLSID* clsid) {
+  HRESULT hr = CLSIDFromProgID(progId.c_str(), clsid);
+  if (SUCCEEDED(hr) || progId != kDefaultProgId) return hr;
+  // Windows' own HNetShare may have lost its ProgID key while its CLSID still works;
+  // trying the documented CLSID lets CoCreateInstance give the real answer.
+  *clsid = kClsidNetSharingManager;
+  return S_OK;
+}
+
+std::wstring GuidText(const GUID& guid) {
+  wchar_t text[39];
+  return StringFromGUID2(guid, text, 39) ? std::wstring(text) : std::wstring();
+}
 
 ListOutcome ListConnections(const std::wstring& progId) {
   ListOutcome out;

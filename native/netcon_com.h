@@ -56,5 +56,12 @@ ActionOutcome ApplyToConnection(const std::wstring& progId, const std::wstring& 
 // marshals an interface (else RPC_E_TOO_LATE).
 SecurityOutcome InitializeComSecurity();
 
+// The class netcon creates for a ProgID: CLSIDFromProgID's answer, or for HNetCfg.HNetShare
+// whose ProgID key is gone, its documented CLSID. diagnose.cc reports the same resolution.
+HRESULT ResolveClsid(const std::wstring& progId, CLSID* clsid);
+
+// `{XXXXXXXX-…}` upper case, or "" if it cannot be written.
+std::wstring GuidText(const GUID& guid);
+
 // The system's text for an HRESULT (FormatMessage), or "" when Windows has none.
 std::wstring SystemMessage(HRESULT hr);
