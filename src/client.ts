@@ -262,7 +262,7 @@ export function createClientWith(
             (result) => (result.ok ? result : toError(result, progId, context)),
             (error: Error) => error,
           ),
-        trialList: () => list(getBackend(), bounds, { operation: 'list' }),
+        trialList: (backend) => list(backend, bounds, { operation: 'list' }),
       });
     },
     async initializeComSecurity(options) {

@@ -5,6 +5,7 @@ import type { Backend } from './backend';
 import type { NetConnection } from './connection';
 import { DEFAULT_PROG_ID } from './defaults';
 import { CallTimeoutError, NativeModuleLoadError, NetConAbortError, UnsupportedPlatformError } from './errors';
+import { HRESULTS } from './hresults';
 import { hresultToHex } from './messages';
 import type { NativeApartment, NativeDiagnosis } from './native';
 
@@ -39,7 +40,7 @@ export interface DiagnoseContext {
   /** The machine's facts, within the call's deadline. */
   readonly facts: (backend: Backend) => Promise<NativeDiagnosis | Error>;
   /** The trial list, within what is left of the deadline. */
-  readonly trialList: () => Promise<NetConnection[]>;
+  readonly trialList: (backend: Backend) => Promise<NetConnection[]>;
 }
 
 const NODE_API_NEEDED = 8;
@@ -51,7 +52,6 @@ const SERVICE_RUNNING = 4;
 const START_TYPES: Record<number, string> = { 0: 'boot', 1: 'system', 2: 'automatic', 3: 'manual', 4: 'disabled' };
 const SERVICE_STATES: Record<number, string> = { 1: 'stopped', 2: 'starting', 3: 'stopping', 4: 'running', 5: 'resuming', 6: 'pausing', 7: 'paused' };
 const APARTMENTS: Record<number, string> = { 0: 'an STA', 1: 'the MTA', 2: 'the neutral apartment', 3: 'the main STA' };
-const CO_E_NOTINITIALIZED = 0x800401f0;
 
 const ok = (check: string, summary: string): DiagnosisCheck => ({ check, status: 'ok', summary });
 const warn = (check: string, summary: string, fix: string): DiagnosisCheck => ({ check, status: 'warn', summary, fix });
@@ -95,7 +95,7 @@ export async function diagnoseWith(context: DiagnoseContext): Promise<Diagnosis>
   const started = performance.now();
   let listWorked = false;
   try {
-    const connections = await context.trialList();
+    const connections = await context.trialList(backend);
     const ms = Math.round(performance.now() - started);
     listWorked = true;
     checks.push(
@@ -191,7 +191,7 @@ function elevationCheck(facts: NativeDiagnosis): DiagnosisCheck {
 
 function apartmentCheck(apartment: NativeApartment): DiagnosisCheck {
   const where =
-    apartment.hresult === CO_E_NOTINITIALIZED
+    apartment.hresult === HRESULTS.CO_E_NOTINITIALIZED.hresult
       ? 'in no COM apartment'
       : apartment.hresult === 0
         ? `in ${APARTMENTS[apartment.type] ?? `apartment type ${apartment.type}`}`

@@ -113,8 +113,6 @@ export interface FakeMachine {
   removeConnection(id: string): boolean;
 }
 
-const CO_E_NOTINITIALIZED = 0x800401f0;
-
 // What diagnose() reads on the fake machine: an up-to-date Windows where HNetShare is
 // registered, the Network Connections service is there and the process is elevated. Its
 // trial list is the machine's own, so a scripted list failure shows in it.
@@ -291,7 +289,7 @@ export function createFakeMachine(options: FakeClientOptions = {}): FakeMachine 
       calls.push({ method: 'diagnose' });
       return HEALTHY_MACHINE;
     },
-    apartment: () => ({ hresult: CO_E_NOTINITIALIZED, type: 0, qualifier: 0 }),
+    apartment: () => ({ hresult: HRESULTS.CO_E_NOTINITIALIZED.hresult, type: 0, qualifier: 0 }),
   };
 
   return {
