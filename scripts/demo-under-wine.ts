@@ -6,37 +6,17 @@
 import { rmSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
 import { FAKE_SERVER, native, netconBin, nodeVersions, prefixes, repoRoot } from '../wine/environment';
+import { HRESULTS } from '../src/hresults';
+import { disabledWifi, ethernet, vpn as bureauVpn } from '../wine/connections';
 import { cliInWine, type FakeConnection, type FakeSetup } from '../wine/run';
 import { bootPrefix, buildFakeServer, fetchNode, keepWineServerUp, registerFake, stopWineServer } from '../wine/setup';
 
-const ethernet: FakeConnection = {
-  id: '{6B0C3F2A-91D4-4E8B-A7C5-2F1E3D4C5B6A}',
-  name: 'Ethernet',
-  deviceName: 'Intel(R) Ethernet Connection (7) I219-V',
-  status: 2, // NCS_CONNECTED
-  mediaType: 3, // NCM_LAN
-  characteristics: 0x1 | 0x8 | 0x800, // all-users, allow-rename, default
-};
-const wifi: FakeConnection = {
-  id: '{A1B2C3D4-E5F6-4711-8899-AABBCCDDEEFF}',
-  name: 'Wi-Fi',
-  deviceName: 'Intel(R) Wi-Fi 6 AX201 160MHz',
-  status: 2,
-  mediaType: 3,
-  characteristics: 0x1 | 0x8,
-};
-const vpn: FakeConnection = {
-  id: '{3C2B1A09-8F7E-4D6C-B5A4-93827160FEDC}',
-  name: 'Office VPN',
-  deviceName: 'WAN Miniport (IKEv2)',
-  status: 2,
-  mediaType: 5, // NCM_TUNNEL
-  characteristics: 0x4 | 0x40, // allow-removal, outgoing-only
-};
+// The suite's machine, all connected: the Wi-Fi switched on, the VPN up and named plainly.
+const wifi: FakeConnection = { ...disabledWifi, status: 2 }; // NCS_CONNECTED
+const vpn: FakeConnection = { ...bureauVpn, name: 'Office VPN', status: 2 };
 
 // Windows finishes a disconnect or connect a moment after the call returns: --wait shows it.
 const settle = { Disconnect: 800, Connect: 800 };
-const E_ACCESSDENIED = 0x80070005;
 
 interface Step {
   /** Printed before the command, when the fake is told to behave differently. */
@@ -78,7 +58,7 @@ const steps: Step[] = [
   {
     note: 'The test server now refuses Disconnect with E_ACCESSDENIED, as Windows does for a user who is not an administrator:',
     args: ['disconnect', ethernet.name],
-    fake: { connections: [ethernet, wifi, vpn], hresults: [{ method: 'Disconnect', hresult: E_ACCESSDENIED }] },
+    fake: { connections: [ethernet, wifi, vpn], hresults: [{ method: 'Disconnect', hresult: HRESULTS.E_ACCESSDENIED.hresult }] },
     check: (out) =>
       out.code === 5 && out.stdout === '' && /^netcon: E_ACCESSDENIED: Disconnect "Ethernet" failed: E_ACCESSDENIED \(0x80070005\)[^\n]*\n$/.test(out.stderr)
         ? undefined

@@ -5,7 +5,6 @@
 // access-denied failure. It exits 1 when any command does not behave as shown.
 // On Windows it runs `netcon list` against the machine's real connections, read-only.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -16,7 +15,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 if (process.platform === 'win32') {
   ensureBuilt(root);
-  const bin = join(root, JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).bin.netcon);
+  const bin = requireWithTypeScript(import.meta.url)('../wine/environment.ts').netconBin(root);
   console.log('The netcon CLI against this machine, read-only.\n\n> netcon list');
   const list = spawnSync(process.execPath, [bin, 'list'], { stdio: 'inherit' });
   console.log(`[exit code ${list.status}]`);
