@@ -1,7 +1,7 @@
 // The only file that loads the .node binary, and the Backend over it: names each call for
 // abandon(), and decodes the packed list. Loading waits for the first call so that
 // `import 'netcon'` never throws, whatever the OS and whatever state the install is in.
-import type { AbandonHook, Backend } from './backend';
+import type { AbandonHook, Backend, ChangeSubscription } from './backend';
 import { NativeModuleLoadError, UnsupportedPlatformError } from './errors';
 import type { NativeAddon, NativeListResult, NativeRawConnection, PackedListResult } from './native';
 import { packageRoot } from './package-root';
@@ -62,7 +62,7 @@ function attempt(load: () => unknown): Outcome {
 // A stale or foreign binary would otherwise fail later as "x is not a function".
 function checkExports(exports: unknown): NativeAddon {
   const candidate = exports as Partial<Record<keyof NativeAddon, unknown>> | null | undefined;
-  const missing = (['list', 'disconnect', 'connect', 'initializeSecurity', 'diagnose', 'apartment', 'abandon'] as const).filter((name) => typeof candidate?.[name] !== 'function');
+  const missing = (['list', 'disconnect', 'connect', 'initializeSecurity', 'diagnose', 'apartment', 'abandon', 'subscribe', 'unsubscribe'] as const).filter((name) => typeof candidate?.[name] !== 'function');
   if (missing.length > 0) throw new Error(`the native module does not export ${missing.join(', ')}`);
   return exports as NativeAddon;
 }
@@ -77,6 +77,7 @@ function backendOver(addon: NativeAddon): Backend {
     return result.then((value) => (value === undefined ? NEVER : value));
   }
   return {
+    watchChanges: changeNotifications(addon),
     list: async (progId, hook) => decodeList(await start(hook, (id) => addon.list(progId, id))),
     disconnect: (progId, guid, hook) => start(hook, (id) => addon.disconnect(progId, guid, id)),
     connect: (progId, guid, hook) => start(hook, (id) => addon.connect(progId, guid, id)),
@@ -87,6 +88,49 @@ function backendOver(addon: NativeAddon): Backend {
 }
 
 const NEVER = new Promise<never>(() => {});
+
+// Windows reports one change as a burst (an adapter going down touches each of its
+// interfaces); Chromium waits 500-1,500 ms after NotifyAddrChange for the same reason.
+const NOTIFICATION_SETTLE_MS = 250;
+
+// The addon throws only when Node-API itself fails (no thread-safe function could be made);
+// watching then goes on by polling, as it does where Windows refuses a registration.
+function subscribeQuietly(addon: NativeAddon, notify: () => void) {
+  try {
+    addon.subscribe(notify);
+  } catch {
+    // polling only
+  }
+}
+
+function unsubscribeQuietly(addon: NativeAddon) {
+  try {
+    addon.unsubscribe();
+  } catch {
+    // nothing was subscribed
+  }
+}
+
+// One native subscription for the environment, held while anything watches. What Windows
+// answered is not looked at: a registration it refused (Wine's are stubs) leaves the polling.
+function changeNotifications(addon: NativeAddon): Backend['watchChanges'] {
+  const listeners = new Set<() => void>();
+  const notify = () => {
+    for (const listener of [...listeners]) listener();
+  };
+  return (onChange): ChangeSubscription => {
+    // A fresh function per subscription, so one listener added twice is still two.
+    const listener = () => onChange();
+    listeners.add(listener);
+    if (listeners.size === 1) subscribeQuietly(addon, notify);
+    return {
+      settleMs: NOTIFICATION_SETTLE_MS,
+      stop() {
+        if (listeners.delete(listener) && listeners.size === 0) unsubscribeQuietly(addon);
+      },
+    };
+  };
+}
 
 function requireAddon(): unknown {
   // node-gyp-build looks for build/Release/ then prebuilds/win32-<arch>/ under the package root.

@@ -11,6 +11,17 @@ export interface AbandonHook {
   onAbandon?: () => void;
 }
 
+/** A backend's change notifications for watch(), as long as they are wanted. */
+export interface ChangeSubscription {
+  /** Ends them: `onChange` is not called again. */
+  stop(): void;
+  /**
+   * How long watch() waits after a notification before it lists: Windows reports one change as
+   * a burst of notifications (an adapter going down touches each of its interfaces).
+   */
+  readonly settleMs: number;
+}
+
 /**
  * The COM work of the four public operations. `guid` is always canonical: `{XXXXXXXX-…}`
  * upper case. Once a call is abandoned its promise never settles, and the thread stuck in it
@@ -25,4 +36,9 @@ export interface Backend {
   diagnose(progId: string, hook?: AbandonHook): Promise<NativeDiagnosisResult>;
   /** The calling thread's COM apartment, at once. */
   apartment(): NativeApartment;
+  /**
+   * Calls `onChange` (on the JS thread) when the machine may have changed its connections.
+   * Best effort: where nothing can be subscribed to it never calls, and watch() polls anyway.
+   */
+  watchChanges(onChange: () => void): ChangeSubscription;
 }

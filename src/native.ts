@@ -109,6 +109,30 @@ export interface NativeThreadStats {
 }
 
 /**
+ * What subscribe() answered for each of Windows' notifications (native/notify.h): the Win32
+ * error registering it, 0 when Windows took it. Either may fail (Wine's are stubs); watch()
+ * polls whatever they answer.
+ */
+export interface NativeSubscription {
+  /** NotifyIpInterfaceChange: interfaces added, removed, up or down. */
+  ipInterface: number;
+  /** RasConnectionNotificationW: a VPN or dial-up connection made or ended. */
+  ras: number;
+}
+
+/** The process's notification state (native/notify.h); for tests and diagnostics. */
+export interface NativeNotificationStats {
+  /** Environments (main thread, workers) subscribed now. */
+  subscribers: number;
+  /** Whether the process holds a NotifyIpInterfaceChange registration now. */
+  ipInterfaceRegistered: boolean;
+  /** Whether the process has registered its RAS event (kept for the process's life once made). */
+  rasRegistered: boolean;
+  /** Notifications received from Windows since the process started. */
+  wakeups: number;
+}
+
+/**
  * The .node module's exports. `id` names a pending call; `abandon(id)` settles its promise
  * with undefined at once and lets its thread go. list() answers packed.
  */
@@ -121,4 +145,13 @@ export interface NativeAddon {
   apartment(): NativeApartment;
   abandon(id: number): void;
   comThreads(): NativeThreadStats;
+  /**
+   * Subscribes this environment to Windows' change notifications: `onChange` is called on the
+   * JS thread after each (several close together may come as one call). Never keeps the
+   * process alive. A second call only replaces `onChange`.
+   */
+  subscribe(onChange: () => void): NativeSubscription;
+  /** Ends this environment's subscription; `onChange` is not called after it. */
+  unsubscribe(): void;
+  notifications(): NativeNotificationStats;
 }
