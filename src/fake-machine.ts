@@ -111,7 +111,14 @@ export interface FakeMachine {
   connections(): NetConnection[];
   /** Takes a connection away, as an unplugged adapter or a deleted VPN goes; false if there was none. */
   removeConnection(id: string): boolean;
+  /** Adds a connection at the end of the list, as a plugged-in adapter or a new VPN comes. */
+  addConnection(connection: FakeConnectionInput): NetConnection;
+  /** Changes a connection's fields (its id stays); false if there was no such connection. */
+  updateConnection(id: string, changes: FakeConnectionChanges): boolean;
 }
+
+/** What updateConnection may change: any field of a connection but its id. */
+export type FakeConnectionChanges = Partial<Omit<FakeConnectionInput, 'id'>>;
 
 // What diagnose() reads on the fake machine: an up-to-date Windows where HNetShare is
 // registered, the Network Connections service is there and the process is elevated. Its
@@ -208,20 +215,25 @@ function sleep(ms: number | undefined, hook: AbandonHook | undefined): Promise<v
   });
 }
 
-/** A machine as `options` describe it; throws ERR_INVALID_ARG_* for a description it cannot follow. */
-export function createFakeMachine(options: FakeClientOptions = {}): FakeMachine {
-  optionsObject(options);
-  const states: State[] = (options.connections ?? []).map((c, i) => ({
-    guid: guidOf(c?.id, `connections[${i}].id`),
+function stateOf(c: FakeConnectionInput, field: string): State {
+  const guid = guidOf(c?.id, `${field}.id`);
+  return {
+    guid,
     raw: {
       id: c.id,
       name: String(c.name),
       deviceName: c.deviceName ?? 'Fake Adapter',
-      status: rawValue(c.status, CONNECTION_STATUSES, 'connected', `connections[${i}].status`),
-      mediaType: rawValue(c.mediaType, MEDIA_TYPES, 'lan', `connections[${i}].mediaType`),
+      status: rawValue(c.status, CONNECTION_STATUSES, 'connected', `${field}.status`),
+      mediaType: rawValue(c.mediaType, MEDIA_TYPES, 'lan', `${field}.mediaType`),
       characteristics: c.characteristics ?? 0,
     },
-  }));
+  };
+}
+
+/** A machine as `options` describe it; throws ERR_INVALID_ARG_* for a description it cannot follow. */
+export function createFakeMachine(options: FakeClientOptions = {}): FakeMachine {
+  optionsObject(options);
+  const states: State[] = (options.connections ?? []).map((c, i) => stateOf(c, `connections[${i}]`));
   const failures = (options.failures ?? []).map((f, i) => ({
     ...f,
     guid: f.id === undefined ? undefined : guidOf(f.id, `failures[${i}].id`),
@@ -242,7 +254,14 @@ export function createFakeMachine(options: FakeClientOptions = {}): FakeMachine 
     }
     return { ...state.raw };
   };
-  const stateOf = (guid: string | undefined) => states.find((s) => s.guid === guid);
+  const stateAt = (guid: string | undefined) => states.find((s) => s.guid === guid);
+
+  // What Windows' notifications are to netcon: a change to the machine reaches every
+  // watcher, after the code that made it has run.
+  const listeners = new Set<() => void>();
+  const changed = () => {
+    if (listeners.size > 0) queueMicrotask(() => listeners.forEach((listener) => listener()));
+  };
 
   // The record the addon answers for a failure: the step, Windows' text, and the connection
   // it was working on, if it had reached one.
@@ -257,7 +276,7 @@ export function createFakeMachine(options: FakeClientOptions = {}): FakeMachine 
     calls.push({ method, id: guid });
     await sleep(options.delays?.[method], hook);
     const failure = failures.find((f) => f.on === method && (!f.guid || f.guid === guid));
-    const state = stateOf(guid);
+    const state = stateAt(guid);
     // A step before the connection fails whether or not the connection is there.
     if (failure && failure.step !== undefined && failure.step !== STEPS[method]) return failed(failure, method, undefined);
     if (!state) return { ok: true, found: false };
@@ -266,6 +285,7 @@ export function createFakeMachine(options: FakeClientOptions = {}): FakeMachine 
     const settleMs = options.settle?.[method] ?? 0;
     state.settling = settleMs > 0 ? { status: done, at: Date.now() + settleMs } : undefined;
     state.raw = { ...state.raw, status: settleMs > 0 ? settling : done };
+    changed();
     const success = successes.find((s) => s.on === method && (!s.guid || s.guid === guid));
     return { ok: true, found: true, hresult: success?.value ?? 0, connection: { id: state.raw.id, name: state.raw.name } };
   }
@@ -275,7 +295,7 @@ export function createFakeMachine(options: FakeClientOptions = {}): FakeMachine 
       calls.push({ method: 'list' });
       await sleep(options.delays?.list, hook);
       const failure = failures.find((f) => f.on === 'list');
-      if (failure) return failed(failure, 'list', stateOf(failure.guid));
+      if (failure) return failed(failure, 'list', stateAt(failure.guid));
       return { ok: true, connections: states.map(current) };
     },
     async initializeSecurity() {
@@ -290,6 +310,11 @@ export function createFakeMachine(options: FakeClientOptions = {}): FakeMachine 
       return HEALTHY_MACHINE;
     },
     apartment: () => ({ hresult: HRESULTS.CO_E_NOTINITIALIZED.hresult, type: 0, qualifier: 0 }),
+    watchChanges(onChange) {
+      const listener = () => onChange();
+      listeners.add(listener);
+      return { settleMs: 0, stop: () => listeners.delete(listener) };
+    },
   };
 
   return {
@@ -298,8 +323,27 @@ export function createFakeMachine(options: FakeClientOptions = {}): FakeMachine 
     connections: () => states.map(current).map(toNetConnection),
     removeConnection(id) {
       const index = states.findIndex((s) => s.guid === canonicalGuid(id));
-      if (index >= 0) states.splice(index, 1);
-      return index >= 0;
+      if (index < 0) return false;
+      states.splice(index, 1);
+      changed();
+      return true;
+    },
+    addConnection(connection) {
+      const state = stateOf(connection, 'connection');
+      if (stateAt(state.guid)) throw new NetConInvalidArgValueError('connection.id', 'a GUID no connection of the machine has', connection.id);
+      states.push(state);
+      changed();
+      return toNetConnection(current(state));
+    },
+    updateConnection(id, changes) {
+      const state = stateAt(canonicalGuid(id));
+      if (!state) return false;
+      optionsObject(changes, 'changes');
+      const next = stateOf({ ...state.raw, ...changes, id: state.raw.id }, 'changes');
+      state.raw = next.raw;
+      state.settling = undefined;
+      changed();
+      return true;
     },
   };
 }
