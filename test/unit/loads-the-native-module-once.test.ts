@@ -56,11 +56,11 @@ describe('createAddonLoader', () => {
     const { loadBackend } = createAddonLoader({ platform: () => 'win32', load: () => ({ list: () => undefined }) });
     const error = thrownBy(loadBackend) as NativeModuleLoadError;
     expect(error.code).toBe('ERR_NATIVE_MODULE_LOAD');
-    expect((error.cause as Error).message).toBe('the native module does not export disconnect, connect, initializeSecurity, diagnose, apartment, abandon');
+    expect((error.cause as Error).message).toBe('the native module does not export disconnect, connect, initializeSecurity, diagnose, apartment, abandon, subscribe, unsubscribe');
   });
 
   it('loads once and hands out the same binding', () => {
-    const binding = { ...fakeMachine().backend, abandon: () => undefined };
+    const binding = { ...fakeMachine().backend, abandon: () => undefined, subscribe: () => ({ ipInterface: 0, ras: 0 }), unsubscribe: () => undefined };
     const loader = counting(() => binding);
     const { loadBackend, isAddonLoadable } = createAddonLoader({ platform: () => 'win32', load: loader.load });
     expect(isAddonLoadable()).toBe(true);
@@ -69,7 +69,7 @@ describe('createAddonLoader', () => {
     expect(loader.count()).toBe(1);
     // Actions go straight through to the addon.
     expect(first.disconnect).not.toBe(binding.disconnect);
-    expect(Object.keys(first).sort()).toEqual(['apartment', 'connect', 'diagnose', 'disconnect', 'initializeSecurity', 'list']);
+    expect(Object.keys(first).sort()).toEqual(['apartment', 'connect', 'diagnose', 'disconnect', 'initializeSecurity', 'list', 'watchChanges']);
   });
 });
 
