@@ -17,10 +17,12 @@ import {
   parseTarget,
   parseWaitOption,
   parseWaitOptions,
+  parseWatchOptions,
   readProperty,
   type ParsedTarget,
 } from './validate';
 import { SETTLED_STATUSES, pollUntil, type StatusCondition, type WaitOption, type WaitOptions } from './wait';
+import { watchConnections, type ConnectionChange, type WatchOptions } from './watch';
 
 /** What disconnect and connect resolve with. */
 export interface ActionResult {
@@ -65,7 +67,10 @@ export interface ClientOptions {
   readonly comSecurity?: 'impersonate';
 }
 
-/** The public API; every method returns a promise and never throws synchronously. */
+/**
+ * The public API. Every method but watch() returns a promise and never throws synchronously;
+ * watch() throws ERR_INVALID_ARG_TYPE / ERR_INVALID_ARG_VALUE for bad options at once.
+ */
 export interface NetConClient {
   /**
    * Every connection `EnumEveryConnection` yields, disabled ones included, in Windows' order.
@@ -101,6 +106,15 @@ export interface NetConClient {
    * ERR_CONNECTION_NOT_FOUND if the connection goes away.
    */
   waitForStatus(target: Target, status: StatusCondition, options?: WaitOptions): Promise<NetConnection>;
+  /**
+   * The machine's connection changes, as an async iterable: `for await (const change of
+   * client.watch({ signal }))`. Each loop starts from a list taken as it begins and gets an
+   * `added`, `removed` or `changed` event per difference after it, and an `error` event when
+   * a list fails (the watch goes on). Lists every `intervalMs` (default 2,000) and, on Windows,
+   * soon after Windows notifies a change. Ends without an error when `signal` aborts or the
+   * loop exits. Off Windows the loop's first step rejects with ERR_UNSUPPORTED_PLATFORM.
+   */
+  watch(options?: WatchOptions): AsyncIterable<ConnectionChange>;
   /**
    * Opts this process in to COM security at impersonate level (CoInitializeSecurity), which the
    * Network Connections service needs to show VPN and dial-up connections. Process-wide and
@@ -250,6 +264,11 @@ export function createClientWith(
       const wait = parseWaitOptions(options);
       const targetText = describeTarget(parsed);
       return pollUntil(lookAt(getBackend(), parsed, targetText), condition, wait, targetText, []);
+    },
+    watch(options) {
+      const parsed = parseWatchOptions(options);
+      const listFor = (backend: Backend) => (bounds: Limits) => list(backend, bounds, { operation: 'watch' });
+      return watchConnections(getBackend, `${progId}\n${comSecurity}`, listFor, parsed);
     },
     async diagnose(options) {
       const bounds = boundsFor(optionsObject(options), 'diagnose');

@@ -15,3 +15,6 @@ export const DEFAULT_WAIT_TIMEOUT_MS = 30_000;
 
 /** Time between two looks at the connection while waiting, unless `intervalMs` says otherwise. */
 export const DEFAULT_WAIT_INTERVAL_MS = 250;
+
+/** How often watch() lists the connections unless `intervalMs` says otherwise, notifications or not. */
+export const DEFAULT_WATCH_INTERVAL_MS = 2_000;

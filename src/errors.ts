@@ -4,7 +4,7 @@ import { operationLabel } from './messages';
 import { argumentPhrase, describeReceived, shortInspect } from './received';
 
 /** The public call a COM failure happened in; it opens the error message. */
-export type ComOperation = 'list' | 'find' | 'disconnect' | 'connect' | 'wait' | 'security' | 'diagnose';
+export type ComOperation = 'list' | 'find' | 'disconnect' | 'connect' | 'wait' | 'watch' | 'security' | 'diagnose';
 
 /** The connection an error is about, as far as it is known. */
 export interface ConnectionRef {

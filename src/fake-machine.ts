@@ -3,7 +3,7 @@
 // the real client over it behaves as netcon does. The unit tests use it directly too.
 import type { AbandonHook, Backend } from './backend';
 import { CONNECTION_STATUSES, MEDIA_TYPES, toNetConnection, type ConnectionStatus, type MediaType, type NetConnection } from './connection';
-import { NetConInvalidArgValueError } from './errors';
+import { NetConInvalidArgTypeError, NetConInvalidArgValueError } from './errors';
 import { canonicalGuid } from './guid';
 import { HRESULTS, SUCCESS_CODES, type HResultCode } from './hresults';
 import type { NativeActionResult, NativeDiagnosis, NativeFailure, NativeListResult, NativeRawConnection } from './native';
@@ -115,6 +115,8 @@ export interface FakeMachine {
   addConnection(connection: FakeConnectionInput): NetConnection;
   /** Changes a connection's fields (its id stays); false if there was no such connection. */
   updateConnection(id: string, changes: FakeConnectionChanges): boolean;
+  /** Replaces the scripted failures: a fault that starts, or goes away. */
+  setFailures(failures: readonly FakeFailure[]): void;
 }
 
 /** What updateConnection may change: any field of a connection but its id. */
@@ -179,10 +181,10 @@ const OUTCOME = {
   connect: { settling: statusValue('connecting'), done: statusValue('connected') },
 } as const;
 
-function hresultOf(failure: FakeFailure, index: number): number {
+function hresultOf(failure: FakeFailure, field: string): number {
   const { hresult } = failure;
   if (typeof hresult === 'number') return hresult >>> 0;
-  if (!(hresult in HRESULTS)) throw new NetConInvalidArgValueError(`failures[${index}].hresult`, 'a code of HRESULTS or a number', hresult);
+  if (!(hresult in HRESULTS)) throw new NetConInvalidArgValueError(`${field}.hresult`, 'a code of HRESULTS or a number', hresult);
   return HRESULTS[hresult].hresult;
 }
 
@@ -234,11 +236,13 @@ function stateOf(c: FakeConnectionInput, field: string): State {
 export function createFakeMachine(options: FakeClientOptions = {}): FakeMachine {
   optionsObject(options);
   const states: State[] = (options.connections ?? []).map((c, i) => stateOf(c, `connections[${i}]`));
-  const failures = (options.failures ?? []).map((f, i) => ({
-    ...f,
-    guid: f.id === undefined ? undefined : guidOf(f.id, `failures[${i}].id`),
-    value: hresultOf(f, i),
-  }));
+  const scripted = (list: readonly FakeFailure[], field: string) =>
+    list.map((f, i) => ({
+      ...f,
+      guid: f.id === undefined ? undefined : guidOf(f.id, `${field}[${i}].id`),
+      value: hresultOf(f, `${field}[${i}]`),
+    }));
+  let failures = scripted(options.failures ?? [], 'failures');
   const successes = (options.successes ?? []).map((s, i) => ({
     ...s,
     guid: s.id === undefined ? undefined : guidOf(s.id, `successes[${i}].id`),
@@ -265,7 +269,7 @@ export function createFakeMachine(options: FakeClientOptions = {}): FakeMachine 
 
   // The record the addon answers for a failure: the step, Windows' text, and the connection
   // it was working on, if it had reached one.
-  function failed(failure: (typeof failures)[number], method: FakeFailure['on'], state: State | undefined): NativeFailure {
+  function failed(failure: ReturnType<typeof scripted>[number], method: FakeFailure['on'], state: State | undefined): NativeFailure {
     const step = failure.step ?? STEPS[method];
     const reached = method === 'list' || step === STEPS[method] ? state : undefined;
     const record: NativeFailure = { ok: false, hresult: failure.value, step, message: failure.message ?? '' };
@@ -334,6 +338,10 @@ export function createFakeMachine(options: FakeClientOptions = {}): FakeMachine 
       states.push(state);
       changed();
       return toNetConnection(current(state));
+    },
+    setFailures(list) {
+      if (!Array.isArray(list)) throw new NetConInvalidArgTypeError('failures', 'an instance of Array', list);
+      failures = scripted(list, 'failures');
     },
     updateConnection(id, changes) {
       const state = stateAt(canonicalGuid(id));

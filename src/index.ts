@@ -15,6 +15,7 @@ import type { CallOptions } from './limits';
 import type { Target } from './target';
 import { parseClientOptions } from './validate';
 import type { StatusCondition, WaitOptions } from './wait';
+import type { ConnectionChange, WatchOptions } from './watch';
 
 const client = createClientWith(loadBackend);
 
@@ -71,6 +72,22 @@ export function waitForStatus(target: Target, status: StatusCondition, options?:
 }
 
 /**
+ * The machine's connection changes, as they happen:
+ * `for await (const change of watch({ signal })) console.log(change.type, change.connection.name)`.
+ * Each loop starts from a list taken as it begins, then yields `added`, `removed` and
+ * `changed` (with `previous`) events, and an `error` event (with the typed error) when a list
+ * fails; the watch goes on with the next one. It lists every `intervalMs` (default 2,000) and,
+ * on Windows, soon after Windows notifies an interface or a VPN/dial-up change. `timeoutMs`
+ * bounds each list. The loop ends without an error when `signal` aborts or the loop exits;
+ * `persistent: false` lets the process exit while watching. Throws ERR_INVALID_ARG_TYPE /
+ * ERR_INVALID_ARG_VALUE for bad options at once; off Windows the loop's first step rejects
+ * with ERR_UNSUPPORTED_PLATFORM.
+ */
+export function watch(options?: WatchOptions): AsyncIterable<ConnectionChange> {
+  return client.watch(options);
+}
+
+/**
  * A client with the same functions as the module's top level, bound to another COM
  * class: `createClient({ progId: 'MyCompany.TestHNetShare' })` points every call at an
  * HNetShare-compatible test server registered under that ProgID (the top-level functions
@@ -111,10 +128,18 @@ export function isSupported(): boolean {
 
 export type { Target } from './target';
 export type { ActionOptions, ActionResult, ClientOptions, NetConClient } from './client';
-export { DEFAULT_PROG_ID, DEFAULT_TIMEOUT_MS, DEFAULT_WAIT_INTERVAL_MS, DEFAULT_WAIT_TIMEOUT_MS, MAX_TIMEOUT_MS } from './defaults';
+export {
+  DEFAULT_PROG_ID,
+  DEFAULT_TIMEOUT_MS,
+  DEFAULT_WAIT_INTERVAL_MS,
+  DEFAULT_WAIT_TIMEOUT_MS,
+  DEFAULT_WATCH_INTERVAL_MS,
+  MAX_TIMEOUT_MS,
+} from './defaults';
 export type { CallOptions } from './limits';
 export type { CheckStatus, Diagnosis, DiagnosisCheck } from './diagnose';
 export { SETTLED_STATUSES, type StatusCondition, type WaitOption, type WaitOptions } from './wait';
+export type { ConnectionChange, WatchOptions } from './watch';
 export {
   CHARACTERISTIC_FLAGS,
   CONNECTION_STATUSES,

@@ -17,6 +17,8 @@ export function operationLabel(context: Pick<ComErrorContext, 'operation' | 'tar
       return 'Initialize COM security';
     case 'diagnose':
       return 'Diagnose';
+    case 'watch':
+      return 'Watch connections';
     case 'find':
       return context.target === undefined ? 'Find connection' : `Find "${context.target}"`;
     case 'disconnect':

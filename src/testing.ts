@@ -11,7 +11,7 @@
 import { createClientWith, type NetConClient } from './client';
 import type { NetConnection } from './connection';
 import { DEFAULT_PROG_ID } from './defaults';
-import { createFakeMachine, type FakeCall, type FakeClientOptions } from './fake-machine';
+import { createFakeMachine, type FakeCall, type FakeClientOptions, type FakeConnectionChanges, type FakeConnectionInput, type FakeFailure } from './fake-machine';
 
 /** A NetConClient over the fake machine, with a view into it for assertions. */
 export interface FakeClient extends NetConClient {
@@ -25,6 +25,18 @@ export interface FakeClient extends NetConClient {
    * ConnectionNotFoundError, as netcon's does. False if there was no such connection.
    */
   removeConnection(id: string): boolean;
+  /**
+   * Puts a connection on the machine, after the others, as a plugged-in adapter or a new VPN
+   * comes. Throws ERR_INVALID_ARG_VALUE for a GUID the machine has already.
+   */
+  addConnection(connection: FakeConnectionInput): NetConnection;
+  /**
+   * Changes a connection (GUID, braces optional) as Windows might: its status, name (a
+   * rename), device name, media type or characteristics. False if there was no such connection.
+   */
+  updateConnection(id: string, changes: FakeConnectionChanges): boolean;
+  /** Replaces the machine's scripted failures (FakeClientOptions.failures): a fault that starts, or one that goes away. */
+  setFailures(failures: readonly FakeFailure[]): void;
 }
 
 /**
@@ -47,8 +59,11 @@ export function createFakeClient(options: FakeClientOptions = {}): FakeClient {
     calls: machine.calls,
     connections: machine.connections,
     removeConnection: machine.removeConnection,
+    addConnection: machine.addConnection,
+    updateConnection: machine.updateConnection,
+    setFailures: machine.setFailures,
   };
 }
 
-export type { FakeCall, FakeClientOptions, FakeConnectionInput, FakeFailure, FakeSuccess } from './fake-machine';
+export type { FakeCall, FakeClientOptions, FakeConnectionChanges, FakeConnectionInput, FakeFailure, FakeSuccess } from './fake-machine';
 export type { NetConClient, NetConnection };

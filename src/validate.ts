@@ -1,7 +1,7 @@
 // Every check of what a caller passed, made before anything touches COM. A bad argument
 // throws ERR_INVALID_ARG_TYPE or ERR_INVALID_ARG_VALUE naming it, as Node's own functions do.
 import { CONNECTION_STATUSES, type NetConnection } from './connection';
-import { DEFAULT_PROG_ID, DEFAULT_TIMEOUT_MS, DEFAULT_WAIT_INTERVAL_MS, DEFAULT_WAIT_TIMEOUT_MS, MAX_TIMEOUT_MS } from './defaults';
+import { DEFAULT_PROG_ID, DEFAULT_TIMEOUT_MS, DEFAULT_WAIT_INTERVAL_MS, DEFAULT_WAIT_TIMEOUT_MS, DEFAULT_WATCH_INTERVAL_MS, MAX_TIMEOUT_MS } from './defaults';
 import { NetConInvalidArgTypeError, NetConInvalidArgValueError } from './errors';
 import { canonicalGuid } from './guid';
 
@@ -160,6 +160,24 @@ export function parseWaitOptions(options: unknown, argName = 'options'): ParsedW
     intervalMs: milliseconds(object, 'intervalMs', argName, DEFAULT_WAIT_INTERVAL_MS, 1),
     signal,
   };
+}
+
+/** watch()'s options, checked. */
+export interface ParsedWatch {
+  timeoutMs: number;
+  intervalMs: number;
+  persistent: boolean;
+  signal?: AbortSignal;
+}
+
+/** watch()'s options: a call's, plus `intervalMs` and `persistent`. */
+export function parseWatchOptions(options: unknown): ParsedWatch {
+  const object = optionsObject(options);
+  const call = parseCallOptions(object);
+  if (object === undefined) return { ...call, intervalMs: DEFAULT_WATCH_INTERVAL_MS, persistent: true };
+  const persistent = readProperty(object, 'persistent', 'options');
+  if (persistent !== undefined && typeof persistent !== 'boolean') throw new NetConInvalidArgTypeError('options.persistent', 'of type boolean', persistent);
+  return { ...call, intervalMs: milliseconds(object, 'intervalMs', 'options', DEFAULT_WATCH_INTERVAL_MS, 1), persistent: persistent ?? true };
 }
 
 /** A disconnect/connect `wait` option: undefined or false for none, true for the defaults. */

@@ -48,6 +48,7 @@ export function fakeMachine(options: FakeClientOptions = {}, progId?: string, co
       return inner.diagnose(progId, hook);
     },
     apartment: () => inner.apartment(),
+    watchChanges: (onChange) => inner.watchChanges(onChange),
   };
   let requests = 0;
   const getBackend = (): Backend => {

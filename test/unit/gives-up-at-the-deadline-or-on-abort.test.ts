@@ -175,6 +175,8 @@ describe('the binding underneath', () => {
       initializeSecurity: (hook) => hang('security', hook),
       diagnose: (_p, hook) => hang('diagnose', hook),
       apartment: () => ({ hresult: 0x800401f0, type: 0, qualifier: 0 }),
+      // Nothing to subscribe to, as under Wine: a watch only polls.
+      watchChanges: () => ({ settleMs: 0, stop() {} }),
     };
     return { binding, abandoned };
   }
@@ -187,6 +189,26 @@ describe('the binding underneath', () => {
     expect(abandoned).toEqual(['list', 'connect']);
   });
 
+  it("gives a watch's hung list an error event at its deadline, abandons it, and lets it go when the watch ends", async () => {
+    const { binding, abandoned } = hungBinding();
+    const controller = new AbortController();
+    const started = performance.now();
+    const events = [];
+    for await (const change of createClientWith(() => binding).watch({ timeoutMs: 20, intervalMs: 5, signal: controller.signal })) {
+      events.push(change);
+      if (events.length === 2) controller.abort();
+    }
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(events).toHaveLength(2);
+    for (const event of events) {
+      expect(event.type).toBe('error');
+      expect(event.type === 'error' && event.error).toMatchObject({ code: 'ERR_TIMEOUT', operation: 'watch', timeoutMs: 20 });
+    }
+    // Each list was abandoned at its deadline; the one running when the watch ended, then.
+    expect(abandoned.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(abandoned)).toEqual(new Set(['list']));
+  });
+
   it('turns a refusal (too many calls stuck in Windows) into TooManyHungCallsError', async () => {
     const binding: Backend = {
       list: async () => ({ ok: false, refused: 'stuck-threads', stuck: 16 }),
@@ -195,6 +217,7 @@ describe('the binding underneath', () => {
       initializeSecurity: async () => ({ ok: false, refused: 'stuck-threads', stuck: 16 }),
       diagnose: async () => ({ ok: false, refused: 'stuck-threads', stuck: 16 }),
       apartment: () => ({ hresult: 0x800401f0, type: 0, qualifier: 0 }),
+      watchChanges: () => ({ settleMs: 0, stop() {} }),
     };
     const client = createClientWith(() => binding);
     const { error } = await rejection(client.disconnect(ETHERNET.id));

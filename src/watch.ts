@@ -1,0 +1,294 @@
+// watch(): the machine's connections as a stream of changes. Each watcher diffs lists against
+// the last one it saw. Watchers of one backend and COM class share a hub: one native
+// subscription and one list per tick, however many watch. A list is taken every intervalMs,
+// and sooner when Windows notifies a change; the polling is what Wine, and every change
+// Windows does not notify, leave.
+import type { Backend, ChangeSubscription } from './backend';
+import type { NetConnection } from './connection';
+import { CallTimeoutError, NetConError } from './errors';
+import { limits, type CallOptions, type Limits } from './limits';
+import type { ParsedWatch } from './validate';
+
+/** Options of watch(). `timeoutMs` bounds each list; `signal` ends the watch. */
+export interface WatchOptions extends CallOptions {
+  /**
+   * Milliseconds between two lists when nothing notifies a change: from 1 to 2^31−1,
+   * default 2,000 (DEFAULT_WATCH_INTERVAL_MS).
+   */
+  readonly intervalMs?: number;
+  /**
+   * Whether the watch keeps the process alive, as `fs.watch`'s option. Default true; with
+   * `false` the process may exit while watching.
+   */
+  readonly persistent?: boolean;
+}
+
+/**
+ * One change watch() saw, relative to the list before it: a connection `added`, `removed`
+ * (`connection` is the last one seen) or `changed` (its status, name, device name, media type
+ * or characteristics; `previous` is how it was). `error` when a list failed: the watch goes on
+ * and the next list is compared with the last good one.
+ */
+export type ConnectionChange =
+  | { readonly type: 'added'; readonly connection: NetConnection }
+  | { readonly type: 'removed'; readonly connection: NetConnection }
+  | { readonly type: 'changed'; readonly connection: NetConnection; readonly previous: NetConnection }
+  | { readonly type: 'error'; readonly error: NetConError };
+
+/** The list a hub takes: the client's, with its COM security and errors. */
+export type ListFor = (bounds: Limits) => Promise<NetConnection[]>;
+
+// Each connection by GUID, a repeated GUID (a broken server) by its occurrence too.
+function byId(connections: readonly NetConnection[]): Map<string, NetConnection> {
+  const map = new Map<string, NetConnection>();
+  for (const connection of connections) {
+    let key = connection.id;
+    for (let n = 1; map.has(key); n++) key = `${connection.id}#${n}`;
+    map.set(key, connection);
+  }
+  return map;
+}
+
+const differs = (a: NetConnection, b: NetConnection) =>
+  a.statusCode !== b.statusCode ||
+  a.name !== b.name ||
+  a.deviceName !== b.deviceName ||
+  a.mediaTypeCode !== b.mediaTypeCode ||
+  a.characteristics.value !== b.characteristics.value;
+
+/** What changed from `before` to `after`: additions and changes in list order, then removals. */
+export function diffConnections(before: readonly NetConnection[], after: readonly NetConnection[]): ConnectionChange[] {
+  const old = byId(before);
+  const changes: ConnectionChange[] = [];
+  for (const [key, connection] of byId(after)) {
+    const previous = old.get(key);
+    if (!previous) changes.push({ type: 'added', connection });
+    else if (differs(previous, connection)) changes.push({ type: 'changed', connection, previous });
+    old.delete(key);
+  }
+  for (const connection of old.values()) changes.push({ type: 'removed', connection });
+  return changes;
+}
+
+/** One `for await` over watch(): its options, the changes not yet read, and a reader waiting. */
+interface Watcher {
+  readonly options: ParsedWatch;
+  /** The last good list it compared against; none before its first. */
+  seen?: NetConnection[];
+  /** Set while a list runs: its own deadline passed, so it has had its error for this one. */
+  timedOut: boolean;
+  deliver(change: ConnectionChange): void;
+  /** Ends the watch with `error`, which is no netcon error: a bug, not a failing Windows. */
+  fail(error: unknown): void;
+}
+
+// One per backend and COM class (and COM security choice), alive while anything watches.
+class Hub {
+  private readonly watchers = new Set<Watcher>();
+  private subscription?: ChangeSubscription;
+  private pollTimer?: ReturnType<typeof setTimeout>;
+  private settleTimer?: ReturnType<typeof setTimeout>;
+  private running?: AbortController;
+  private again = false;
+
+  constructor(
+    private readonly backend: Backend,
+    private readonly list: ListFor,
+    private readonly onEmpty: () => void,
+  ) {}
+
+  join(watcher: Watcher): void {
+    this.watchers.add(watcher);
+    this.subscription ??= this.backend.watchChanges(() => this.notified());
+    // Its first list, the one it compares the next against, starts now (or right after the
+    // one already running, which began before it joined).
+    this.tick();
+  }
+
+  leave(watcher: Watcher): void {
+    if (!this.watchers.delete(watcher)) return;
+    if (this.watchers.size > 0) return this.reschedule();
+    clearTimeout(this.pollTimer);
+    clearTimeout(this.settleTimer);
+    this.pollTimer = this.settleTimer = undefined;
+    this.subscription?.stop();
+    this.subscription = undefined;
+    // A list still running is let go: a hung one must not hold the process.
+    this.running?.abort();
+    this.onEmpty();
+  }
+
+  private notified(): void {
+    if (this.watchers.size === 0 || this.settleTimer) return;
+    this.settleTimer = this.timer(() => {
+      this.settleTimer = undefined;
+      this.tick();
+    }, this.subscription?.settleMs ?? 0);
+  }
+
+  private timer(run: () => void, ms: number) {
+    const timer = setTimeout(run, ms);
+    if (![...this.watchers].some((w) => w.options.persistent)) timer.unref?.();
+    return timer;
+  }
+
+  private reschedule(): void {
+    clearTimeout(this.pollTimer);
+    this.pollTimer = undefined;
+    if (this.running || this.watchers.size === 0) return;
+    const interval = Math.min(...[...this.watchers].map((w) => w.options.intervalMs));
+    this.pollTimer = this.timer(() => this.tick(), interval);
+  }
+
+  private tick(): void {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    clearTimeout(this.pollTimer);
+    this.pollTimer = undefined;
+    void this.listOnce();
+  }
+
+  // One list for every watcher. The list runs to the longest watcher's deadline; a watcher
+  // whose own passes first gets its timeout error then and skips this list's answer.
+  private async listOnce(): Promise<void> {
+    const watchers = [...this.watchers];
+    const controller = (this.running = new AbortController());
+    const deadlines = watchers.map((watcher) => {
+      watcher.timedOut = false;
+      const { timeoutMs } = watcher.options;
+      if (timeoutMs === Infinity) return undefined;
+      return this.timer(() => {
+        watcher.timedOut = true;
+        watcher.deliver({ type: 'error', error: new CallTimeoutError({ operation: 'watch', timeoutMs }) });
+      }, timeoutMs);
+    });
+    const longest = Math.max(...watchers.map((w) => w.options.timeoutMs));
+    let outcome: { ok: true; connections: NetConnection[] } | { ok: false; error: unknown };
+    try {
+      outcome = { ok: true, connections: await this.list(limits(longest, [controller.signal])) };
+    } catch (error) {
+      outcome = { ok: false, error };
+    }
+    deadlines.forEach((timer) => clearTimeout(timer));
+    this.running = undefined;
+    if (controller.signal.aborted) return; // every watcher left
+    for (const watcher of watchers) {
+      if (!this.watchers.has(watcher) || watcher.timedOut) continue;
+      if (!outcome.ok) {
+        if (outcome.error instanceof NetConError) watcher.deliver({ type: 'error', error: outcome.error });
+        else watcher.fail(outcome.error);
+      } else {
+        if (watcher.seen) for (const change of diffConnections(watcher.seen, outcome.connections)) watcher.deliver(change);
+        watcher.seen = outcome.connections;
+      }
+    }
+    if (this.again) {
+      this.again = false;
+      this.tick();
+    } else {
+      this.reschedule();
+    }
+  }
+}
+
+const hubs = new WeakMap<Backend, Map<string, Hub>>();
+
+/**
+ * The changes on `backend`'s machine as an async iterable, for one watch() call. Each
+ * `for await` over it is a watcher of its own: it starts from a list taken as it begins, and
+ * ends when `options.signal` aborts (without an error) or the loop exits.
+ */
+export function watchConnections(
+  getBackend: () => Backend,
+  key: string,
+  list: (backend: Backend) => ListFor,
+  options: ParsedWatch,
+): AsyncIterable<ConnectionChange> {
+  return {
+    [Symbol.asyncIterator]() {
+      return startWatcher(getBackend, key, list, options);
+    },
+  };
+}
+
+function hubFor(backend: Backend, key: string, list: ListFor): Hub {
+  let byKey = hubs.get(backend);
+  if (!byKey) hubs.set(backend, (byKey = new Map()));
+  let hub = byKey.get(key);
+  if (!hub) {
+    const map = byKey;
+    hub = new Hub(backend, list, () => map.delete(key));
+    map.set(key, hub);
+  }
+  return hub;
+}
+
+function startWatcher(getBackend: () => Backend, key: string, list: (backend: Backend) => ListFor, options: ParsedWatch): AsyncIterator<ConnectionChange> {
+  const queue: ConnectionChange[] = [];
+  // next() may be called again before the last call settled: the readers wait in turn.
+  const readers: { resolve(result: IteratorResult<ConnectionChange>): void; reject(error: unknown): void }[] = [];
+  let failure: { error: unknown } | undefined;
+  let hub: Hub | undefined;
+  let ended = false;
+
+  const watcher: Watcher = {
+    options,
+    timedOut: false,
+    deliver(change) {
+      if (ended) return;
+      const reader = readers.shift();
+      if (reader) reader.resolve({ value: change, done: false });
+      else queue.push(change);
+    },
+    fail(error) {
+      if (ended) return;
+      const reader = readers.shift();
+      if (reader) reader.reject(error);
+      else failure = { error };
+      end();
+    },
+  };
+
+  function end(): void {
+    if (ended) return;
+    ended = true;
+    options.signal?.removeEventListener('abort', end);
+    hub?.leave(watcher);
+    queue.length = 0;
+    for (const reader of readers.splice(0)) reader.resolve({ value: undefined, done: true });
+  }
+
+  if (options.signal?.aborted) {
+    ended = true;
+  } else {
+    try {
+      const backend = getBackend();
+      hub = hubFor(backend, key, list(backend));
+      options.signal?.addEventListener('abort', end, { once: true });
+      hub.join(watcher);
+    } catch (error) {
+      // No backend here (not Windows, no addon): the first next() rejects with why.
+      failure = { error };
+      ended = true;
+    }
+  }
+
+  return {
+    next() {
+      if (failure) {
+        const { error } = failure;
+        failure = undefined;
+        return Promise.reject(error);
+      }
+      if (queue.length > 0) return Promise.resolve({ value: queue.shift() as ConnectionChange, done: false });
+      if (ended) return Promise.resolve({ value: undefined, done: true });
+      return new Promise((resolve, reject) => readers.push({ resolve, reject }));
+    },
+    return() {
+      end();
+      return Promise.resolve({ value: undefined, done: true });
+    },
+  };
+}
