@@ -139,7 +139,7 @@ export {
 export type { CallOptions } from './limits';
 export type { CheckStatus, Diagnosis, DiagnosisCheck } from './diagnose';
 export { SETTLED_STATUSES, type StatusCondition, type WaitOption, type WaitOptions } from './wait';
-export type { ConnectionChange, WatchOptions } from './watch';
+export type { ConnectionAdded, ConnectionChange, ConnectionChanged, ConnectionRemoved, WatchFailure, WatchOptions } from './watch';
 export {
   CHARACTERISTIC_FLAGS,
   CONNECTION_STATUSES,

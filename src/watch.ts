@@ -23,17 +23,49 @@ export interface WatchOptions extends CallOptions {
   readonly persistent?: boolean;
 }
 
+/** A connection that was not in the list before. */
+export interface ConnectionAdded {
+  /** Which kind of event this is. */
+  readonly type: 'added';
+  /** The connection, as listConnections gives it. */
+  readonly connection: NetConnection;
+}
+
+/** A connection that is no longer listed: an adapter unplugged or removed, a VPN deleted. */
+export interface ConnectionRemoved {
+  /** Which kind of event this is. */
+  readonly type: 'removed';
+  /** The connection as it was last seen. */
+  readonly connection: NetConnection;
+}
+
+/** A connection whose status, name, device name, media type or characteristics changed. */
+export interface ConnectionChanged {
+  /** Which kind of event this is. */
+  readonly type: 'changed';
+  /** The connection now. */
+  readonly connection: NetConnection;
+  /** The connection as it was in the list before. */
+  readonly previous: NetConnection;
+}
+
 /**
- * One change watch() saw, relative to the list before it: a connection `added`, `removed`
- * (`connection` is the last one seen) or `changed` (its status, name, device name, media type
- * or characteristics; `previous` is how it was). `error` when a list failed: the watch goes on
- * and the next list is compared with the last good one.
+ * A list failed or outlived `timeoutMs`. The watch goes on: the next list is compared with
+ * the last good one.
  */
-export type ConnectionChange =
-  | { readonly type: 'added'; readonly connection: NetConnection }
-  | { readonly type: 'removed'; readonly connection: NetConnection }
-  | { readonly type: 'changed'; readonly connection: NetConnection; readonly previous: NetConnection }
-  | { readonly type: 'error'; readonly error: NetConError };
+export interface WatchFailure {
+  /** Which kind of event this is. */
+  readonly type: 'error';
+  /** The typed error a listConnections() would have rejected with; its `operation` is `'watch'`. */
+  readonly error: NetConError;
+}
+
+/**
+ * One change watch() saw, relative to the list before it (`type` tells which), or an error
+ * event: look for `'error'`, or a machine where listing fails looks like one where nothing
+ * changes.
+ */
+export type ConnectionChange = ConnectionAdded | ConnectionRemoved | ConnectionChanged | WatchFailure;
 
 /** The list a hub takes: the client's, with its COM security and errors. */
 export type ListFor = (bounds: Limits) => Promise<NetConnection[]>;

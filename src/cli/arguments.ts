@@ -10,7 +10,7 @@ export class UsageError extends Error {
 }
 
 /** The options every command may be given (`--help`, `--version` and the rest are read too). */
-export type OptionName = 'json' | 'all' | 'wait';
+export type OptionName = 'json' | 'all' | 'wait' | 'interval';
 
 /** A command line, read. */
 export interface CommandLine {
@@ -27,6 +27,8 @@ export interface CommandLine {
   readonly timeout?: string;
   /** `--wait`'s text, `''` when given without a value; see waitMs(). */
   readonly wait?: string;
+  /** `--interval`'s text; see intervalMs(). */
+  readonly interval?: string;
 }
 
 /** Reads argv (without node and the script). */
@@ -41,6 +43,7 @@ export function readCommandLine(argv: readonly string[]): CommandLine {
       version: { type: 'boolean' },
       'prog-id': { type: 'string' },
       timeout: { type: 'string' },
+      interval: { type: 'string' },
     },
     allowPositionals: true,
     strict: true,
@@ -52,10 +55,11 @@ export function readCommandLine(argv: readonly string[]): CommandLine {
     help: values.help === true,
     version: values.version === true,
     json: values.json === true,
-    given: (['json', 'all', 'wait'] as const).filter((option) => values[option] !== undefined),
+    given: (['json', 'all', 'wait', 'interval'] as const).filter((option) => values[option] !== undefined),
     progId: values['prog-id'],
     timeout: values.timeout,
     wait: values.wait,
+    interval: values.interval,
   };
 }
 
@@ -71,6 +75,11 @@ export function timeoutMs(line: CommandLine): number | undefined {
 export function waitMs(line: CommandLine): number | undefined {
   if (line.wait === undefined) return undefined;
   return line.wait === '' ? DEFAULT_WAIT_TIMEOUT_MS : milliseconds('--wait', line.wait, 0);
+}
+
+/** `--interval` in ms, or undefined for watch()'s default. */
+export function intervalMs(line: CommandLine): number | undefined {
+  return line.interval === undefined ? undefined : milliseconds('--interval', line.interval, 1);
 }
 
 /** Refuses options the command does not take. */

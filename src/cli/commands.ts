@@ -1,11 +1,11 @@
 // The CLI's commands, each over the part of the public API it needs.
 import type * as netcon from '../index';
-import { acceptOnly, oneTarget, timeoutMs, UsageError, waitMs, type CommandLine } from './arguments';
+import { acceptOnly, intervalMs, oneTarget, timeoutMs, UsageError, waitMs, type CommandLine } from './arguments';
 import { EXIT_CODES } from './exit-codes';
-import { connectionDetails, connectionTable, diagnosisReport, seconds, spinner, successNote, type CliIo } from './format';
+import { changeJsonLine, changeLine, connectionDetails, connectionTable, diagnosisReport, oneLine, seconds, spinner, successNote, type CliIo } from './format';
 
 /** The part of the public API the CLI calls. */
-export type CliApi = Pick<typeof netcon, 'listConnections' | 'findConnection' | 'disconnect' | 'connect' | 'diagnose'>;
+export type CliApi = Pick<typeof netcon, 'listConnections' | 'findConnection' | 'disconnect' | 'connect' | 'diagnose' | 'watch'>;
 
 // Asked for once the command line is checked: making the API checks --prog-id, and a usage
 // mistake should be reported first.
@@ -53,4 +53,24 @@ export async function doctor(line: CommandLine, api: ApiOnDemand): Promise<{ tex
   const text = line.json ? `${JSON.stringify(diagnosis, null, 2)}\n` : diagnosisReport(diagnosis);
   const cannotRunHere = diagnosis.checks.some((c) => c.status === 'fail' && (c.check === 'platform' || c.check === 'binary'));
   return { text, exitCode: diagnosis.ok ? EXIT_CODES.OK : cannotRunHere ? EXIT_CODES.UNSUPPORTED : EXIT_CODES.DOCTOR_FAILED };
+}
+
+/**
+ * `netcon watch [--json] [--interval <ms>]`: a line per change as it comes, until interrupted
+ * (Ctrl+C: exit code 0). A failed list is a line too, on stderr (in `--json`, on stdout with
+ * the rest), and the watch goes on.
+ */
+export async function watch(line: CommandLine, api: ApiOnDemand, io: CliIo): Promise<string> {
+  acceptOnly(line, ['json', 'interval']);
+  if (line.operands.length > 0) throw new UsageError(`"watch" takes no arguments, got ${JSON.stringify(line.operands)}.`);
+  const options = { timeoutMs: timeoutMs(line), intervalMs: intervalMs(line) };
+  const changes = api().watch({ ...options, signal: io.interrupt?.() });
+  if (io.isTTY && !line.json) io.stderr('Watching for changes (Ctrl+C to stop)…\n');
+  for await (const change of changes) {
+    const time = new Date();
+    if (line.json) io.stdout(changeJsonLine(change, time));
+    else if (change.type === 'error') io.stderr(`${time.toISOString()}  error    ${change.error.code}: ${oneLine(change.error.message)}\n`);
+    else io.stdout(changeLine(change, time));
+  }
+  return '';
 }

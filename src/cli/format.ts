@@ -1,5 +1,5 @@
 // How the CLI shows connections and outcomes on a terminal.
-import { hresultToHex, type ActionResult, type Diagnosis, type NetConnection } from '../index';
+import { hresultToHex, type ActionResult, type ConnectionChange, type Diagnosis, type NetConnection } from '../index';
 
 /** Where the CLI writes; each call is one complete chunk of text. */
 export interface CliIo {
@@ -7,6 +7,11 @@ export interface CliIo {
   stderr(text: string): void;
   /** Whether stderr is a terminal: only then does a long wait show a spinner. */
   readonly isTTY?: boolean;
+  /**
+   * A signal aborted when the user interrupts (Ctrl+C). Asking for it makes an interrupt end
+   * the command (`netcon watch`, exit code 0) instead of the process.
+   */
+  interrupt?(): AbortSignal;
 }
 
 // Terminal columns a string takes: East Asian wide characters and emoji take two, combining
@@ -86,4 +91,36 @@ export function diagnosisReport(diagnosis: Diagnosis): string {
     ...(c.fix ? [`${' '.repeat(6 + width + 2)}fix: ${oneLine(c.fix)}`] : []),
   ]);
   return `${verdict}\n\n${lines.join('\n')}\n`;
+}
+
+// What a change shows of a connection in a `netcon watch` line.
+const WATCHED_FIELDS: readonly [string, (c: NetConnection) => string][] = [
+  ['name', (c) => JSON.stringify(c.name)],
+  ['status', (c) => c.status],
+  ['device', (c) => JSON.stringify(c.deviceName)],
+  ['type', (c) => c.mediaType],
+  ['characteristics', (c) => hresultToHex(c.characteristics.value)],
+];
+
+/**
+ * `netcon watch`: one line per change, `<ISO time>  <type>  "<name>"  <what>  <GUID>`; a
+ * `changed` line names each field that changed, `status connected -> disconnected`.
+ */
+export function changeLine(change: Exclude<ConnectionChange, { type: 'error' }>, time: Date): string {
+  const c = change.connection;
+  const what =
+    change.type === 'changed'
+      ? WATCHED_FIELDS.filter(([, read]) => read(change.previous) !== read(c))
+          .map(([field, read]) => `${field} ${read(change.previous)} -> ${read(c)}`)
+          .join(', ')
+      : `${c.status} ${c.mediaType}`;
+  return `${time.toISOString()}  ${change.type.padEnd(7)}  ${JSON.stringify(c.name)}  ${what}  ${c.id}\n`;
+}
+
+/** `netcon watch --json`: one JSON object per line, with `time` first; an error as its code, message and HRESULT. */
+export function changeJsonLine(change: ConnectionChange, time: Date): string {
+  if (change.type !== 'error') return `${JSON.stringify({ time: time.toISOString(), ...change })}\n`;
+  const { code, message } = change.error;
+  const hresult = (change.error as { hresult?: number }).hresult;
+  return `${JSON.stringify({ time: time.toISOString(), type: 'error', error: { code, message, ...(hresult === undefined ? {} : { hresult }) } })}\n`;
 }

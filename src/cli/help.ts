@@ -1,5 +1,5 @@
 // What `netcon --help` and `netcon <command> --help` print.
-import { DEFAULT_TIMEOUT_MS, DEFAULT_WAIT_TIMEOUT_MS } from '../index';
+import { DEFAULT_TIMEOUT_MS, DEFAULT_WAIT_TIMEOUT_MS, DEFAULT_WATCH_INTERVAL_MS } from '../index';
 import { EXIT_CODES } from './exit-codes';
 
 const EXIT_TEXT = `Exit codes: ${EXIT_CODES.OK} ok, ${EXIT_CODES.FAILURE} failure, ${EXIT_CODES.USAGE} usage error or invalid name/GUID, \
@@ -16,11 +16,15 @@ Commands:
   show <name|GUID> [--json]             One connection in full
   disconnect <name|GUID> [--wait [ms]]  Disconnect a connection
   connect <name|GUID> [--wait [ms]]     Connect a connection
+  watch [--json] [--interval <ms>]      A line per connection change, until Ctrl+C
   doctor [--json]                       Will netcon work here? Checks and fixes, read-only
   help [command]                        This help, or a command's
 
 Options:
-  --json               Print JSON instead of text (list, show, doctor)
+  --json               Print JSON instead of text (list, show, doctor; watch:
+                       one JSON object per line)
+  --interval <ms>      watch: list this often when Windows notifies nothing
+                       (default ${DEFAULT_WATCH_INTERVAL_MS} ms)
   --wait [ms]          After disconnect/connect, wait until Windows reports the
                        connection down/up (default ${DEFAULT_WAIT_TIMEOUT_MS} ms)
   --timeout <ms>       Give up on a COM call Windows has not answered after this
@@ -65,6 +69,16 @@ elevated prompt.
 Connects the connection. --wait then waits until Windows reports it connected
 (default ${DEFAULT_WAIT_TIMEOUT_MS} ms; exit code ${EXIT_CODES.TIMEOUT} when it did not). --timeout bounds
 the connect call itself. Usually needs an elevated prompt.
+`,
+  watch: `Usage: netcon watch [--json] [--interval <ms>] [--timeout <ms>]
+
+Prints a line for each change to the connections, with the time, until Ctrl+C (exit code
+${EXIT_CODES.OK}): added, removed, or changed with what changed (status, name, device, type,
+characteristics). Windows' own notifications (interfaces, VPN and dial-up) make it look at
+once; it also lists every --interval (default ${DEFAULT_WATCH_INTERVAL_MS} ms) for what they miss. A list
+that fails or outlives --timeout prints an error line on stderr, and watching goes on.
+--json prints one JSON object per line on stdout, errors included:
+{"time":"…","type":"changed","connection":{…},"previous":{…}}.
 `,
   doctor: `Usage: netcon doctor [--json] [--timeout <ms>]
 

@@ -6,7 +6,7 @@ import * as path from 'path';
 import * as netcon from '../index';
 import { packageRoot } from '../package-root';
 import { readCommandLine, UsageError } from './arguments';
-import { act, doctor, list, show, type CliApi } from './commands';
+import { act, doctor, list, show, watch, type CliApi } from './commands';
 import { exitCodeFor, EXIT_CODES } from './exit-codes';
 import { oneLine, type CliIo } from './format';
 import { COMMAND_HELP, HELP } from './help';
@@ -53,6 +53,8 @@ async function run(argv: readonly string[], io: CliIo, apiFor: CliApiFor): Promi
       return answer(await act(command, line, api, io));
     case 'doctor':
       return doctor(line, api);
+    case 'watch':
+      return answer(await watch(line, api, io));
     case undefined:
       throw new UsageError('missing command. Run "netcon --help" for usage.');
     default:

@@ -177,6 +177,9 @@ describe('failures map to exit codes', () => {
       connect: () => Promise.reject(new Error('unused')),
       findConnection: () => Promise.reject(new Error('unused')),
       diagnose: () => Promise.reject(new Error('unused')),
+      watch: () => {
+        throw new Error('unused');
+      },
     };
     expect(await run(['list'], api)).toEqual({ exitCode: 1, stdout: '', stderr: 'netcon: Error: boom\n' });
     expect(await run(['disconnect', 'x'], api)).toEqual({ exitCode: 1, stdout: '', stderr: 'netcon: ERROR: a string\n' });
@@ -246,5 +249,79 @@ describe('exit-code table', () => {
     [undefined, 1],
   ])('maps %s to %i', (code, exit) => {
     expect(exitCodeFor(code)).toBe(exit);
+  });
+});
+
+describe('netcon watch', () => {
+  // The watch as a user runs it: its lines while the machine changes, then Ctrl+C.
+  async function watchWhile(argv: string[], change: (machine: ReturnType<typeof fakeMachine>['machine']) => void, done: number | ((output: string) => boolean)) {
+    const fake = fakeMachine({ connections: [ETHERNET, ETHERNET_2] });
+    const interrupt = new AbortController();
+    let stdout = '';
+    let stderr = '';
+    const seen = () => (typeof done === 'number' ? (stdout + stderr).split('\n').length - 1 >= done : done(stdout + stderr));
+    const io = { stdout: (t: string) => (stdout += t), stderr: (t: string) => (stderr += t), interrupt: () => interrupt.signal };
+    const exit = main(argv, io, () => fake.client);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    change(fake.machine);
+    while (!seen()) await new Promise((resolve) => setTimeout(resolve, 5));
+    interrupt.abort();
+    return { exitCode: await exit, stdout, stderr };
+  }
+  const TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
+  it('prints a timestamped line per change until Ctrl+C, then exits 0', async () => {
+    const { exitCode, stdout, stderr } = await watchWhile(['watch', '--interval', '5'], (machine) => {
+      machine.updateConnection(ETHERNET.id, { status: 'media-disconnected', name: 'LAN' });
+      machine.removeConnection(ETHERNET_2.id);
+      machine.addConnection({ id: '{0F1E2D3C-4B5A-4697-8877-665544332211}', name: 'Wi-Fi', mediaType: 'lan' });
+    }, 3);
+    expect({ exitCode, stderr }).toEqual({ exitCode: 0, stderr: '' });
+    const lines = stdout.trimEnd().split('\n');
+    for (const line of lines) expect(line.slice(0, 24)).toMatch(TIME);
+    expect(lines.map((line) => line.slice(24))).toEqual([
+      '  changed  "LAN"  name "Ethernet" -> "LAN", status connected -> media-disconnected  {6A1F2B3C-4D5E-4F60-8A9B-0C1D2E3F4A5B}',
+      '  added    "Wi-Fi"  connected lan  {0F1E2D3C-4B5A-4697-8877-665544332211}',
+      '  removed  "Ethernet 2"  media-disconnected lan  {11111111-2222-3333-4444-555555555555}',
+    ]);
+  });
+
+  it('prints JSON lines with --json, error events included, and goes on after a failed list', async () => {
+    const { exitCode, stdout, stderr } = await watchWhile(['watch', '--json', '--interval', '5'], (machine) => {
+      machine.setFailures([failure('list', 0x80070005)]);
+      setTimeout(() => {
+        machine.setFailures([]);
+        machine.updateConnection(ETHERNET_2.id, { status: 'connected' });
+      }, 30);
+    }, (output) => output.includes('"type":"changed"'));
+    expect({ exitCode, stderr }).toEqual({ exitCode: 0, stderr: '' });
+    const events = stdout.trimEnd().split('\n').map((line) => JSON.parse(line));
+    for (const event of events) expect(event.time).toMatch(TIME);
+    expect(events[0]).toMatchObject({ type: 'error', error: { code: 'E_ACCESSDENIED', hresult: 0x80070005 } });
+    expect(events[0].error.message).toMatch(/^Watch connections failed: E_ACCESSDENIED \(0x80070005\)/);
+    const changed = events.find((event) => event.type === 'changed');
+    expect(changed).toMatchObject({ connection: { name: 'Ethernet 2', status: 'connected' }, previous: { status: 'media-disconnected' } });
+  });
+
+  it('prints a failed list on stderr in text mode', async () => {
+    const { exitCode, stdout, stderr } = await watchWhile(['watch', '--interval', '5'], (machine) => machine.setFailures([failure('list', 0x80070005)]), 1);
+    expect({ exitCode, stdout }).toEqual({ exitCode: 0, stdout: '' });
+    expect(stderr.split('\n')[0]).toMatch(/^\S+Z  error    E_ACCESSDENIED: Watch connections failed: E_ACCESSDENIED \(0x80070005\) at EnumEveryConnection — General access denied\. /);
+  });
+
+  it('refuses operands, options of other commands and a bad --interval before watching', async () => {
+    for (const argv of [['watch', 'Ethernet'], ['watch', '--wait'], ['watch', '--interval', '0'], ['watch', '--interval', 'soon'], ['list', '--interval', '5']]) {
+      const { exitCode, stderr, calls } = await runFake(argv);
+      expect({ argv, exitCode, calls }).toEqual({ argv, exitCode: 2, calls: [] });
+      expect(stderr).toMatch(ERROR_LINE);
+    }
+  });
+
+  it('exits 6 off Windows, as every command does', async () => {
+    const { exitCode, stderr } = await run(['watch'], () => createClientWith(() => {
+      throw new UnsupportedPlatformError('linux');
+    }));
+    expect(exitCode).toBe(6);
+    expect(stderr).toMatch(/^netcon: ERR_UNSUPPORTED_PLATFORM: /);
   });
 });

@@ -77,7 +77,7 @@ describe('a client for another ProgID', () => {
 
   it('has the same functions as the module\'s top level, and isSupported', () => {
     const client = netcon.createClient({ progId: 'NetCon.FakeHNetShare' });
-    expect(Object.keys(client).sort()).toEqual(['connect', 'diagnose', 'disconnect', 'findConnection', 'initializeComSecurity', 'isSupported', 'listConnections', 'waitForStatus']);
+    expect(Object.keys(client).sort()).toEqual(['connect', 'diagnose', 'disconnect', 'findConnection', 'initializeComSecurity', 'isSupported', 'listConnections', 'waitForStatus', 'watch']);
     // Off Windows, like the top level.
     expect(client.isSupported()).toBe(process.platform === 'win32' && netcon.isSupported());
   });

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 
 import type { Backend } from '../../src/backend';
-import { main } from '../../src/cli/main';
+import { main, type CliApi } from '../../src/cli/main';
 import { createClientWith } from '../../src/client';
 import { NativeModuleLoadError, UnsupportedPlatformError, type Diagnosis } from '../../src/index';
 import type { FakeClientOptions } from '../../src/fake-machine';
@@ -154,7 +154,7 @@ describe('diagnose()', () => {
 });
 
 describe('netcon doctor', () => {
-  async function doctor(argv: string[], client: Pick<ReturnType<typeof createFakeClient>, 'diagnose' | 'listConnections' | 'findConnection' | 'disconnect' | 'connect'>) {
+  async function doctor(argv: string[], client: CliApi) {
     let stdout = '';
     let stderr = '';
     const exitCode = await main(['doctor', ...argv], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) }, () => client);
