@@ -9,7 +9,7 @@
           ],
           "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
           "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_CPP_EXCEPTIONS", "UNICODE", "_UNICODE"],
-          "libraries": ["ole32.lib", "oleaut32.lib", "advapi32.lib"],
+          "libraries": ["ole32.lib", "oleaut32.lib", "advapi32.lib", "iphlpapi.lib", "rasapi32.lib"],
           "msvs_settings": {
             "VCCLCompilerTool": {
               "ExceptionHandling": 1,

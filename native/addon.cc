@@ -2,6 +2,8 @@
 // initializeSecurity(id) and diagnose(progId, id), each returning a promise of plain data,
 // apartment() (the calling thread's COM apartment, at once), and abandon(id), which
 // settles that promise with undefined at once and lets the call's thread go (com_threads.h).
+// subscribe(fn), unsubscribe() and notifications(): Windows' change notifications (notify.h)
+// for watch(), delivered to fn on the JS thread.
 // `id` is the caller's name for the call, unique among its pending ones. COM work runs on netcon's own threads; results
 // come back through one thread-safe function per environment, referenced only while a call
 // is pending, so an idle netcon never keeps a process alive.
@@ -13,6 +15,7 @@
 #define NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS
 #include <napi.h>
 
+#include <atomic>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -23,6 +26,7 @@
 #include "com_threads.h"
 #include "diagnose.h"
 #include "netcon_com.h"
+#include "notify.h"
 
 namespace {
 
@@ -113,6 +117,18 @@ struct EnvLink {
   napi_threadsafe_function tsfn = nullptr;
 };
 
+// One environment's subscription to Windows' change notifications. Windows' threads reach
+// it through the registry (notify.h) until it is removed there; it is owned by its own
+// thread-safe function and freed in that function's finalizer.
+struct Watcher {
+  SRWLOCK lock = SRWLOCK_INIT;  // over tsfn, so a Windows thread never calls a freed function
+  napi_threadsafe_function tsfn = nullptr;
+  // Set from the first change until the JS thread takes the call: a burst queues one call.
+  std::atomic<bool> queued{false};
+  napi_ref onChange = nullptr;  // JS thread only; null once unsubscribed
+  NotifyRegistration registration{};
+};
+
 // One environment's side (JS thread only). Owned by its thread-safe function and freed in
 // that function's finalizer, the point after which Node makes no more callbacks for it.
 struct Env {
@@ -122,6 +138,7 @@ struct Env {
   };
   std::shared_ptr<EnvLink> link = std::make_shared<EnvLink>();
   std::unordered_map<uint32_t, Pending> pending;
+  Watcher* watcher = nullptr;  // while subscribed; freed by its own finalizer, never by Env's
 };
 
 class PendingCall : public ComJob, public std::enable_shared_from_this<PendingCall> {
@@ -350,8 +367,124 @@ Napi::Value ComThreads(const Napi::CallbackInfo& info) {
                      {"canCancel", Napi::Boolean::New(env, s.canCancel)}});
 }
 
+// On a Windows thread (notify.h's ChangeCallback).
+void OnChange(void* context) {
+  auto* w = static_cast<Watcher*>(context);
+  if (w->queued.exchange(true)) return;  // the call already queued covers this change too
+  AcquireSRWLockExclusive(&w->lock);
+  bool sent = w->tsfn && napi_call_threadsafe_function(w->tsfn, nullptr, napi_tsfn_nonblocking) == napi_ok;
+  ReleaseSRWLockExclusive(&w->lock);
+  if (!sent) w->queued = false;
+}
+
+// The notifications' call_js_cb, on the JS thread.
+void DeliverChange(napi_env env, napi_value, void* context, void*) {
+  if (!env) return;  // the environment is going away
+  auto* w = static_cast<Watcher*>(context);
+  // Before the call: a change that comes while fn runs must queue another.
+  w->queued = false;
+  if (!w->onChange) return;  // unsubscribed after it was queued
+  napi_value fn, receiver;
+  if (napi_get_reference_value(env, w->onChange, &fn) != napi_ok || napi_get_undefined(env, &receiver) != napi_ok) return;
+  // What fn throws stays pending, and Node reports it as uncaught, as for any callback.
+  napi_call_function(env, receiver, fn, 0, nullptr, nullptr);
+}
+
+// Ends a subscription on the JS thread; the thread-safe function's finalizer frees it later.
+void StopWatching(napi_env env, Watcher* w) {
+  // Before taking w->lock, never under it: the last subscriber out waits for Windows'
+  // callbacks in progress, and one of those may be waiting for a Watcher's lock.
+  RemoveChangeSubscriber(w);
+  if (w->onChange) napi_delete_reference(env, std::exchange(w->onChange, nullptr));
+  AcquireSRWLockExclusive(&w->lock);
+  napi_threadsafe_function tsfn = std::exchange(w->tsfn, nullptr);
+  ReleaseSRWLockExclusive(&w->lock);
+  napi_release_threadsafe_function(tsfn, napi_tsfn_release);
+}
+
+// The notifications' finalizer: after unsubscribe(), or at the environment's teardown
+// (worker.terminate()) while still subscribed.
+void ForgetWatcher(napi_env env, void* data, void*) {
+  auto* w = static_cast<Watcher*>(data);
+  RemoveChangeSubscriber(w);  // as in StopWatching, before the lock
+  AcquireSRWLockExclusive(&w->lock);
+  w->tsfn = nullptr;
+  ReleaseSRWLockExclusive(&w->lock);
+  if (w->onChange) napi_delete_reference(env, w->onChange);
+  delete w;
+}
+
+// nullptr when Node-API could not make the thread-safe function or memory ran out.
+Watcher* StartWatching(napi_env env) {
+  auto owned = std::make_unique<Watcher>();
+  napi_value name;
+  napi_threadsafe_function tsfn;
+  if (napi_create_string_utf8(env, "netcon notifications", NAPI_AUTO_LENGTH, &name) != napi_ok ||
+      napi_create_threadsafe_function(env, nullptr, nullptr, name, 0, 1, owned.get(), ForgetWatcher, owned.get(),
+                                      DeliverChange, &tsfn) != napi_ok)
+    return nullptr;
+  Watcher* w = owned.release();  // the function's finalizer frees it now
+  napi_unref_threadsafe_function(env, tsfn);  // notifications never keep a process alive
+  w->tsfn = tsfn;  // no lock: Windows cannot reach w before it is added below
+  w->registration = AddChangeSubscriber(OnChange, w);
+  if (!w->registration.added) {
+    StopWatching(env, w);
+    return nullptr;
+  }
+  return w;
+}
+
+Napi::Value Subscribe(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Env& e = *static_cast<Env*>(info.Data());
+  if (info.Length() < 1 || !info[0].IsFunction()) {
+    Napi::TypeError::New(env, "netcon binding: expected a function").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  if (!e.watcher) e.watcher = StartWatching(env);
+  if (!e.watcher) {
+    Napi::Error::New(env, "netcon: could not subscribe to change notifications").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  // A second subscribe only replaces fn. No change is delivered before this returns.
+  napi_ref onChange;
+  if (napi_create_reference(env, info[0], 1, &onChange) != napi_ok) return env.Undefined();
+  if (e.watcher->onChange) napi_delete_reference(env, e.watcher->onChange);
+  e.watcher->onChange = onChange;
+  const NotifyRegistration& r = e.watcher->registration;
+  return ObjectOf(env, {{"ipInterface", Napi::Number::New(env, r.ipInterface)}, {"ras", Napi::Number::New(env, r.ras)}});
+}
+
+Napi::Value Unsubscribe(const Napi::CallbackInfo& info) {
+  Env& e = *static_cast<Env*>(info.Data());
+  if (e.watcher) StopWatching(info.Env(), std::exchange(e.watcher, nullptr));
+  return info.Env().Undefined();
+}
+
+Napi::Value Notifications(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  NotifyStats s = GetNotifyStats();
+  return ObjectOf(env, {{"subscribers", Napi::Number::New(env, s.subscribers)},
+                        {"ipInterfaceRegistered", Napi::Boolean::New(env, s.ipInterfaceRegistered)},
+                        {"rasRegistered", Napi::Boolean::New(env, s.rasRegistered)},
+                        {"wakeups", Napi::Number::New(env, static_cast<double>(s.wakeups))}});
+}
+
+// Built without C++ exceptions, node-addon-api lets none through on its own, and one that
+// reached Node would end the process. Only std::bad_alloc can be thrown here.
+template <Napi::Value (*F)(const Napi::CallbackInfo&)>
+Napi::Value Guarded(const Napi::CallbackInfo& info) {
+  try {
+    return F(info);
+  } catch (...) {
+    napi_throw_error(info.Env(), nullptr, "netcon: out of memory");
+    return Napi::Value();
+  }
+}
+
 // A worker's teardown unloads the addons it loaded, while one of our threads may still be
 // inside a COM call that returns into this DLL: pinned, it is never unmapped under them.
+// Windows also calls notify.cc's callbacks as long as the process lives (the RAS event).
 void PinThisModule() {
   HMODULE self;
   GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_PIN | GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS,
@@ -378,6 +511,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("abandon", Napi::Function::New(env, Abandon, "abandon", e));
   exports.Set("initializeSecurity", Napi::Function::New(env, InitializeSecurity, "initializeSecurity", e));
   exports.Set("comThreads", Napi::Function::New(env, ComThreads, "comThreads", e));
+  exports.Set("subscribe", Napi::Function::New(env, Guarded<Subscribe>, "subscribe", e));
+  exports.Set("unsubscribe", Napi::Function::New(env, Guarded<Unsubscribe>, "unsubscribe", e));
+  exports.Set("notifications", Napi::Function::New(env, Guarded<Notifications>, "notifications", e));
   return exports;
 }
 

@@ -21,6 +21,9 @@ const helpers = {
   require: (id) => require(id),
   entry: () => ({ packageRoot: spec.packageRoot, progId: spec.progId }),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  nativeHelper: () => require(spec.nativeHelper),
+  addon: () => require(require.resolve('node-gyp-build', { paths: [spec.packageRoot] }))(spec.packageRoot),
+  addonPath: () => require(require.resolve('node-gyp-build', { paths: [spec.packageRoot] })).path(spec.packageRoot),
 };
 
 const script = new Function('return (' + spec.source + ')')();

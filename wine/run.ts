@@ -118,6 +118,10 @@ export interface ChildHelpers {
   require(id: string): unknown;
   entry(): { packageRoot: string; progId?: string };
   sleep(ms: number): Promise<void>;
+  /** As Helpers.nativeHelper, addon and addonPath. */
+  nativeHelper(): NativeHelper;
+  addon(): import('../src/native').NativeAddon;
+  addonPath(): string;
 }
 
 /** How a child node.exe ended. `marks` holds what it marked, by name; it marks 'returned' or 'threw' itself. */
@@ -162,10 +166,47 @@ export interface NativeHelper {
   /** CoInitializeSecurity at identify level, as another module of the process may call it first. */
   initializeSecurityFirst(): number;
   /**
+   * Points the module's imports of NotifyIpInterfaceChange, CancelMibChangeNotify2 and
+   * RasConnectionNotificationW at recorders (Wine's are stubs that never fire): the first
+   * answers NO_ERROR with a made-up handle, the others NO_ERROR. Clears what was recorded.
+   * True once all three are patched; install them before the process first subscribes.
+   */
+  interceptChangeNotifications(modulePath: string): boolean;
+  /**
+   * Calls the recorded NotifyIpInterfaceChange callback on a new thread (a NULL row,
+   * MibParameterNotification) and waits for it, even after a cancellation, as a callback
+   * already under way would run. Whether the registration was live (false, nothing called, when none).
+   */
+  fireInterfaceChange(): boolean;
+  /** SetEvent on the event RasConnectionNotificationW was given; false when none was. */
+  fireRasChange(): boolean;
+  interceptedNotifications(): InterceptedNotifications;
+  /**
    * GetProcessHandleCount: the handles the process has open. Under Wine, whose
    * GetProcessHandleCount always answers 0, the same count from the system handle table.
    */
   handleCount(): number;
+}
+
+/** What the change-notification recorders saw (NativeHelper.interceptChangeNotifications). */
+export interface InterceptedNotifications {
+  /** NotifyIpInterfaceChange calls. */
+  registrations: number;
+  /** CancelMibChangeNotify2 calls. */
+  cancellations: number;
+  /** RasConnectionNotificationW calls. */
+  rasEvents: number;
+  /** The handle each registration was given, in order. */
+  handles: number[];
+  /** The handle each cancellation named, in order. */
+  cancelledHandles: number[];
+  /** The last registration's address family (AF_UNSPEC: 0) and InitialNotification; -1 before any. */
+  family: number;
+  initialNotification: number;
+  /** Whether the last RAS registration was for every connection (INVALID_HANDLE_VALUE). */
+  rasAllConnections: boolean;
+  /** Its flags: RASCN_Connection 1 | RASCN_Disconnection 2. */
+  rasFlags: number;
 }
 
 export interface SoakOptions {

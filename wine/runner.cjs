@@ -62,7 +62,7 @@ const helpers = {
     const dir = fs.mkdtempSync(path.join(path.dirname(scenario.resultPath), 'child-'));
     const specPath = path.join(dir, 'spec.json');
     const marksPath = path.join(dir, 'marks.jsonl');
-    const spec = { packageRoot: scenario.packageRoot, progId: scenario.progId, source: source.toString(), input, marksPath };
+    const spec = { packageRoot: scenario.packageRoot, progId: scenario.progId, nativeHelper: scenario.nativeHelper, source: source.toString(), input, marksPath };
     fs.writeFileSync(specPath, JSON.stringify(spec));
     return new Promise((resolve) => {
       const child = spawn(process.execPath, [path.join(__dirname, 'child.cjs'), specPath], { stdio: ['ignore', 'ignore', 'pipe'] });

@@ -22,15 +22,21 @@ describe('an addon built with the arm64 prebuild\'s Zig toolchain, for x64', () 
         list: await module.exports.list('HNetCfg.HNetShare', 1).then((r) => ({ ...(r as object), fields: Array.from((r as { fields: Float64Array }).fields) })),
         disconnect: await module.exports.disconnect('HNetCfg.HNetShare', input.vpn, 2),
         diagnose: await module.exports.diagnose('HNetCfg.HNetShare', 3),
+        // iphlpapi and rasapi32, linked by Zig (the arm64 build makes its own rasapi32 import library).
+        subscribe: (module.exports.subscribe as unknown as (fn: () => void) => unknown)(() => {}),
+        unsubscribe: (module.exports.unsubscribe as unknown as () => unknown)(),
       };
     }, { addon, vpn: vpn.id });
     expect(value.host).toMatch(host === 'renamed' ? /MyElectronApp\.exe$/ : /node\.exe$/);
-    expect(value.exports).toEqual(['abandon', 'apartment', 'comThreads', 'connect', 'diagnose', 'disconnect', 'initializeSecurity', 'list']);
+    expect(value.exports).toEqual([
+      'abandon', 'apartment', 'comThreads', 'connect', 'diagnose', 'disconnect', 'initializeSecurity', 'list', 'notifications', 'subscribe', 'unsubscribe',
+    ]);
     expect(value.list).toMatchObject({ ok: true, text: `${ethernet.id}${ethernet.name}${ethernet.deviceName}${vpn.id}${vpn.name}${vpn.deviceName}` });
     expect((value.list as { fields: number[] }).fields).toHaveLength(12);
     expect(value.disconnect).toMatchObject({ ok: true, found: true, hresult: 0 });
     // doctor's reads, compiled by Zig: the registry, the service manager, the token.
     expect(value.diagnose).toMatchObject({ ok: true, binaryArch: 'x64', clsid: CLSID_NetSharingManager, serverKind: 'InprocServer32', threadingModel: 'Both' });
+    expect(value.subscribe).toEqual({ ipInterface: 0, ras: expect.any(Number) });
     expect(live).toEqual({});
   });
 });

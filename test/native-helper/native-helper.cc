@@ -313,6 +313,159 @@ napi_value InitializeSecurityFirst(napi_env env, napi_callback_info) {
                                            RPC_C_IMP_LEVEL_IDENTIFY, nullptr, EOAC_NONE, nullptr));
 }
 
+// Windows' change notifications as netcon's binary registers them, seen through its import
+// table: Wine's are stubs that never fire, so a test records the registrations and fires them
+// itself. The types are spelled out here so that this file needs no winsock/iphlpapi headers.
+using IpInterfaceChange = void(WINAPI*)(void* context, void* row, int notificationType);
+constexpr int kMibParameterNotification = 0;
+struct NotificationIntercepts {
+  IpInterfaceChange callback = nullptr;
+  void* context = nullptr;
+  bool live = false;  // registered and not cancelled since
+  HANDLE rasEvent = nullptr;
+  uint32_t registrations = 0;
+  uint32_t cancellations = 0;
+  uint32_t rasEvents = 0;
+  std::vector<uintptr_t> handles;  // what each registration was given
+  std::vector<uintptr_t> cancelledHandles;
+  int family = -1;
+  int initialNotification = -1;
+  bool rasAllConnections = false;
+  DWORD rasFlags = 0;
+};
+std::mutex g_notifyMutex;
+NotificationIntercepts g_notify;
+
+DWORD WINAPI RecordNotifyIpInterfaceChange(USHORT family, IpInterfaceChange callback, void* context,
+                                           BOOLEAN initialNotification, HANDLE* handle) {
+  std::lock_guard<std::mutex> lock(g_notifyMutex);
+  ++g_notify.registrations;
+  g_notify.callback = callback;
+  g_notify.context = context;
+  g_notify.live = true;
+  g_notify.family = family;
+  g_notify.initialNotification = initialNotification;
+  uintptr_t given = 0x4E430000 + g_notify.registrations * 4;  // like no handle the process has
+  g_notify.handles.push_back(given);
+  *handle = reinterpret_cast<HANDLE>(given);
+  return NO_ERROR;
+}
+
+DWORD WINAPI RecordCancelMibChangeNotify2(HANDLE handle) {
+  std::lock_guard<std::mutex> lock(g_notifyMutex);
+  ++g_notify.cancellations;
+  g_notify.cancelledHandles.push_back(reinterpret_cast<uintptr_t>(handle));
+  if (!g_notify.handles.empty() && g_notify.handles.back() == reinterpret_cast<uintptr_t>(handle)) g_notify.live = false;
+  return NO_ERROR;
+}
+
+DWORD WINAPI RecordRasConnectionNotificationW(HANDLE connection, HANDLE event, DWORD flags) {
+  std::lock_guard<std::mutex> lock(g_notifyMutex);
+  ++g_notify.rasEvents;
+  g_notify.rasEvent = event;
+  g_notify.rasAllConnections = connection == INVALID_HANDLE_VALUE;
+  g_notify.rasFlags = flags;
+  return ERROR_SUCCESS;
+}
+
+// interceptChangeNotifications(modulePath): true once all three imports are ours.
+napi_value InterceptChangeNotifications(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value arg = nullptr;
+  NAPI(napi_get_cb_info)(env, info, &argc, &arg, nullptr, nullptr);
+  char16_t path[MAX_PATH] = {};
+  size_t length = 0;
+  if (argc < 1 || NAPI(napi_get_value_string_utf16)(env, arg, path, MAX_PATH, &length) != napi_ok) {
+    NAPI(napi_throw_type_error)(env, nullptr, "expected (modulePath)");
+    return nullptr;
+  }
+  {
+    std::lock_guard<std::mutex> lock(g_notifyMutex);
+    g_notify = NotificationIntercepts();
+  }
+  HMODULE module = GetModuleHandleW(reinterpret_cast<const wchar_t*>(path));
+  bool patched = module &&
+                 PatchImport(module, "NotifyIpInterfaceChange", reinterpret_cast<void*>(&RecordNotifyIpInterfaceChange)) &&
+                 PatchImport(module, "CancelMibChangeNotify2", reinterpret_cast<void*>(&RecordCancelMibChangeNotify2)) &&
+                 PatchImport(module, "RasConnectionNotificationW", reinterpret_cast<void*>(&RecordRasConnectionNotificationW));
+  napi_value out = nullptr;
+  NAPI(napi_get_boolean)(env, patched, &out);
+  return out;
+}
+
+DWORD WINAPI CallRecordedCallback(void*) {
+  IpInterfaceChange callback;
+  void* context;
+  {
+    std::lock_guard<std::mutex> lock(g_notifyMutex);
+    callback = g_notify.callback;
+    context = g_notify.context;
+  }
+  callback(context, nullptr, kMibParameterNotification);
+  return 0;
+}
+
+// fireInterfaceChange(): calls the recorded callback on a new thread, as Windows does, and
+// waits for it to return. It calls it after a cancellation too, as a callback already under
+// way when the cancel came would run. Answers whether the registration was live; false, and
+// nothing called, when there was none.
+napi_value FireInterfaceChange(napi_env env, napi_callback_info) {
+  bool recorded, live;
+  {
+    std::lock_guard<std::mutex> lock(g_notifyMutex);
+    recorded = g_notify.callback != nullptr;
+    live = g_notify.live;
+  }
+  if (recorded) {
+    HANDLE thread = CreateThread(nullptr, 0, CallRecordedCallback, nullptr, 0, nullptr);
+    if (thread) {
+      WaitForSingleObject(thread, INFINITE);
+      CloseHandle(thread);
+    }
+  }
+  napi_value out = nullptr;
+  NAPI(napi_get_boolean)(env, recorded && live, &out);
+  return out;
+}
+
+// fireRasChange(): signals the recorded event, as RasMan does; true when there was one.
+napi_value FireRasChange(napi_env env, napi_callback_info) {
+  HANDLE event;
+  {
+    std::lock_guard<std::mutex> lock(g_notifyMutex);
+    event = g_notify.rasEvent;
+  }
+  napi_value out = nullptr;
+  NAPI(napi_get_boolean)(env, event && SetEvent(event), &out);
+  return out;
+}
+
+napi_value Handles(napi_env env, const std::vector<uintptr_t>& handles) {
+  napi_value list = nullptr;
+  NAPI(napi_create_array_with_length)(env, handles.size(), &list);
+  for (size_t i = 0; i < handles.size(); ++i)
+    NAPI(napi_set_element)(env, list, static_cast<uint32_t>(i), Number(env, static_cast<double>(handles[i])));
+  return list;
+}
+
+napi_value InterceptedNotifications(napi_env env, napi_callback_info) {
+  std::lock_guard<std::mutex> lock(g_notifyMutex);
+  napi_value out = nullptr;
+  NAPI(napi_create_object)(env, &out);
+  SetNamed(env, out, "registrations", Number(env, g_notify.registrations));
+  SetNamed(env, out, "cancellations", Number(env, g_notify.cancellations));
+  SetNamed(env, out, "rasEvents", Number(env, g_notify.rasEvents));
+  SetNamed(env, out, "handles", Handles(env, g_notify.handles));
+  SetNamed(env, out, "cancelledHandles", Handles(env, g_notify.cancelledHandles));
+  SetNamed(env, out, "family", Number(env, g_notify.family));
+  SetNamed(env, out, "initialNotification", Number(env, g_notify.initialNotification));
+  napi_value all = nullptr;
+  NAPI(napi_get_boolean)(env, g_notify.rasAllConnections, &all);
+  SetNamed(env, out, "rasAllConnections", all);
+  SetNamed(env, out, "rasFlags", Number(env, g_notify.rasFlags));
+  return out;
+}
+
 void Export(napi_env env, napi_value exports, const char* name, napi_callback callback) {
   napi_value fn = nullptr;
   NAPI(napi_create_function)(env, name, NAPI_AUTO_LENGTH, callback, nullptr, &fn);
@@ -331,5 +484,9 @@ NAPI_MODULE_INIT() {
   Export(env, exports, "interceptCoInitializeSecurity", InterceptCoInitializeSecurity);
   Export(env, exports, "interceptedSecurityCalls", InterceptedSecurityCalls);
   Export(env, exports, "initializeSecurityFirst", InitializeSecurityFirst);
+  Export(env, exports, "interceptChangeNotifications", InterceptChangeNotifications);
+  Export(env, exports, "fireInterfaceChange", FireInterfaceChange);
+  Export(env, exports, "fireRasChange", FireRasChange);
+  Export(env, exports, "interceptedNotifications", InterceptedNotifications);
   return exports;
 }

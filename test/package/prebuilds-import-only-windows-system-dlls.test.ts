@@ -10,7 +10,7 @@ import { readPe } from './pe';
 
 const root = join(__dirname, '..', '..');
 
-const SYSTEM_DLL = /^(kernel32|ole32|oleaut32|advapi32|user32|msvcrt|ucrtbase|api-ms-win-[a-z0-9-]+)\.dll$/i;
+const SYSTEM_DLL = /^(kernel32|ole32|oleaut32|advapi32|iphlpapi|rasapi32|user32|msvcrt|ucrtbase|api-ms-win-[a-z0-9-]+)\.dll$/i;
 
 const binaries = [
   ...Object.entries(TARGETS).map(([arch, target]) => [`prebuilds/win32-${arch}`, prebuildPath(root, arch), target] as const),

@@ -43,6 +43,7 @@ export const WINDOWS_IMPORTS: WindowsImport[] = [
     'AddVectoredExceptionHandler',
     'CloseHandle',
     'CreateEventA',
+    'CreateEventW',
     'CreateSemaphoreA',
     'CreateThread',
     'CreateTimerQueueTimer',
@@ -84,6 +85,7 @@ export const WINDOWS_IMPORTS: WindowsImport[] = [
     'QueryPerformanceCounter',
     'QueryPerformanceFrequency',
     'RaiseException',
+    'RegisterWaitForSingleObject',
     'ReleaseSemaphore',
     'RemoveVectoredExceptionHandler',
     'ResetEvent',
@@ -101,6 +103,7 @@ export const WINDOWS_IMPORTS: WindowsImport[] = [
     'TlsGetValue',
     'TlsSetValue',
     'TryEnterCriticalSection',
+    'UnregisterWaitEx',
     'VirtualProtect',
     'VirtualQuery',
     'WaitForMultipleObjects',
@@ -118,12 +121,14 @@ export const WINDOWS_IMPORTS: WindowsImport[] = [
   ),
   ...rows('kernel32.dll', 'vista', 'yy-thunks', [
     'AcquireSRWLockExclusive',
+    'AcquireSRWLockShared',
     'FlsAlloc',
     'FlsGetValue',
     'FlsSetValue',
     'GetThreadId',
     'InitOnceExecuteOnce',
     'ReleaseSRWLockExclusive',
+    'ReleaseSRWLockShared',
     'SleepConditionVariableSRW',
     'WakeAllConditionVariable',
     'WakeConditionVariable',
@@ -159,6 +164,10 @@ export const WINDOWS_IMPORTS: WindowsImport[] = [
     'StringFromGUID2',
   ]),
   ...rows('ole32.dll', '7', 'yy-thunks', ['CoGetApartmentType']),
+
+  // Change notifications for watch() (native/notify.cc).
+  ...rows('iphlpapi.dll', 'vista', 'learn', ['CancelMibChangeNotify2', 'NotifyIpInterfaceChange']),
+  ...rows('rasapi32.dll', 'xp', 'learn', ['RasConnectionNotificationW']),
 
   ...rows('oleaut32.dll', 'xp', 'learn', ['SysFreeString', 'SysStringLen', 'VariantClear', 'VariantInit']),
 

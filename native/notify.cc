@@ -1,0 +1,163 @@
+#include "notify.h"
+
+// winsock2.h must come before windows.h, which iphlpapi.h includes.
+#include <winsock2.h>
+#include <ws2ipdef.h>
+#include <iphlpapi.h>
+#include <ras.h>
+
+#include <algorithm>
+#include <atomic>
+#include <new>
+#include <utility>
+#include <vector>
+
+namespace {
+
+class Exclusive {
+ public:
+  explicit Exclusive(SRWLOCK& lock) : lock_(lock) { AcquireSRWLockExclusive(&lock_); }
+  ~Exclusive() { ReleaseSRWLockExclusive(&lock_); }
+  Exclusive(const Exclusive&) = delete;
+  Exclusive& operator=(const Exclusive&) = delete;
+
+ private:
+  SRWLOCK& lock_;
+};
+
+class Shared {
+ public:
+  explicit Shared(SRWLOCK& lock) : lock_(lock) { AcquireSRWLockShared(&lock_); }
+  ~Shared() { ReleaseSRWLockShared(&lock_); }
+  Shared(const Shared&) = delete;
+  Shared& operator=(const Shared&) = delete;
+
+ private:
+  SRWLOCK& lock_;
+};
+
+struct Subscriber {
+  ChangeCallback callback;
+  void* context;
+};
+
+class Registry {
+ public:
+  NotifyRegistration Add(ChangeCallback callback, void* context) noexcept {
+    Exclusive changing(changing_);
+    {
+      Exclusive lock(lock_);
+      try {
+        subscribers_.push_back({callback, context});
+      } catch (...) {
+        return {false, ERROR_NOT_ENOUGH_MEMORY, ERROR_NOT_ENOUGH_MEMORY};
+      }
+    }
+    // After the subscriber is in: a change right after registering reaches it.
+    if (!ipRegistered_) RegisterIp();
+    if (!rasRegistered_) RegisterRas();
+    return {true, ipError_, rasError_};
+  }
+
+  void Remove(void* context) noexcept {
+    Exclusive changing(changing_);
+    {
+      // Exclusive: waits for callbacks in progress, which hold it shared.
+      Exclusive lock(lock_);
+      auto it = std::find_if(subscribers_.begin(), subscribers_.end(),
+                             [&](const Subscriber& s) { return s.context == context; });
+      if (it == subscribers_.end()) return;
+      subscribers_.erase(it);
+      if (!subscribers_.empty()) return;
+    }
+    if (!ipRegistered_) return;
+    ipRegistered_ = false;
+    // Outside lock_: CancelMibChangeNotify2 waits for the callbacks in progress, and they
+    // take lock_. If it fails, a late callback only finds nobody to call.
+    CancelMibChangeNotify2(std::exchange(ipHandle_, nullptr));
+  }
+
+  NotifyStats Stats() noexcept {
+    Shared lock(lock_);
+    return {static_cast<uint32_t>(subscribers_.size()), ipRegistered_, rasRegistered_, wakeups_.load()};
+  }
+
+  // On a Windows thread.
+  void Dispatch() noexcept {
+    ++wakeups_;
+    Shared lock(lock_);
+    for (const Subscriber& s : subscribers_) s.callback(s.context);
+  }
+
+ private:
+  static void WINAPI OnIpInterfaceChange(void* registry, MIB_IPINTERFACE_ROW*, MIB_NOTIFICATION_TYPE) {
+    static_cast<Registry*>(registry)->Dispatch();
+  }
+
+  static void CALLBACK OnRasEvent(void* registry, BOOLEAN) { static_cast<Registry*>(registry)->Dispatch(); }
+
+  // Under changing_.
+  void RegisterIp() {
+    HANDLE handle = nullptr;
+    ipError_ = NotifyIpInterfaceChange(AF_UNSPEC, OnIpInterfaceChange, this, FALSE, &handle);
+    if (ipError_ != NO_ERROR) return;
+    ipHandle_ = handle;  // Wine's stub answers NO_ERROR with a null handle: success is the answer
+    ipRegistered_ = true;
+  }
+
+  // Under changing_. Windows has no call that ends a RasConnectionNotification registration:
+  // RasMan keeps signalling the event until the process ends. So the event and its wait,
+  // once registered, stay for the process's life (idle, a handle and a slot in a pool wait
+  // thread, no thread of their own), and with nobody subscribed Dispatch calls nobody. One
+  // Windows refused is undone and tried again at the next subscription.
+  void RegisterRas() {
+    HANDLE event = CreateEventW(nullptr, FALSE, FALSE, nullptr);  // auto-reset: a burst wakes once
+    if (!event) {
+      rasError_ = GetLastError();
+      return;
+    }
+    HANDLE wait = nullptr;
+    if (!RegisterWaitForSingleObject(&wait, event, OnRasEvent, this, INFINITE, WT_EXECUTEDEFAULT)) {
+      rasError_ = GetLastError();
+      CloseHandle(event);
+      return;
+    }
+    // The wait first: once RasMan has the event there is no going back.
+    rasError_ = RasConnectionNotificationW(static_cast<HRASCONN>(INVALID_HANDLE_VALUE), event,
+                                           RASCN_Connection | RASCN_Disconnection);
+    if (rasError_ != ERROR_SUCCESS) {
+      UnregisterWaitEx(wait, INVALID_HANDLE_VALUE);  // waits for a callback in progress, before the close
+      CloseHandle(event);
+      return;
+    }
+    rasRegistered_ = true;
+  }
+
+  SRWLOCK changing_ = SRWLOCK_INIT;  // one Add or Remove at a time; Windows' callbacks never take it
+  SRWLOCK lock_ = SRWLOCK_INIT;      // the subscribers; Windows' callbacks hold it shared
+  std::vector<Subscriber> subscribers_;
+  std::atomic<bool> ipRegistered_{false};
+  std::atomic<bool> rasRegistered_{false};
+  std::atomic<uint64_t> wakeups_{0};
+  // Under changing_:
+  HANDLE ipHandle_ = nullptr;
+  DWORD ipError_ = ERROR_SUCCESS;
+  DWORD rasError_ = ERROR_SUCCESS;
+};
+
+// Never destroyed: Windows may call into it until the process ends (through the RAS event),
+// and the module is pinned (addon.cc) for the same reason. Built in static storage, so that
+// getting it allocates nothing and cannot throw.
+Registry& TheRegistry() {
+  alignas(Registry) static unsigned char storage[sizeof(Registry)];
+  static Registry* registry = new (storage) Registry;
+  return *registry;
+}
+
+}  // namespace
+
+NotifyRegistration AddChangeSubscriber(ChangeCallback callback, void* context) noexcept {
+  return TheRegistry().Add(callback, context);
+}
+void RemoveChangeSubscriber(void* context) noexcept { TheRegistry().Remove(context); }
+NotifyStats GetNotifyStats() noexcept { return TheRegistry().Stats(); }
