@@ -6,6 +6,9 @@ const UP = ['connected'];
 /**
  * Yields 'down' or 'up' each time the connection named `name` goes down or comes back, until
  * `signal` aborts. `client` is netcon itself, or netcon/testing's createFakeClient() in tests.
+ * @param {string} name
+ * @param {{ client?: Pick<import('netcon').NetConClient, 'watch'>, signal?: AbortSignal }} [options]
+ * @returns {AsyncGenerator<'up' | 'down'>}
  */
 export async function* upsAndDowns(name, { client = netcon, signal } = {}) {
   for await (const change of client.watch({ signal })) {

@@ -81,6 +81,21 @@ describe('netcon/testing agrees with the real addon', () => {
     steps.push(project(await capture(netcon.connect('Ethernet', { wait: true }))));
     steps.push(project(await capture(netcon.waitForStatus('Wi-Fi', 'connected', { timeoutMs: 100, intervalMs: 25 }))));
     steps.push((await netcon.listConnections()).map((c) => [c.id, c.status]));
+    // What a watcher sees of a disconnect that settles, in order, until it is down.
+    const seen: unknown[] = [];
+    const watching = new AbortController();
+    const giveUp = setTimeout(() => watching.abort(), 10_000);
+    const watched = (async () => {
+      for await (const change of netcon.watch({ intervalMs: 25, signal: watching.signal })) {
+        seen.push(change.type === 'error' ? ['error', change.error.code] : [change.type, change.connection.name, change.type === 'changed' ? change.previous.status : null, change.connection.status]);
+        if (change.type === 'changed' && change.connection.status === 'disconnected') watching.abort();
+      }
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await netcon.disconnect('Ethernet');
+    await watched;
+    clearTimeout(giveUp);
+    steps.push(seen);
     return steps;
   };
 
@@ -101,5 +116,9 @@ describe('netcon/testing agrees with the real addon', () => {
     expect(inMemory).toEqual(real);
     // And the scenarios are not trivially equal: they cover errors and state changes.
     expect(JSON.stringify(real)).toMatch(/E_ACCESSDENIED.*ERR_CONNECTION_NOT_FOUND.*ERR_INVALID_ARG_VALUE.*ERR_TIMEOUT/);
+    expect(real.at(-1)).toEqual([
+      ['changed', 'Ethernet', 'connected', 'disconnecting'],
+      ['changed', 'Ethernet', 'disconnecting', 'disconnected'],
+    ]);
   });
 });
