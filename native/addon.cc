@@ -467,6 +467,7 @@ Napi::Value Notifications(const Napi::CallbackInfo& info) {
   return ObjectOf(env, {{"subscribers", Napi::Number::New(env, s.subscribers)},
                         {"ipInterfaceRegistered", Napi::Boolean::New(env, s.ipInterfaceRegistered)},
                         {"rasRegistered", Napi::Boolean::New(env, s.rasRegistered)},
+                        {"rasError", Napi::Number::New(env, s.rasError)},
                         {"wakeups", Napi::Number::New(env, static_cast<double>(s.wakeups))}});
 }
 

@@ -55,8 +55,8 @@ class Registry {
     }
     // After the subscriber is in: a change right after registering reaches it.
     if (!ipRegistered_) RegisterIp();
-    if (!rasRegistered_) RegisterRas();
-    return {true, ipError_, rasError_};
+    if (!rasRegistered_ && !rasPending_.exchange(true)) StartRasRegistration();
+    return {true, ipError_, rasError_.load()};
   }
 
   void Remove(void* context) noexcept {
@@ -79,7 +79,7 @@ class Registry {
 
   NotifyStats Stats() noexcept {
     Shared lock(lock_);
-    return {static_cast<uint32_t>(subscribers_.size()), ipRegistered_, rasRegistered_, wakeups_.load()};
+    return {static_cast<uint32_t>(subscribers_.size()), ipRegistered_, rasRegistered_, rasError_.load(), wakeups_.load()};
   }
 
   // On a Windows thread.
@@ -105,11 +105,31 @@ class Registry {
     ipRegistered_ = true;
   }
 
-  // Under changing_. Windows has no call that ends a RasConnectionNotification registration:
-  // RasMan keeps signalling the event until the process ends. So the event and its wait,
-  // once registered, stay for the process's life (idle, a handle and a slot in a pool wait
-  // thread, no thread of their own), and with nobody subscribed Dispatch calls nobody. One
-  // Windows refused is undone and tried again at the next subscription.
+  // RasConnectionNotificationW hands the event to the RasMan service, starting the service if
+  // it is not running: seconds, or as long as a stuck service takes. So it runs on a pool
+  // thread, never on the JS thread that subscribed; until it is done the answer is
+  // ERROR_IO_PENDING and changes reach the subscribers through the IP registration and polling.
+  void StartRasRegistration() {
+    rasError_ = ERROR_IO_PENDING;
+    if (!QueueUserWorkItem(RegisterRasOnPoolThread, this, WT_EXECUTELONGFUNCTION)) {
+      rasError_ = GetLastError();
+      rasPending_ = false;
+    }
+  }
+
+  static DWORD WINAPI RegisterRasOnPoolThread(void* registry) {
+    auto* self = static_cast<Registry*>(registry);
+    self->RegisterRas();
+    self->rasPending_ = false;
+    return 0;
+  }
+
+  // On a pool thread, one at a time (rasPending_). Windows has no call that ends a
+  // RasConnectionNotification registration: RasMan keeps signalling the event until the
+  // process ends. So the event and its wait, once registered, stay for the process's life
+  // (idle, a handle and a slot in a pool wait thread, no thread of their own), and with nobody
+  // subscribed Dispatch calls nobody. One Windows refused is undone and tried again at the
+  // next subscription.
   void RegisterRas() {
     HANDLE event = CreateEventW(nullptr, FALSE, FALSE, nullptr);  // auto-reset: a burst wakes once
     if (!event) {
@@ -123,14 +143,16 @@ class Registry {
       return;
     }
     // The wait first: once RasMan has the event there is no going back.
-    rasError_ = RasConnectionNotificationW(static_cast<HRASCONN>(INVALID_HANDLE_VALUE), event,
-                                           RASCN_Connection | RASCN_Disconnection);
-    if (rasError_ != ERROR_SUCCESS) {
+    DWORD answer = RasConnectionNotificationW(static_cast<HRASCONN>(INVALID_HANDLE_VALUE), event,
+                                              RASCN_Connection | RASCN_Disconnection);
+    if (answer != ERROR_SUCCESS) {
       UnregisterWaitEx(wait, INVALID_HANDLE_VALUE);  // waits for a callback in progress, before the close
       CloseHandle(event);
+      rasError_ = answer;
       return;
     }
-    rasRegistered_ = true;
+    rasRegistered_ = true;  // before the answer, so that one who reads 0 reads registered too
+    rasError_ = ERROR_SUCCESS;
   }
 
   SRWLOCK changing_ = SRWLOCK_INIT;  // one Add or Remove at a time; Windows' callbacks never take it
@@ -138,11 +160,12 @@ class Registry {
   std::vector<Subscriber> subscribers_;
   std::atomic<bool> ipRegistered_{false};
   std::atomic<bool> rasRegistered_{false};
+  std::atomic<bool> rasPending_{false};  // a registration is under way on a pool thread
+  std::atomic<DWORD> rasError_{ERROR_SUCCESS};
   std::atomic<uint64_t> wakeups_{0};
   // Under changing_:
   HANDLE ipHandle_ = nullptr;
   DWORD ipError_ = ERROR_SUCCESS;
-  DWORD rasError_ = ERROR_SUCCESS;
 };
 
 // Never destroyed: Windows may call into it until the process ends (through the RAS event),

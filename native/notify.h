@@ -12,7 +12,9 @@ using ChangeCallback = void (*)(void* context);
 struct NotifyRegistration {
   bool added;            // false only when memory ran out; nothing was registered for it
   uint32_t ipInterface;  // NotifyIpInterfaceChange's Win32 error, 0 when registered
-  uint32_t ras;          // RasConnectionNotificationW's (or the event's), 0 when registered
+  // RasConnectionNotificationW's (or the event's), 0 when registered; ERROR_IO_PENDING while
+  // a registration runs on a pool thread (RasMan may have to start first).
+  uint32_t ras;
 };
 
 // Adds a subscriber, known by its context, and registers with Windows what is not
@@ -28,6 +30,7 @@ struct NotifyStats {
   uint32_t subscribers;
   bool ipInterfaceRegistered;
   bool rasRegistered;
+  uint32_t rasError;  // as NotifyRegistration::ras, now
   uint64_t wakeups;  // callbacks from Windows since the process started
 };
 NotifyStats GetNotifyStats() noexcept;

@@ -116,7 +116,11 @@ export interface NativeThreadStats {
 export interface NativeSubscription {
   /** NotifyIpInterfaceChange: interfaces added, removed, up or down. */
   ipInterface: number;
-  /** RasConnectionNotificationW: a VPN or dial-up connection made or ended. */
+  /**
+   * RasConnectionNotificationW: a VPN or dial-up connection made or ended. 997
+   * (ERROR_IO_PENDING) while it is being registered on a pool thread: it may have to wait for
+   * the RasMan service to start, which the JS thread must not.
+   */
   ras: number;
 }
 
@@ -128,6 +132,8 @@ export interface NativeNotificationStats {
   ipInterfaceRegistered: boolean;
   /** Whether the process has registered its RAS event (kept for the process's life once made). */
   rasRegistered: boolean;
+  /** What registering it answered, as NativeSubscription's `ras`: 997 while under way. */
+  rasError: number;
   /** Notifications received from Windows since the process started. */
   wakeups: number;
 }

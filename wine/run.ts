@@ -171,7 +171,7 @@ export interface NativeHelper {
    * answers NO_ERROR with a made-up handle, the others NO_ERROR. Clears what was recorded.
    * True once all three are patched; install them before the process first subscribes.
    */
-  interceptChangeNotifications(modulePath: string): boolean;
+  interceptChangeNotifications(modulePath: string, rasDelayMs?: number): boolean;
   /**
    * Calls the recorded NotifyIpInterfaceChange callback on a new thread (a NULL row,
    * MibParameterNotification) and waits for it, even after a cancellation, as a callback

@@ -27,7 +27,7 @@ it('a notification wakes watch() within a second when its poll is a minute away;
           : { at: Date.now(), type: change.type, name: change.connection.name, status: change.connection.status, previous: change.type === 'changed' ? change.previous.status : undefined });
       }
     })();
-    await waitFor(() => lists() === 1);
+    await waitFor(() => lists() === 1 && t.addon().notifications().rasError !== 997);
     const subscribed = { stats: t.addon().notifications(), intercepted: helper.interceptedNotifications() };
 
     // The VPN comes up; Windows tells of it through RAS.
@@ -72,5 +72,49 @@ it('a notification wakes watch() within a second when its poll is a minute away;
   // cannot end it), and the fake's objects are all released.
   expect(value.after.stats).toMatchObject({ subscribers: 0, ipInterfaceRegistered: false });
   expect(value.after.intercepted).toMatchObject({ registrations: 1, cancellations: 1 });
+  expect(live).toEqual({});
+});
+
+it('a RasMan that takes 3 s to answer holds neither the event loop nor the watch, which polls meanwhile', async () => {
+  const { value, live } = await inWine({ fake }, async (netcon, t, input) => {
+    const helper = t.nativeHelper();
+    t.addon();
+    const patched = helper.interceptChangeNotifications(t.addonPath(), 3000);
+    // The event loop's worst lag while the registration is under way.
+    let lag = 0;
+    let last = Date.now();
+    const ticker = setInterval(() => {
+      const now = Date.now();
+      lag = Math.max(lag, now - last - 10);
+      last = now;
+    }, 10);
+    const controller = new AbortController();
+    const started = Date.now();
+    const events: { at: number; name?: string; status?: string }[] = [];
+    const watching = (async () => {
+      for await (const change of netcon.watch({ intervalMs: 100, signal: controller.signal })) {
+        events.push({ at: Date.now() - started, name: change.type === 'error' ? change.error.code : change.connection.name, status: change.type === 'error' ? undefined : change.connection.status });
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 300));
+    const pending = t.addon().notifications();
+    t.configure({ connections: [input.ethernet, { ...input.vpn, status: 2 }] });
+    for (const until = Date.now() + 10_000; t.addon().notifications().rasError === 997 && Date.now() < until; ) await new Promise((r) => setTimeout(r, 20));
+    const registeredMs = Date.now() - started;
+    clearInterval(ticker);
+    controller.abort();
+    await watching;
+    return { patched, pending, registeredMs, lag, events, after: t.addon().notifications() };
+  }, { ethernet, vpn });
+  console.info('a slow RasMan:', { registeredMs: value.registeredMs, lagMs: value.lag, events: value.events });
+
+  expect(value.patched).toBe(true);
+  expect(value.pending).toMatchObject({ subscribers: 1, ipInterfaceRegistered: true, rasRegistered: false, rasError: 997 });
+  // The change made while RasMan was still answering came by polling, long before it answered.
+  expect(value.events).toEqual([{ at: expect.any(Number), name: vpn.name, status: 'connected' }]);
+  expect(value.events[0].at).toBeLessThan(2000);
+  expect(value.registeredMs).toBeGreaterThanOrEqual(2900);
+  expect(value.lag).toBeLessThan(500);
+  expect(value.after).toMatchObject({ subscribers: 0, rasRegistered: true, rasError: 0 });
   expect(live).toEqual({});
 });

@@ -12,6 +12,7 @@
 #define NAPI_EXTERN
 #include <node_api.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -359,7 +360,11 @@ DWORD WINAPI RecordCancelMibChangeNotify2(HANDLE handle) {
   return NO_ERROR;
 }
 
+// How long RasConnectionNotificationW takes to answer, as when RasMan has to start first.
+std::atomic<uint32_t> g_rasDelayMs{0};
+
 DWORD WINAPI RecordRasConnectionNotificationW(HANDLE connection, HANDLE event, DWORD flags) {
+  Sleep(g_rasDelayMs);
   std::lock_guard<std::mutex> lock(g_notifyMutex);
   ++g_notify.rasEvents;
   g_notify.rasEvent = event;
@@ -368,17 +373,20 @@ DWORD WINAPI RecordRasConnectionNotificationW(HANDLE connection, HANDLE event, D
   return ERROR_SUCCESS;
 }
 
-// interceptChangeNotifications(modulePath): true once all three imports are ours.
+// interceptChangeNotifications(modulePath, rasDelayMs = 0): true once all three imports are ours.
 napi_value InterceptChangeNotifications(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value arg = nullptr;
-  NAPI(napi_get_cb_info)(env, info, &argc, &arg, nullptr, nullptr);
+  size_t argc = 2;
+  napi_value args[2] = {nullptr, nullptr};
+  NAPI(napi_get_cb_info)(env, info, &argc, args, nullptr, nullptr);
   char16_t path[MAX_PATH] = {};
   size_t length = 0;
-  if (argc < 1 || NAPI(napi_get_value_string_utf16)(env, arg, path, MAX_PATH, &length) != napi_ok) {
-    NAPI(napi_throw_type_error)(env, nullptr, "expected (modulePath)");
+  uint32_t rasDelayMs = 0;
+  if (argc < 1 || NAPI(napi_get_value_string_utf16)(env, args[0], path, MAX_PATH, &length) != napi_ok ||
+      (argc >= 2 && NAPI(napi_get_value_uint32)(env, args[1], &rasDelayMs) != napi_ok)) {
+    NAPI(napi_throw_type_error)(env, nullptr, "expected (modulePath, rasDelayMs?)");
     return nullptr;
   }
+  g_rasDelayMs = rasDelayMs;
   {
     std::lock_guard<std::mutex> lock(g_notifyMutex);
     g_notify = NotificationIntercepts();

@@ -84,6 +84,7 @@ export const WINDOWS_IMPORTS: WindowsImport[] = [
     'OutputDebugStringA',
     'QueryPerformanceCounter',
     'QueryPerformanceFrequency',
+    'QueueUserWorkItem',
     'RaiseException',
     'RegisterWaitForSingleObject',
     'ReleaseSemaphore',
@@ -171,7 +172,7 @@ export const WINDOWS_IMPORTS: WindowsImport[] = [
 
   ...rows('oleaut32.dll', 'xp', 'learn', ['SysFreeString', 'SysStringLen', 'VariantClear', 'VariantInit']),
 
-  // Not imported yet: for `netcon doctor` (registry, services, the process's token).
+  // For `netcon doctor`: the registry, the Network Connections service, the process's token.
   ...rows('advapi32.dll', 'xp', 'learn', [
     'CloseServiceHandle',
     'GetTokenInformation',
