@@ -304,6 +304,9 @@ describe('watch() in Windows node.exe', () => {
       `Windows handles ${start.handles} / ${warm.handles} / ${end.handles} / ${after.handles} (start / after ${WARMUP} / after ${end.lists} / watch ended);`,
       `RSS ${mb(start.rss)} / ${mb(warm.rss)} / ${mb(end.rss)} / ${mb(after.rss)} MB`,
     );
+    // RSS is printed, not asserted: at intervalMs 1, V8 grows its young generation towards its
+    // cap (measured: new space 4 -> 34 MB over 20,000 lists, RSS +27 MB, then flat), while the
+    // used heap after a full GC stays at 4.4 MB. A list loop of the same length does not grow it.
     expect(exitCode).toBe(0);
     expect(value.events).toBe(0);
     expect(end.lists).toBeGreaterThanOrEqual(WARMUP + TICKS);
