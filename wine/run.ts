@@ -1,7 +1,7 @@
 // Runs netcon for real: Windows node.exe under Wine, the cross-built addon, COM, and the
 // fake HNetShare server scripted by the caller (an e2e test, the bench, the demo).
-import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { execFile, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as Netcon from '../src/index';
 import {
@@ -82,6 +82,11 @@ export type Settled<T> = { ok: true; value: T } | { ok: false; error: Serialized
 /** What a scenario script can use inside Windows node.exe besides netcon itself. */
 export interface Helpers {
   capture<T>(promise: Promise<T>): Promise<Settled<T>>;
+  /**
+   * Records that `name` happened now (Date.now()), with a JSON value (an Error in it as
+   * capture() reports one): what a test of startInWine reads while the scenario runs.
+   */
+  mark(name: string, value?: unknown): void;
   configure(setup: FakeSetup): void;
   live(): Record<string, number>;
   /** The fake's 'new' or 'delete' events so far, counted by class. */
@@ -261,14 +266,29 @@ function scratch() {
   return { dir, config, log };
 }
 
-function wine(run: WineRun, dir: string, config: string, log: string, args: string[]) {
+/** node.exe running: its process, what it has written so far, and how it ended once it has. */
+interface Launched {
+  child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** `exitedAt`: Date.now() when this side saw the process end. */
+  exited: Promise<{ code: number | null; stdout: string; stderr: string; exitedAt: number }>;
+}
+
+function launch(run: WineRun, dir: string, config: string, log: string, args: string[]): Launched {
   const exe = run.host === 'renamed' ? renamedHost : nodeExe(run.node ?? suiteNode);
   const stdout = join(dir, 'stdout.txt');
   const stderr = join(dir, 'stderr.txt');
   // Under Wine through a shell only to redirect: Wine fails with EBADF writing to a pipe.
+  // `exec` keeps one process, so a signal sent to it reaches Wine and node.exe (a SIGINT
+  // arrives as Ctrl+C).
   const [file, argv] = native ? [exe, args] : ['sh', ['-c', `exec wine "$0" "$@" >"${stdout}" 2>"${stderr}"`, exe, ...args]];
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    execFile(
+  const read = (f: string) => (existsSync(f) ? readFileSync(f, 'utf8') : '');
+  const piped = { stdout: '', stderr: '' };
+  let child!: ChildProcess;
+  const exited = new Promise<{ code: number | null; stdout: string; stderr: string; exitedAt: number }>((resolve) => {
+    let exitedAt = 0;
+    child = execFile(
       file,
       argv,
       {
@@ -281,12 +301,35 @@ function wine(run: WineRun, dir: string, config: string, log: string, args: stri
         }),
       },
       (error, out, err) => {
-        const read = (f: string) => (existsSync(f) ? readFileSync(f, 'utf8') : '');
         const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-        resolve(native ? { code, stdout: out, stderr: err } : { code, stdout: read(stdout), stderr: read(stderr) });
+        resolve({ code, ...(native ? { stdout: out, stderr: err } : { stdout: read(stdout), stderr: read(stderr) }), exitedAt: exitedAt || Date.now() });
       },
     );
+    child.once('exit', () => (exitedAt = Date.now()));
+    if (native) {
+      child.stdout?.on('data', (chunk) => (piped.stdout += chunk));
+      child.stderr?.on('data', (chunk) => (piped.stderr += chunk));
+    }
   });
+  return {
+    child,
+    stdout: () => (native ? piped.stdout : read(stdout)),
+    stderr: () => (native ? piped.stderr : read(stderr)),
+    exited,
+  };
+}
+
+function wine(run: WineRun, dir: string, config: string, log: string, args: string[]) {
+  return launch(run, dir, config, log, args).exited;
+}
+
+/** What inWine resolves: the script's value, and the fake's log. */
+export interface ScenarioResult<T> {
+  value: T;
+  live: Record<string, number>;
+  calls: FakeCall[];
+  callCounts: Record<string, number>;
+  exitCode: number | null;
 }
 
 /**
@@ -298,14 +341,12 @@ export async function inWine<T, I = undefined>(
   run: WineRun,
   script: (netcon: typeof Netcon, t: Helpers, input: I) => Promise<T>,
   input?: I,
-): Promise<{
-  value: T;
-  live: Record<string, number>;
-  calls: FakeCall[];
-  callCounts: Record<string, number>;
-  exitCode: number | null;
-}> {
+): Promise<ScenarioResult<T>> {
   const { out, resultPath, events } = await runScenario(run, script, input);
+  return scenarioResult<T>(out, resultPath, events);
+}
+
+function scenarioResult<T>(out: { code: number | null; stdout: string; stderr: string }, resultPath: string, events: unknown[]): ScenarioResult<T> {
   if (!existsSync(resultPath)) {
     throw new Error(`node.exe under Wine wrote no result (exit ${out.code}).\nstderr:\n${out.stderr}\nstdout:\n${out.stdout}`);
   }
@@ -334,10 +375,13 @@ export async function exitOfWine<I = undefined>(
   return { exitCode: out.code, elapsedMs: Date.now() - started, stderr: out.stderr, live: fake.liveObjects(events), calls: fake.calls(events) };
 }
 
-async function runScenario<I>(run: WineRun, script: (...args: never[]) => unknown, input: I | undefined) {
+const readLog = (log: string) => fake.parseLog(existsSync(log) ? readFileSync(log, 'utf8') : '');
+
+function scenarioFiles<I>(run: WineRun, script: (...args: never[]) => unknown, input: I | undefined) {
   const { dir, config, log } = scratch();
   writeFileSync(config, fake.configText(run.fake ?? {}));
   const resultPath = join(dir, 'result.json');
+  const marksPath = join(dir, 'marks.jsonl');
   const scenario = join(dir, 'scenario.json');
   writeFileSync(scenario, JSON.stringify({
     packageRoot: windowsPath(run.packageRoot ?? repoRoot),
@@ -346,20 +390,147 @@ async function runScenario<I>(run: WineRun, script: (...args: never[]) => unknow
     source: script.toString(),
     input,
     resultPath: windowsPath(resultPath),
+    marksPath: windowsPath(marksPath),
   }));
-  const runner = windowsPath(join(__dirname, 'runner.cjs'));
-  const out = await wine(run, dir, config, log, [runner, windowsPath(scenario)]);
-  const events = fake.parseLog(existsSync(log) ? readFileSync(log, 'utf8') : '');
-  return { out, resultPath, events };
+  const args = [windowsPath(join(__dirname, 'runner.cjs')), windowsPath(scenario)];
+  return { dir, config, log, resultPath, marksPath, args };
+}
+
+async function runScenario<I>(run: WineRun, script: (...args: never[]) => unknown, input: I | undefined) {
+  const { dir, config, log, resultPath, args } = scenarioFiles(run, script, input);
+  const out = await wine(run, dir, config, log, args);
+  return { out, resultPath, events: readLog(log) };
 }
 
 /** Runs the netcon CLI (the package's bin) as a person would, in Windows node.exe under Wine. */
 export async function cliInWine(args: string[], run: WineRun = {}) {
   const { dir, config, log } = scratch();
   writeFileSync(config, fake.configText(run.fake ?? {}));
-  const progId = progIdFor(run);
-  const bin = netconBin(run.packageRoot);
-  const out = await wine(run, dir, config, log, [windowsPath(bin), ...(progId ? ['--prog-id', progId] : []), ...args]);
-  const events = fake.parseLog(existsSync(log) ? readFileSync(log, 'utf8') : '');
+  const out = await wine(run, dir, config, log, cliArgs(args, run));
+  const events = readLog(log);
   return { ...out, live: fake.liveObjects(events), calls: fake.calls(events) };
+}
+
+function cliArgs(args: string[], run: WineRun) {
+  const progId = progIdFor(run);
+  return [windowsPath(netconBin(run.packageRoot)), ...(progId ? ['--prog-id', progId] : []), ...args];
+}
+
+/** What a scenario marked with t.mark: when (Date.now() in node.exe, the same clock as here) and its value. */
+export interface Mark {
+  name: string;
+  at: number;
+  value?: unknown;
+}
+
+/**
+ * node.exe still running (startInWine, startCliInWine): the test changes the fake's state
+ * from outside and reads what the process has reported so far.
+ */
+export interface Running {
+  /**
+   * Replaces the fake's config file (a rename, so the fake never reads half of it); the fake
+   * takes it at its next CoCreateInstance, i.e. the next list. Returns Date.now() once written.
+   */
+  configure(setup: FakeSetup): number;
+  /** The fake's calls so far (an 'events' log). */
+  calls(): FakeCall[];
+  /**
+   * The first truthy answer of `probe`, asked every 20 ms. Rejects, saying what was reported,
+   * once `timeoutMs` (default 10 s) have passed or the process ended without one.
+   */
+  until<T>(probe: () => T | false | undefined | null | 0, timeoutMs?: number, what?: string): Promise<T>;
+  /** SIGINT, which Wine hands node.exe as a Ctrl+C (natively Node can only kill a process). */
+  interrupt(): void;
+  /** Kills the process if it still runs: a failed test's clean-up. */
+  stop(): void;
+  ended(): boolean;
+}
+
+function running(launched: Launched, config: string, log: string, reported: () => string): Running {
+  let ended = false;
+  void launched.exited.then(() => (ended = true));
+  return {
+    configure(setup) {
+      // The fake opens the file with FILE_SHARE_DELETE, so natively too it can be replaced.
+      const next = `${config}.next`;
+      writeFileSync(next, fake.configText(setup));
+      renameSync(next, config);
+      return Date.now();
+    },
+    calls: () => fake.calls(readLog(log)),
+    async until(probe, timeoutMs = 10_000, what = 'the awaited condition') {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const wasEnded = ended;
+        const answer = probe();
+        if (answer) return answer;
+        if (wasEnded || Date.now() > deadline) {
+          const why = wasEnded ? 'node.exe ended' : `${timeoutMs} ms passed`;
+          throw new Error(`${why} before ${what}.\n${reported()}\nstderr:\n${launched.stderr()}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
+    interrupt: () => void launched.child.kill('SIGINT'),
+    stop: () => void (ended || launched.child.kill('SIGKILL')),
+    ended: () => ended,
+  };
+}
+
+/**
+ * Starts `script` as inWine does and returns at once, while it runs: the test rewrites the
+ * fake's config from outside the process and follows the marks the script makes with t.mark.
+ * `finished` resolves as inWine does once node.exe has ended, with when it ended.
+ */
+export function startInWine<T, I = undefined>(
+  run: WineRun,
+  script: (netcon: typeof Netcon, t: Helpers, input: I) => Promise<T>,
+  input?: I,
+): Running & {
+  marks(): Mark[];
+  /** The marks once `predicate` holds for them (see until). */
+  waitFor(predicate: (marks: Mark[]) => boolean, timeoutMs?: number): Promise<Mark[]>;
+  finished: Promise<ScenarioResult<T> & { exitedAt: number; stderr: string; marks: Mark[] }>;
+} {
+  const { dir, config, log, resultPath, marksPath, args } = scenarioFiles(run, script, input);
+  const launched = launch(run, dir, config, log, args);
+  // Only whole lines: the script may be appending one right now.
+  const marks = (): Mark[] => {
+    const text = existsSync(marksPath) ? readFileSync(marksPath, 'utf8') : '';
+    return text.slice(0, text.lastIndexOf('\n') + 1).split('\n').filter(Boolean).map((line) => JSON.parse(line) as Mark);
+  };
+  const control = running(launched, config, log, () => `marks so far:\n${marks().map((m) => JSON.stringify(m)).join('\n')}`);
+  const finished = launched.exited.then((out) => ({
+    ...scenarioResult<T>(out, resultPath, readLog(log)),
+    exitedAt: out.exitedAt,
+    stderr: out.stderr,
+    marks: marks(),
+  }));
+  finished.catch(() => {}); // a test that failed before awaiting it has its own error
+  return {
+    ...control,
+    marks,
+    waitFor: (predicate, timeoutMs) => control.until(() => { const m = marks(); return predicate(m) && m; }, timeoutMs, `the marks satisfied ${predicate.toString()}`),
+    finished,
+  };
+}
+
+/** Starts the netcon CLI as cliInWine does and returns at once, while it runs. */
+export function startCliInWine(args: string[], run: WineRun = {}): Running & {
+  /** stdout so far. */
+  output(): string;
+  /** stderr so far. */
+  errors(): string;
+  finished: Promise<{ code: number | null; stdout: string; stderr: string; exitedAt: number; live: Record<string, number>; calls: FakeCall[] }>;
+} {
+  const { dir, config, log } = scratch();
+  writeFileSync(config, fake.configText(run.fake ?? {}));
+  const launched = launch(run, dir, config, log, cliArgs(args, run));
+  const control = running(launched, config, log, () => `stdout so far:\n${launched.stdout()}`);
+  const finished = launched.exited.then((out) => {
+    const events = readLog(log);
+    return { ...out, live: fake.liveObjects(events), calls: fake.calls(events) };
+  });
+  return { ...control, output: launched.stdout, errors: launched.stderr, finished };
 }

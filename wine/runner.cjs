@@ -30,6 +30,14 @@ const helpers = {
       return { ok: false, error: serializeError(err) };
     }
   },
+  /**
+   * Appends { name, at: Date.now(), value } as a line to the marks file, which a test of
+   * startInWine reads while the scenario runs. An Error in `value` goes as capture() reports it.
+   */
+  mark(name, value) {
+    const line = JSON.stringify({ name, at: Date.now(), value }, (_key, v) => (v instanceof Error ? serializeError(v) : v));
+    fs.appendFileSync(scenario.marksPath, line + '\n');
+  },
   /** Replaces the fake's scenario; the fake reloads it at the next CoCreateInstance. */
   configure(setup) {
     fs.writeFileSync(process.env.NETCON_FAKE_CONFIG, fake.configText(setup));
