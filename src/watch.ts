@@ -139,7 +139,9 @@ class Hub {
 
   leave(watcher: Watcher): void {
     if (!this.watchers.delete(watcher)) return;
-    if (this.watchers.size > 0) return this.reschedule();
+    // The others keep their next list where it is: at worst it comes an interval early for
+    // a watcher that polls less often than the one that left.
+    if (this.watchers.size > 0) return;
     clearTimeout(this.pollTimer);
     clearTimeout(this.settleTimer);
     this.pollTimer = this.settleTimer = undefined;
