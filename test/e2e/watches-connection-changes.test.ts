@@ -361,7 +361,8 @@ describe.each(suiteNodeLines)('ending a watch (Node %s)', (node) => {
         await sleep(100);
         const midList = await abort(slow);
         const liveRightAway = t.live();
-        // The abandoned list still runs in the fake; its objects go when it returns.
+        // The list still runs in the fake (a list under way gets 500 ms to return before it is
+        // abandoned); its objects go when it returns.
         const released = performance.now();
         while (Object.keys(t.live()).length > 0 && performance.now() - released < 3_000) await sleep(20);
         t.mark('mid-list', { ...midList, liveRightAway, live: t.live(), releasedMs: Math.round(performance.now() - released) });

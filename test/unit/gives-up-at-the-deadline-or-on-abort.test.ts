@@ -13,6 +13,7 @@ import {
 import type { AbandonHook, Backend } from '../../src/backend';
 import { createClientWith } from '../../src/client';
 import { createFakeClient } from '../../src/testing';
+import { until } from './fixtures';
 
 const ETHERNET = { id: '{6B0C3F2A-91D4-4E8B-A7C5-2F1E3D4C5B6A}', name: 'Ethernet' };
 const HUNG = { list: Infinity, disconnect: Infinity, connect: Infinity };
@@ -189,7 +190,7 @@ describe('the binding underneath', () => {
     expect(abandoned).toEqual(['list', 'connect']);
   });
 
-  it("gives a watch's hung list an error event at its deadline, abandons it, and lets it go when the watch ends", async () => {
+  it("gives a watch's hung list an error event at its deadline, abandons it, and lets it go soon after the watch ends", async () => {
     const { binding, abandoned } = hungBinding();
     const controller = new AbortController();
     const started = performance.now();
@@ -198,14 +199,16 @@ describe('the binding underneath', () => {
       events.push(change);
       if (events.length === 2) controller.abort();
     }
-    expect(performance.now() - started).toBeLessThan(2000);
     expect(events).toHaveLength(2);
     for (const event of events) {
       expect(event.type).toBe('error');
       expect(event.type === 'error' && event.error).toMatchObject({ code: 'ERR_TIMEOUT', operation: 'watch', timeoutMs: 20 });
     }
-    // Each list was abandoned at its deadline; the one running when the watch ended, then.
-    expect(abandoned.length).toBeGreaterThanOrEqual(2);
+    // The first list was abandoned at its deadline; the one running when the watch ended is
+    // given a moment to return, then abandoned too.
+    expect(abandoned.length).toBeGreaterThanOrEqual(1);
+    await until(() => abandoned.length >= 2);
+    expect(performance.now() - started).toBeLessThan(2000);
     expect(new Set(abandoned)).toEqual(new Set(['list']));
   });
 
