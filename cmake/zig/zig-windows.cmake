@@ -11,6 +11,10 @@ if(NOT ZIG)
 endif()
 # CMake re-reads this file for its compiler checks, in projects that see only these variables.
 list(APPEND CMAKE_TRY_COMPILE_PLATFORM_VARIABLES ZIG)
+# CMake's compiler checks only compile: linking their test executable made zig build libc++
+# and the mingw-w64 runtime for it, in other variants than the addon's, which on a fresh
+# clone doubled the minutes the Zig builds take.
+set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)
 
 # CMake takes a compiler with mandatory arguments as a list; cmake/zig/run only points
 # zig's cache at build/zig-cache.
