@@ -169,8 +169,14 @@ export function successCodeName(hresult: number): string {
   return Object.keys(SUCCESS_CODES).find((code) => SUCCESS_CODES[code] === value) ?? hresultToHex(value);
 }
 
-// A test server's ProgID replaces HNetShare in the two hints that are about the class.
-function hintFor(code: string, hint: string | undefined, progId: string | undefined, step: string | undefined): string | undefined {
+// The table's hint, unless the context calls for another: a test server's ProgID replaces
+// HNetShare in the two hints that are about the class, and access denied to a list is not
+// about disconnecting.
+function hintFor(code: string, hint: string | undefined, context: ComErrorContext): string | undefined {
+  const { progId, step, operation } = context;
+  if (code === 'E_ACCESSDENIED' && operation !== undefined && operation !== 'disconnect' && operation !== 'connect') {
+    return 'Windows refused this process the connections: run it elevated (Run as administrator), or check who may use the Network Connections service.';
+  }
   // HNetShare itself was created: what is missing is the service side behind it.
   if (code === 'REGDB_E_CLASSNOTREG' && step === 'EnumEveryConnection') {
     return 'The Network Connections service side is not installed here (Windows Server Core, containers), although HNetCfg.HNetShare is.';
@@ -193,6 +199,6 @@ export function errorFromHResult(hresult: number, context: ComErrorContext = {})
     const message = comFailureMessage(value, undefined, sentence(context.systemMessage ?? ''), context);
     return new ComError(message, 'E_UNKNOWN_HRESULT', value, context);
   }
-  const explanation = [`${known.meaning}.`, hintFor(known.code, known.hint, context.progId, context.step)].filter(Boolean).join(' ');
+  const explanation = [`${known.meaning}.`, hintFor(known.code, known.hint, context)].filter(Boolean).join(' ');
   return new known.ErrorClass(comFailureMessage(value, known.code, explanation, context), known.code, value, context);
 }

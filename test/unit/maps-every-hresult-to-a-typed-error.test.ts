@@ -102,6 +102,18 @@ describe('the message says what failed, where, and what to do', () => {
     );
   });
 
+  it('says what access denied means for a list, which is not about disconnecting', async () => {
+    const fake = fakeMachine({ connections: ALL, failures: [{ on: 'list', hresult: 0x80070005 }] });
+    const error = await rejectionOf(fake.client.listConnections(), ComError);
+    expect(error.message).toBe(
+      'List connections failed: E_ACCESSDENIED (0x80070005) at EnumEveryConnection — General access denied. ' +
+        'Windows refused this process the connections: run it elevated (Run as administrator), or check who may use the Network Connections service.',
+    );
+    // A name target's lookup is part of the action: the action's hint.
+    const byName = await rejectionOf(fake.client.disconnect('Ethernet 2'), ComError);
+    expect(byName.message).toMatch(/Disconnecting or connecting usually needs an elevated process/);
+  });
+
   it('names the connection from the failure when the caller gave a GUID', async () => {
     const fake = fakeMachine({ connections: ALL, failures: [{ on: 'connect', hresult: 0x80004005 }] });
     const error = await rejectionOf(fake.client.connect(ETHERNET_2.id.toLowerCase()), ComError);
