@@ -1,3 +1,10 @@
+// NotifyIpInterfaceChange is declared only for Vista and later targets: a build that names an
+// older Windows in _WIN32_WINNT would not see it. The import floor says where netcon runs.
+#if defined(_WIN32_WINNT) && _WIN32_WINNT < 0x0600
+#undef _WIN32_WINNT
+#define _WIN32_WINNT 0x0600
+#endif
+
 #include "notify.h"
 
 // winsock2.h must come before windows.h, which iphlpapi.h includes.
