@@ -102,7 +102,7 @@ export function diffConnections(before: readonly NetConnection[], after: readonl
   return changes;
 }
 
-/** One `for await` over watch(): its options, the changes not yet read, and a reader waiting. */
+/** One `for await` over watch(), as its hub sees it: what it asked for, what it saw last, where its events go. */
 interface Watcher {
   readonly options: ParsedWatch;
   /** The last good list it compared against; none before its first. */

@@ -21,6 +21,10 @@ const helpers = {
   require: (id) => require(id),
   entry: () => ({ packageRoot: spec.packageRoot, progId: spec.progId }),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  /** Resolves once `done()` holds, looking every 10 ms, or after `timeoutMs` all the same. */
+  async waitFor(done, timeoutMs = 10_000) {
+    for (const started = Date.now(); !done() && Date.now() - started < timeoutMs; ) await helpers.sleep(10);
+  },
   nativeHelper: () => require(spec.nativeHelper),
   addon: () => require(require.resolve('node-gyp-build', { paths: [spec.packageRoot] }))(spec.packageRoot),
   addonPath: () => require(require.resolve('node-gyp-build', { paths: [spec.packageRoot] })).path(spec.packageRoot),

@@ -82,6 +82,8 @@ export type Settled<T> = { ok: true; value: T } | { ok: false; error: Serialized
 /** What a scenario script can use inside Windows node.exe besides netcon itself. */
 export interface Helpers {
   capture<T>(promise: Promise<T>): Promise<Settled<T>>;
+  /** Resolves once `done()` holds, looking every 10 ms, or after `timeoutMs` (10 s) all the same. */
+  waitFor(done: () => boolean, timeoutMs?: number): Promise<void>;
   /**
    * Records that `name` happened now (Date.now()), with a JSON value (an Error in it as
    * capture() reports one): what a test of startInWine reads while the scenario runs.
@@ -123,6 +125,8 @@ export interface ChildHelpers {
   require(id: string): unknown;
   entry(): { packageRoot: string; progId?: string };
   sleep(ms: number): Promise<void>;
+  /** Resolves once `done()` holds, looking every 10 ms, or after `timeoutMs` (10 s) all the same. */
+  waitFor(done: () => boolean, timeoutMs?: number): Promise<void>;
   /** As Helpers.nativeHelper, addon and addonPath. */
   nativeHelper(): NativeHelper;
   addon(): import('../src/native').NativeAddon;

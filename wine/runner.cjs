@@ -30,6 +30,10 @@ const helpers = {
       return { ok: false, error: serializeError(err) };
     }
   },
+  /** Resolves once `done()` holds, looking every 10 ms, or after `timeoutMs` all the same. */
+  async waitFor(done, timeoutMs = 10_000) {
+    for (const started = Date.now(); !done() && Date.now() - started < timeoutMs; ) await new Promise((resolve) => setTimeout(resolve, 10));
+  },
   /**
    * Appends { name, at: Date.now(), value } as a line to the marks file, which a test of
    * startInWine reads while the scenario runs. An Error in `value` goes as capture() reports it.

@@ -101,25 +101,22 @@ it('delivers IP interface and RAS changes to fn on the JS thread, a burst as few
     const addon = c.addon();
     const helper = c.nativeHelper();
     const patched = helper.interceptChangeNotifications(c.addonPath());
-    const waitFor = async (done: () => boolean) => {
-      for (const started = Date.now(); !done() && Date.now() - started < 10_000; ) await c.sleep(10);
-    };
     let first = 0;
     let second = 0;
     const answer = addon.subscribe(() => first++);
-    await waitFor(() => addon.notifications().rasError !== 997);
+    await c.waitFor(() => addon.notifications().rasError !== 997);
     const registered = helper.interceptedNotifications();
     const subscribed = addon.notifications();
 
     const ipLive = helper.fireInterfaceChange();
-    await waitFor(() => first >= 1);
+    await c.waitFor(() => first >= 1);
     await c.sleep(200);
     const afterIp = first;
 
     // A second subscribe replaces fn, registering nothing more.
     const again = addon.subscribe(() => second++);
     const rasSignalled = helper.fireRasChange();
-    await waitFor(() => second >= 1);
+    await c.waitFor(() => second >= 1);
     await c.sleep(200);
     const afterRas = { first, second };
 
@@ -128,7 +125,7 @@ it('delivers IP interface and RAS changes to fn on the JS thread, a burst as few
       helper.fireInterfaceChange();
       helper.fireRasChange();
     }
-    await waitFor(() => second >= 2);
+    await c.waitFor(() => second >= 2);
     await c.sleep(500);
     const burst = second - afterRas.second;
     const stats = addon.notifications();
@@ -185,19 +182,16 @@ describe.each(suiteNodeLines)('in worker threads (Node %s)', (node) => {
       const addon = c.addon();
       const helper = c.nativeHelper();
       const patched = helper.interceptChangeNotifications(c.addonPath());
-      const waitFor = async (done: () => boolean) => {
-        for (const started = Date.now(); !done() && Date.now() - started < 10_000; ) await c.sleep(10);
-      };
       const worker = new Worker(input.worker, { eval: true, workerData: c.entry() });
       let subscribed = false;
       let changes = 0;
       const errors: string[] = [];
       worker.on('message', (m) => (m === 'subscribed' ? (subscribed = true) : m === 'change' && changes++));
       worker.on('error', (error) => errors.push(String(error)));
-      await waitFor(() => subscribed);
+      await c.waitFor(() => subscribed);
       const during = addon.notifications();
       helper.fireInterfaceChange();
-      await waitFor(() => changes >= 1);
+      await c.waitFor(() => changes >= 1);
       const reached = changes;
 
       // Changes come from Windows' threads while the worker is being torn down.
@@ -221,7 +215,7 @@ describe.each(suiteNodeLines)('in worker threads (Node %s)', (node) => {
       let mainCalls = 0;
       addon.subscribe(() => mainCalls++);
       helper.fireInterfaceChange();
-      await waitFor(() => mainCalls >= 1);
+      await c.waitFor(() => mainCalls >= 1);
       addon.unsubscribe();
       c.mark('result', { patched, during, reached, firedDuring, exitCode, errors, after, intercepted, mainCalls, final: helper.interceptedNotifications() });
     });
@@ -248,33 +242,30 @@ describe.each(suiteNodeLines)('in worker threads (Node %s)', (node) => {
       const addon = c.addon();
       const helper = c.nativeHelper();
       const patched = helper.interceptChangeNotifications(c.addonPath());
-      const waitFor = async (done: () => boolean) => {
-        for (const started = Date.now(); !done() && Date.now() - started < 10_000; ) await c.sleep(10);
-      };
       let mainCalls = 0;
       addon.subscribe(() => mainCalls++);
       const worker = new Worker(input.worker, { eval: true, workerData: c.entry() });
       const seen: Record<string, number> = {};
       worker.on('message', (m: string) => (seen[m] = (seen[m] ?? 0) + 1));
-      await waitFor(() => seen.subscribed === 1 && addon.notifications().rasError !== 997);
+      await c.waitFor(() => seen.subscribed === 1 && addon.notifications().rasError !== 997);
       const both = addon.notifications();
       const registered = helper.interceptedNotifications();
 
       helper.fireInterfaceChange();
-      await waitFor(() => mainCalls >= 1 && (seen.change ?? 0) >= 1);
+      await c.waitFor(() => mainCalls >= 1 && (seen.change ?? 0) >= 1);
       await c.sleep(200);
       const afterIp = { main: mainCalls, worker: seen.change ?? 0 };
       helper.fireRasChange();
-      await waitFor(() => mainCalls >= 2 && (seen.change ?? 0) >= 2);
+      await c.waitFor(() => mainCalls >= 2 && (seen.change ?? 0) >= 2);
       await c.sleep(200);
       const afterRas = { main: mainCalls, worker: seen.change ?? 0 };
 
       // The worker leaves; the main thread's subscription, and the registration, stay.
       worker.postMessage('unsubscribe');
-      await waitFor(() => seen.unsubscribed === 1);
+      await c.waitFor(() => seen.unsubscribed === 1);
       const workerLeft = { stats: addon.notifications(), intercepted: helper.interceptedNotifications() };
       helper.fireInterfaceChange();
-      await waitFor(() => mainCalls >= 3);
+      await c.waitFor(() => mainCalls >= 3);
       await c.sleep(200);
       const afterLeaving = { main: mainCalls, worker: seen.change ?? 0 };
 

@@ -15,9 +15,6 @@ it('a notification wakes watch() within a second when its poll is a minute away;
     t.addon(); // loaded, so that its imports can be taken
     const patched = helper.interceptChangeNotifications(t.addonPath());
     const lists = () => t.calls().filter((c) => c.method === 'EnumEveryConnection').length;
-    const waitFor = async (done: () => boolean) => {
-      for (const started = Date.now(); !done() && Date.now() - started < 10_000; ) await new Promise((r) => setTimeout(r, 10));
-    };
     const controller = new AbortController();
     const events: { at: number; type: string; name?: string; status?: string; previous?: string }[] = [];
     const watching = (async () => {
@@ -27,21 +24,21 @@ it('a notification wakes watch() within a second when its poll is a minute away;
           : { at: Date.now(), type: change.type, name: change.connection.name, status: change.connection.status, previous: change.type === 'changed' ? change.previous.status : undefined });
       }
     })();
-    await waitFor(() => lists() === 1 && t.addon().notifications().rasError !== 997);
+    await t.waitFor(() => lists() === 1 && t.addon().notifications().rasError !== 997);
     const subscribed = { stats: t.addon().notifications(), intercepted: helper.interceptedNotifications() };
 
     // The VPN comes up; Windows tells of it through RAS.
     t.configure({ connections: [input.ethernet, { ...input.vpn, status: 2 }] });
     const rasAt = Date.now();
     helper.fireRasChange();
-    await waitFor(() => events.length >= 1);
+    await t.waitFor(() => events.length >= 1);
 
     // The adapter goes down: a burst of interface notifications, as Windows sends one per interface.
     t.configure({ connections: [{ ...input.ethernet, status: 7 }, { ...input.vpn, status: 2 }] });
     const listsBefore = lists();
     const ipAt = Date.now();
     for (let i = 0; i < 20; i++) helper.fireInterfaceChange();
-    await waitFor(() => events.length >= 2);
+    await t.waitFor(() => events.length >= 2);
     await new Promise((r) => setTimeout(r, 600));
     const burstLists = lists() - listsBefore;
 
@@ -99,7 +96,7 @@ it('a RasMan that takes 3 s to answer holds neither the event loop nor the watch
     await new Promise((r) => setTimeout(r, 300));
     const pending = t.addon().notifications();
     t.configure({ connections: [input.ethernet, { ...input.vpn, status: 2 }] });
-    for (const until = Date.now() + 10_000; t.addon().notifications().rasError === 997 && Date.now() < until; ) await new Promise((r) => setTimeout(r, 20));
+    await t.waitFor(() => t.addon().notifications().rasError !== 997);
     const registeredMs = Date.now() - started;
     clearInterval(ticker);
     controller.abort();
