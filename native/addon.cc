@@ -27,6 +27,7 @@
 #include "diagnose.h"
 #include "netcon_com.h"
 #include "notify.h"
+#include "srw_lock.h"
 
 namespace {
 
@@ -149,10 +150,12 @@ class PendingCall : public ComJob, public std::enable_shared_from_this<PendingCa
 
   void Finish() override {
     auto* delivery = new std::shared_ptr<PendingCall>(shared_from_this());
-    // Under the lock the finalizer takes too, so the function cannot be freed mid-call.
-    AcquireSRWLockExclusive(&link_->lock);
-    bool sent = link_->tsfn && napi_call_threadsafe_function(link_->tsfn, delivery, napi_tsfn_nonblocking) == napi_ok;
-    ReleaseSRWLockExclusive(&link_->lock);
+    bool sent;
+    {
+      // Under the lock the finalizer takes too, so the function cannot be freed mid-call.
+      Lock lock(link_->lock);
+      sent = link_->tsfn && napi_call_threadsafe_function(link_->tsfn, delivery, napi_tsfn_nonblocking) == napi_ok;
+    }
     if (!sent) delete delivery;
   }
 
@@ -267,9 +270,10 @@ void Deliver(napi_env env, napi_value, void* context, void* data) {
 
 void Forget(napi_env, void* data, void*) {
   auto* e = static_cast<Env*>(data);
-  AcquireSRWLockExclusive(&e->link->lock);
-  e->link->tsfn = nullptr;
-  ReleaseSRWLockExclusive(&e->link->lock);
+  {
+    Lock lock(e->link->lock);
+    e->link->tsfn = nullptr;
+  }
   delete e;
 }
 
@@ -371,9 +375,11 @@ Napi::Value ComThreads(const Napi::CallbackInfo& info) {
 void OnChange(void* context) {
   auto* w = static_cast<Watcher*>(context);
   if (w->queued.exchange(true)) return;  // the call already queued covers this change too
-  AcquireSRWLockExclusive(&w->lock);
-  bool sent = w->tsfn && napi_call_threadsafe_function(w->tsfn, nullptr, napi_tsfn_nonblocking) == napi_ok;
-  ReleaseSRWLockExclusive(&w->lock);
+  bool sent;
+  {
+    Lock lock(w->lock);
+    sent = w->tsfn && napi_call_threadsafe_function(w->tsfn, nullptr, napi_tsfn_nonblocking) == napi_ok;
+  }
   if (!sent) w->queued = false;
 }
 
@@ -396,9 +402,11 @@ void StopWatching(napi_env env, Watcher* w) {
   // callbacks in progress, and one of those may be waiting for a Watcher's lock.
   RemoveChangeSubscriber(w);
   if (w->onChange) napi_delete_reference(env, std::exchange(w->onChange, nullptr));
-  AcquireSRWLockExclusive(&w->lock);
-  napi_threadsafe_function tsfn = std::exchange(w->tsfn, nullptr);
-  ReleaseSRWLockExclusive(&w->lock);
+  napi_threadsafe_function tsfn;
+  {
+    Lock lock(w->lock);
+    tsfn = std::exchange(w->tsfn, nullptr);
+  }
   napi_release_threadsafe_function(tsfn, napi_tsfn_release);
 }
 
@@ -407,9 +415,10 @@ void StopWatching(napi_env env, Watcher* w) {
 void ForgetWatcher(napi_env env, void* data, void*) {
   auto* w = static_cast<Watcher*>(data);
   RemoveChangeSubscriber(w);  // as in StopWatching, before the lock
-  AcquireSRWLockExclusive(&w->lock);
-  w->tsfn = nullptr;
-  ReleaseSRWLockExclusive(&w->lock);
+  {
+    Lock lock(w->lock);
+    w->tsfn = nullptr;
+  }
   if (w->onChange) napi_delete_reference(env, w->onChange);
   delete w;
 }

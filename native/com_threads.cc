@@ -1,5 +1,7 @@
 #include "com_threads.h"
 
+#include "srw_lock.h"
+
 #include <objbase.h>
 
 #include <deque>
@@ -30,29 +32,6 @@ bool CanCancel() {
 void CALLBACK CancelTick(void* threadId, BOOLEAN) {
   CoCancelCall(static_cast<DWORD>(reinterpret_cast<uintptr_t>(threadId)), 0);
 }
-
-class Lock {
- public:
-  explicit Lock(SRWLOCK& lock) : lock_(lock) { relock(); }
-  ~Lock() {
-    if (held_) ReleaseSRWLockExclusive(&lock_);
-  }
-  Lock(const Lock&) = delete;
-  Lock& operator=(const Lock&) = delete;
-  void relock() {
-    AcquireSRWLockExclusive(&lock_);
-    held_ = true;
-  }
-  void unlock() {
-    ReleaseSRWLockExclusive(&lock_);
-    held_ = false;
-  }
-  SRWLOCK& raw() { return lock_; }
-
- private:
-  SRWLOCK& lock_;
-  bool held_ = false;
-};
 
 struct Thread {
   DWORD id = 0;

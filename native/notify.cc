@@ -13,6 +13,8 @@
 #include <iphlpapi.h>
 #include <ras.h>
 
+#include "srw_lock.h"
+
 #include <algorithm>
 #include <atomic>
 #include <new>
@@ -20,28 +22,6 @@
 #include <vector>
 
 namespace {
-
-class Exclusive {
- public:
-  explicit Exclusive(SRWLOCK& lock) : lock_(lock) { AcquireSRWLockExclusive(&lock_); }
-  ~Exclusive() { ReleaseSRWLockExclusive(&lock_); }
-  Exclusive(const Exclusive&) = delete;
-  Exclusive& operator=(const Exclusive&) = delete;
-
- private:
-  SRWLOCK& lock_;
-};
-
-class Shared {
- public:
-  explicit Shared(SRWLOCK& lock) : lock_(lock) { AcquireSRWLockShared(&lock_); }
-  ~Shared() { ReleaseSRWLockShared(&lock_); }
-  Shared(const Shared&) = delete;
-  Shared& operator=(const Shared&) = delete;
-
- private:
-  SRWLOCK& lock_;
-};
 
 struct Subscriber {
   ChangeCallback callback;
@@ -51,9 +31,9 @@ struct Subscriber {
 class Registry {
  public:
   NotifyRegistration Add(ChangeCallback callback, void* context) noexcept {
-    Exclusive changing(changing_);
+    Lock changing(changing_);
     {
-      Exclusive lock(lock_);
+      Lock lock(lock_);
       try {
         subscribers_.push_back({callback, context});
       } catch (...) {
@@ -67,10 +47,10 @@ class Registry {
   }
 
   void Remove(void* context) noexcept {
-    Exclusive changing(changing_);
+    Lock changing(changing_);
     {
       // Exclusive: waits for callbacks in progress, which hold it shared.
-      Exclusive lock(lock_);
+      Lock lock(lock_);
       auto it = std::find_if(subscribers_.begin(), subscribers_.end(),
                              [&](const Subscriber& s) { return s.context == context; });
       if (it == subscribers_.end()) return;
@@ -85,14 +65,14 @@ class Registry {
   }
 
   NotifyStats Stats() noexcept {
-    Shared lock(lock_);
+    SharedLock lock(lock_);
     return {static_cast<uint32_t>(subscribers_.size()), ipRegistered_, rasRegistered_, rasError_.load(), wakeups_.load()};
   }
 
   // On a Windows thread.
   void Dispatch() noexcept {
     ++wakeups_;
-    Shared lock(lock_);
+    SharedLock lock(lock_);
     for (const Subscriber& s : subscribers_) s.callback(s.context);
   }
 
