@@ -4,7 +4,7 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { PACKAGES_FOR, installMissing } from './debian-packages.mjs';
@@ -91,6 +91,7 @@ const passes =
     : [{ title: `vitest (${projects.join(' + ')})`, projects, env: {}, results: 'test-results.json' }];
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
+const failures = [];
 let status = 0;
 for (const pass of passes) {
   if (pass.afterZig) {
@@ -119,11 +120,19 @@ for (const pass of passes) {
     totals.passed += r.numPassedTests;
     totals.failed += r.numFailedTests;
     totals.skipped += r.numPendingTests + r.numTodoTests;
+    for (const file of r.testResults ?? []) {
+      for (const t of file.assertionResults ?? []) {
+        if (t.status === 'failed') failures.push(`${pass.title}: ${relative(root, file.name)} > ${t.fullName}`);
+      }
+    }
   } else {
     console.log(`\n${pass.title}: no results (vitest exited with ${vitest.status ?? vitest.signal})`);
     status ||= 1;
   }
 }
+
+// CI keeps only the end of the output: name what failed right above the closing line.
+if (failures.length) console.log(`\nfailed:\n${failures.map((f) => `  ${f}`).join('\n')}`);
 
 // A plain closing line that any CI reads, whatever the runner's own summary looks like.
 const { passed, failed, skipped } = totals;
