@@ -152,7 +152,15 @@ class Connection : public Object<INetConnection> {
     return E_NOTIMPL;
   }
   HRESULT STDMETHODCALLTYPE GetUiObjectClassId(CLSID*) override { return E_NOTIMPL; }
-  HRESULT STDMETHODCALLTYPE Rename(LPCWSTR) override { return E_NOTIMPL; }
+  HRESULT STDMETHODCALLTYPE Rename(LPCWSTR name) override {
+    CheckAlive("Rename");
+    ScriptedCall call("Rename", &id_);
+    if (!name) return call.Return(E_POINTER);
+    if (FAILED(call.scripted())) return call.Return(call.scripted());
+    ServiceRoundTrip();
+    HRESULT hr = RenameConnection(id_.guid, name);
+    return call.Return(FAILED(hr) ? hr : call.scripted());
+  }
 
   // One call into the service, and the whole connection at one moment: what Windows' own
   // getters call each time, and what netcon reads instead of them.
@@ -277,6 +285,83 @@ class Props : public Dispatch<INetConnectionProps> {
     if (!ReadConnection(id_.guid, [&](const ConnState& c, NETCON_STATUS status) { hr = fill(c, status, out); }))
       return call.Return(kConnectionGone);
     return call.Return(FAILED(hr) ? hr : call.scripted());
+  }
+
+  const ConnId id_;
+};
+
+// One connection's Internet Connection Sharing. Like Props it holds only the GUID, so an
+// EnableSharing through one object is seen through every other.
+class SharingConfig : public Dispatch<INetSharingConfiguration> {
+ public:
+  explicit SharingConfig(ConnId id) : Dispatch("SharingConfig"), id_(std::move(id)) {}
+
+  HRESULT STDMETHODCALLTYPE get_SharingEnabled(VARIANT_BOOL* out) override {
+    return Get("get_SharingEnabled", out, [](const ConnState& c) {
+      return c.shared ? VARIANT_TRUE : VARIANT_FALSE;
+    });
+  }
+  // An unshared connection reports public (0): a guess, as Windows does not document it.
+  HRESULT STDMETHODCALLTYPE get_SharingConnectionType(SHARINGCONNECTIONTYPE* out) override {
+    return Get("get_SharingConnectionType", out, [](const ConnState& c) {
+      return c.shared ? static_cast<SHARINGCONNECTIONTYPE>(c.sharingType) : ICSSHARINGTYPE_PUBLIC;
+    });
+  }
+
+  HRESULT STDMETHODCALLTYPE EnableSharing(SHARINGCONNECTIONTYPE type) override {
+    CheckAlive("EnableSharing");
+    ScriptedCall call("EnableSharing", &id_);
+    if (FAILED(call.scripted())) return call.Return(call.scripted());
+    HRESULT hr = EnableSharingOf(id_.guid, static_cast<DWORD>(type));
+    return call.Return(FAILED(hr) ? hr : call.scripted());
+  }
+  HRESULT STDMETHODCALLTYPE DisableSharing() override {
+    CheckAlive("DisableSharing");
+    ScriptedCall call("DisableSharing", &id_);
+    if (FAILED(call.scripted())) return call.Return(call.scripted());
+    if (!DisableSharingOf(id_.guid)) return call.Return(kConnectionGone);
+    return call.Return(call.scripted());
+  }
+
+  // Port mappings and the old Internet Connection Firewall: netcon does not use them.
+  HRESULT STDMETHODCALLTYPE get_InternetFirewallEnabled(VARIANT_BOOL* out) override {
+    if (out) *out = VARIANT_FALSE;
+    return E_NOTIMPL;
+  }
+  HRESULT STDMETHODCALLTYPE DisableInternetFirewall() override { return E_NOTIMPL; }
+  HRESULT STDMETHODCALLTYPE EnableInternetFirewall() override { return E_NOTIMPL; }
+  HRESULT STDMETHODCALLTYPE get_EnumPortMappings(SHARINGCONNECTION_ENUM_FLAGS,
+                                                 INetSharingPortMappingCollection** out) override {
+    if (out) *out = nullptr;
+    return E_NOTIMPL;
+  }
+  HRESULT STDMETHODCALLTYPE AddPortMapping(BSTR, UCHAR, USHORT, USHORT, DWORD, BSTR, ICS_TARGETTYPE,
+                                           INetSharingPortMapping** out) override {
+    if (out) *out = nullptr;
+    return E_NOTIMPL;
+  }
+  HRESULT STDMETHODCALLTYPE RemovePortMapping(INetSharingPortMapping*) override { return E_NOTIMPL; }
+
+ private:
+  void* Answer(REFIID iid) override {
+    if (IsEqualIID(iid, IID_IUnknown) || IsEqualIID(iid, IID_IDispatch) ||
+        IsEqualIID(iid, IID_INetSharingConfiguration))
+      return static_cast<INetSharingConfiguration*>(this);
+    return nullptr;
+  }
+
+  // The two getters differ only in which field they copy out.
+  template <class T, class Read>
+  HRESULT Get(const char* method, T* out, Read read) {
+    CheckAlive(method);
+    ScriptedCall call(method, &id_);
+    if (!out) return call.Return(E_POINTER);
+    *out = T();
+    if (FAILED(call.scripted())) return call.Return(call.scripted());
+    if (call.null()) return call.Return(S_OK);
+    if (!ReadConnection(id_.guid, [&](const ConnState& c, NETCON_STATUS) { *out = read(c); }))
+      return call.Return(kConnectionGone);
+    return call.Return(call.scripted());
   }
 
   const ConnId id_;
@@ -418,10 +503,20 @@ class Manager : public Dispatch<INetSharingManager> {
     if (out) *out = nullptr;
     return E_NOTIMPL;
   }
+  // An E_NOINTERFACE "hresult" line models a connection Windows cannot share.
   HRESULT STDMETHODCALLTYPE get_INetSharingConfigurationForINetConnection(
-      INetConnection*, INetSharingConfiguration** out) override {
-    if (out) *out = nullptr;
-    return E_NOTIMPL;
+      INetConnection* conn, INetSharingConfiguration** out) override {
+    ConnId id;
+    bool ours = OurConnection(conn, &id);
+    CheckAlive("INetSharingConfigurationForINetConnection");
+    ScriptedCall call("INetSharingConfigurationForINetConnection", ours ? &id : nullptr);
+    if (!out) return call.Return(E_POINTER);
+    *out = nullptr;
+    if (!ours) return call.Return(E_INVALIDARG);
+    if (FAILED(call.scripted())) return call.Return(call.scripted());
+    if (call.null()) return call.Return(S_OK);
+    *out = new SharingConfig(id);
+    return call.Return(call.scripted());
   }
 
   HRESULT STDMETHODCALLTYPE get_EnumEveryConnection(
@@ -439,14 +534,7 @@ class Manager : public Dispatch<INetSharingManager> {
   HRESULT STDMETHODCALLTYPE get_NetConnectionProps(INetConnection* conn,
                                                    INetConnectionProps** out) override {
     ConnId id;
-    bool ours = false;
-    void* found = nullptr;
-    if (conn && SUCCEEDED(conn->QueryInterface(kIidFakeConnection, &found))) {
-      auto* ourConn = static_cast<Connection*>(static_cast<INetConnection*>(found));
-      id = ourConn->id();
-      ours = true;
-      ourConn->Release();
-    }
+    bool ours = OurConnection(conn, &id);
     CheckAlive("NetConnectionProps");
     ScriptedCall call("NetConnectionProps", ours ? &id : nullptr);
     if (!out) return call.Return(E_POINTER);
@@ -459,6 +547,16 @@ class Manager : public Dispatch<INetSharingManager> {
   }
 
  private:
+  // Which connection conn is, if it is one of ours (from the enumeration).
+  static bool OurConnection(INetConnection* conn, ConnId* id) {
+    void* found = nullptr;
+    if (!conn || FAILED(conn->QueryInterface(kIidFakeConnection, &found))) return false;
+    auto* ourConn = static_cast<Connection*>(static_cast<INetConnection*>(found));
+    *id = ourConn->id();
+    ourConn->Release();
+    return true;
+  }
+
   void* Answer(REFIID iid) override {
     if (IsEqualIID(iid, IID_IUnknown) || IsEqualIID(iid, IID_IDispatch) ||
         IsEqualIID(iid, IID_INetSharingManager))

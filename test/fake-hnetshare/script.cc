@@ -53,6 +53,8 @@ const char* const kMethods[] = {
     "get_Status",     "get_MediaType",       "get_Characteristics",
     "Disconnect",     "Connect",             "GetProperties",
     "QueryInterface(IEnumVARIANT)",          "QueryInterface(INetConnection)",
+    "Rename",         "INetSharingConfigurationForINetConnection",
+    "get_SharingEnabled", "get_SharingConnectionType", "EnableSharing", "DisableSharing",
 };
 
 // Calls arrive on several thread-pool threads at once; this guards everything below.
@@ -81,6 +83,10 @@ Tally g_tally[] = {
     {"new", "Stranger", 0},   {"delete", "Stranger", 0},
     {"new", "CoTaskMem", 0},  {"delete", "CoTaskMem", 0},
     {"call", "QueryInterface(IEnumVARIANT)", 0}, {"call", "QueryInterface(INetConnection)", 0},
+    {"new", "SharingConfig", 0}, {"delete", "SharingConfig", 0},
+    {"call", "Rename", 0},    {"call", "INetSharingConfigurationForINetConnection", 0},
+    {"call", "get_SharingEnabled", 0}, {"call", "get_SharingConnectionType", 0},
+    {"call", "EnableSharing", 0}, {"call", "DisableSharing", 0},
 };
 
 // Separate from g_lock so that writing a line never waits behind the state, or the reverse.
@@ -237,6 +243,21 @@ State Parse(std::string text, std::vector<std::string>* warnings) {
         continue;
       }
       c->guidText = Unescape(f[2]);
+    } else if (kind == "share") {
+      // Taken as written, even two connections of one type: only EnableSharing keeps the rule.
+      GUID guid;
+      DWORD type = 0;
+      bool ok = f.size() == 3 && ParseGuid(f[1], &guid) && state.index.count(guid);
+      if (ok && f[2] == "public") type = ICSSHARINGTYPE_PUBLIC;
+      else if (ok && f[2] == "private") type = ICSSHARINGTYPE_PRIVATE;
+      else ok = ok && ParseNumber(f[2], &type);  // a type Windows does not define, for tests
+      if (!ok) {
+        warnings->push_back(where + "bad share line (a GUID from an earlier conn line, then public, private or a number)");
+        continue;
+      }
+      ConnState& c = state.conns[state.index[guid]];
+      c.shared = true;
+      c.sharingType = type;
     } else if (kind == "item") {
       DWORD position;
       BadItem item{};
@@ -489,6 +510,47 @@ bool ApplyAfterStatus(const GUID& guid, bool connected) {
   }
   ReleaseSRWLockExclusive(&g_lock);
   return c != nullptr;
+}
+
+HRESULT EnableSharingOf(const GUID& guid, DWORD type) {
+  AcquireSRWLockExclusive(&g_lock);
+  ConnState* c = Find(guid);
+  HRESULT hr = c ? S_OK : kConnectionGone;
+  for (const ConnState& other : g_state.conns) {
+    // Our guess at what hnetcfg answers when the type is taken; it is not documented.
+    if (c && &other != c && other.shared && other.sharingType == type) hr = E_UNEXPECTED;
+  }
+  if (hr == S_OK) {
+    c->shared = true;
+    c->sharingType = type;
+  }
+  ReleaseSRWLockExclusive(&g_lock);
+  return hr;
+}
+
+bool DisableSharingOf(const GUID& guid) {
+  AcquireSRWLockExclusive(&g_lock);
+  ConnState* c = Find(guid);
+  if (c) c->shared = false;
+  ReleaseSRWLockExclusive(&g_lock);
+  return c != nullptr;
+}
+
+HRESULT RenameConnection(const GUID& guid, const std::wstring& name) {
+  AcquireSRWLockExclusive(&g_lock);
+  ConnState* c = Find(guid);
+  HRESULT hr = c ? S_OK : kConnectionGone;
+  // Case-insensitive like Windows (ordinal, our choice); with lengths, since a config's names
+  // may hold NULs.
+  for (const ConnState& other : g_state.conns) {
+    if (c && &other != c &&
+        CompareStringOrdinal(other.name.data(), static_cast<int>(other.name.size()), name.data(),
+                             static_cast<int>(name.size()), TRUE) == CSTR_EQUAL)
+      hr = HRESULT_FROM_WIN32(ERROR_DUP_NAME);
+  }
+  if (hr == S_OK) c->name = name;
+  ReleaseSRWLockExclusive(&g_lock);
+  return hr;
 }
 
 ScriptedCall::ScriptedCall(const char* method, const ConnId* conn)

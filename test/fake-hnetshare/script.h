@@ -32,6 +32,10 @@ struct ConnState {
   ULONGLONG settleAt = 0;
   NETCON_MEDIATYPE media;
   DWORD characteristics;
+  // Internet Connection Sharing ("share" line, EnableSharing). The type is a number rather
+  // than a SHARINGCONNECTIONTYPE because a test may give one Windows does not define.
+  bool shared = false;
+  DWORD sharingType = ICSSHARINGTYPE_PUBLIC;
 };
 
 // Waits the "roundtrip" line's microseconds: one call into the Network Connections service.
@@ -81,6 +85,12 @@ bool FindConnection(const GUID& guid, ConnState* out);
 bool ReadConnection(const GUID& guid, const std::function<void(const ConnState&, NETCON_STATUS)>& read);
 // Gives the connection its scripted status after a successful Connect or Disconnect.
 bool ApplyAfterStatus(const GUID& guid, bool connected);
+// Shares the connection as type, under Windows' rule of one public and one private connection:
+// E_UNEXPECTED, changing nothing, when another connection holds that type.
+HRESULT EnableSharingOf(const GUID& guid, DWORD type);
+bool DisableSharingOf(const GUID& guid);
+// ERROR_DUP_NAME, changing nothing, when another connection has the name (case-insensitively).
+HRESULT RenameConnection(const GUID& guid, const std::wstring& name);
 
 // The part every scripted method shares: the constructor sleeps the scripted delay and
 // looks up the scripted HRESULT; Return writes the "call" log line.
