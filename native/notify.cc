@@ -106,7 +106,11 @@ class Registry {
 
   static DWORD WINAPI RegisterRasOnPoolThread(void* registry) {
     auto* self = static_cast<Registry*>(registry);
-    self->RegisterRas();
+    DWORD answer = self->RegisterRas();
+    // Under changing_, so that a subscribe sees the registration under way or done, never
+    // refused but still pending (it would then neither try again nor answer ERROR_IO_PENDING).
+    Lock changing(self->changing_);
+    self->rasError_ = answer;
     self->rasPending_ = false;
     return 0;
   }
@@ -117,17 +121,14 @@ class Registry {
   // (idle, a handle and a slot in a pool wait thread, no thread of their own), and with nobody
   // subscribed Dispatch calls nobody. One Windows refused is undone and tried again at the
   // next subscription.
-  void RegisterRas() {
+  DWORD RegisterRas() {
     HANDLE event = CreateEventW(nullptr, FALSE, FALSE, nullptr);  // auto-reset: a burst wakes once
-    if (!event) {
-      rasError_ = GetLastError();
-      return;
-    }
+    if (!event) return GetLastError();
     HANDLE wait = nullptr;
     if (!RegisterWaitForSingleObject(&wait, event, OnRasEvent, this, INFINITE, WT_EXECUTEDEFAULT)) {
-      rasError_ = GetLastError();
+      DWORD error = GetLastError();
       CloseHandle(event);
-      return;
+      return error;
     }
     // The wait first: once RasMan has the event there is no going back.
     DWORD answer = RasConnectionNotificationW(static_cast<HRASCONN>(INVALID_HANDLE_VALUE), event,
@@ -135,14 +136,14 @@ class Registry {
     if (answer != ERROR_SUCCESS) {
       UnregisterWaitEx(wait, INVALID_HANDLE_VALUE);  // waits for a callback in progress, before the close
       CloseHandle(event);
-      rasError_ = answer;
-      return;
+      return answer;
     }
     rasRegistered_ = true;  // before the answer, so that one who reads 0 reads registered too
-    rasError_ = ERROR_SUCCESS;
+    return ERROR_SUCCESS;
   }
 
-  SRWLOCK changing_ = SRWLOCK_INIT;  // one Add or Remove at a time; Windows' callbacks never take it
+  // One Add or Remove at a time, and the RAS registration's result; Windows' callbacks never take it.
+  SRWLOCK changing_ = SRWLOCK_INIT;
   SRWLOCK lock_ = SRWLOCK_INIT;      // the subscribers; Windows' callbacks hold it shared
   std::vector<Subscriber> subscribers_;
   std::atomic<bool> ipRegistered_{false};
