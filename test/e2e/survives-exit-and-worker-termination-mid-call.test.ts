@@ -52,6 +52,8 @@ describe.each(suiteNodeLines)('ending a process or a worker while a Disconnect i
       // The dying worker's Disconnect still ran to its end on netcon's thread, and its objects
       // were released.
       while (!t.calls().some((c) => c.method === 'Disconnect' && c.id === input.id)) await new Promise((r) => setTimeout(r, 50));
+      // Its thread releases them just after Disconnect returns: on a loaded machine, a moment later.
+      await t.waitFor(() => Object.keys(t.live()).length === 0);
       return { names, terminateCode, other, events, live: t.live() };
     }, { id: ethernet.id, otherId: ethernet2.id });
 

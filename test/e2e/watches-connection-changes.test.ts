@@ -245,7 +245,9 @@ describe('watch() in Windows node.exe', () => {
     // may take one more; a list each would take twice as many.
     expect(value.two).toBeGreaterThanOrEqual(value.one - 3);
     expect(value.two).toBeLessThanOrEqual(value.one + 3);
-    expect(value.one).toBeGreaterThanOrEqual(12);
+    // About 20; a loaded machine (Wine, the background builds) manages fewer. Enough for the
+    // comparison above to tell one list per tick from one per watcher.
+    expect(value.one).toBeGreaterThanOrEqual(8);
     expect(value.events).toEqual([['changed'], ['changed']]);
     expect(value.sameObject).toBe(true);
     expect(live).toEqual({});

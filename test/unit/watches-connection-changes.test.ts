@@ -54,17 +54,16 @@ function timersPending() {
     realClear(timer);
   });
   return {
+    realSetTimeout: realSet,
     created: () => created,
     live: () => live.size,
+    /** Those of them that keep the process alive. */
+    holding: () => [...live].filter((timer) => (timer as { hasRef?(): boolean }).hasRef?.() !== false).length,
     restore() {
       set.mockRestore();
       clear.mockRestore();
     },
   };
-}
-
-function timers(): number {
-  return process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
 }
 
 describe('watch() diff rules', () => {
@@ -222,22 +221,36 @@ describe('watch()', () => {
 
   it('keeps the process alive only when persistent', async () => {
     const client = createFakeClient({ connections: [ETHERNET] });
-    const before = timers();
-    const quiet = new AbortController();
-    const reading = (async () => {
-      for await (const change of client.watch({ intervalMs: 1000, persistent: false, signal: quiet.signal })) void change;
-    })();
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(timers()).toBe(before);
-    const loud = new AbortController();
-    const alsoReading = (async () => {
-      for await (const change of client.watch({ intervalMs: 1000, signal: loud.signal })) void change;
-    })();
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(timers()).toBe(before + 1);
-    quiet.abort();
-    loud.abort();
-    await Promise.all([reading, alsoReading]);
+    // Only the watch's own timers: a count of the process's would take in other tests' ones.
+    const pending = timersPending();
+    const sleep = (ms: number) => new Promise((resolve) => pending.realSetTimeout(resolve, ms));
+    // Each watcher's next poll is set once its first list is in: wait for that.
+    const listed = async (count: number) => {
+      for (let i = 0; i < 200 && client.calls.filter((c) => c.method === 'list').length < count; i++) await sleep(10);
+      await sleep(20);
+    };
+    try {
+      const quiet = new AbortController();
+      const reading = (async () => {
+        for await (const change of client.watch({ intervalMs: 1000, persistent: false, signal: quiet.signal })) void change;
+      })();
+      await listed(1);
+      expect(pending.live()).toBe(1);
+      expect(pending.holding()).toBe(0);
+      const loud = new AbortController();
+      const alsoReading = (async () => {
+        for await (const change of client.watch({ intervalMs: 1000, signal: loud.signal })) void change;
+      })();
+      await listed(2);
+      expect(pending.live()).toBe(1);
+      expect(pending.holding()).toBe(1);
+      quiet.abort();
+      loud.abort();
+      await Promise.all([reading, alsoReading]);
+      expect(pending.live()).toBe(0);
+    } finally {
+      pending.restore();
+    }
   });
 
   it('refuses bad options at once, before any list', () => {
