@@ -516,11 +516,16 @@ HRESULT EnableSharingOf(const GUID& guid, DWORD type) {
   AcquireSRWLockExclusive(&g_lock);
   ConnState* c = Find(guid);
   HRESULT hr = c ? S_OK : kConnectionGone;
+  // Windows documents that a new public connection takes public sharing off the one before;
+  // for private it says nothing, and E_UNEXPECTED is our guess at its answer.
+  bool takesOver = type == ICSSHARINGTYPE_PUBLIC;
   for (const ConnState& other : g_state.conns) {
-    // Our guess at what hnetcfg answers when the type is taken; it is not documented.
-    if (c && &other != c && other.shared && other.sharingType == type) hr = E_UNEXPECTED;
+    if (c && &other != c && other.shared && other.sharingType == type && !takesOver) hr = E_UNEXPECTED;
   }
   if (hr == S_OK) {
+    for (ConnState& other : g_state.conns) {
+      if (&other != c && other.shared && other.sharingType == type) other.shared = false;
+    }
     c->shared = true;
     c->sharingType = type;
   }
