@@ -1,5 +1,6 @@
 // Node-API surface: list(progId, id), disconnect(progId, guid, id), connect(progId, guid, id),
-// initializeSecurity(id) and diagnose(progId, id), each returning a promise of plain data,
+// initializeSecurity(id), diagnose(progId, id), sharing(progId, id), setSharing(progId, guid,
+// type, id) and rename(progId, guid, newName, id), each returning a promise of plain data,
 // apartment() (the calling thread's COM apartment, at once), and abandon(id), which
 // settles that promise with undefined at once and lets the call's thread go (com_threads.h).
 // subscribe(fn), unsubscribe() and notifications(): Windows' change notifications (notify.h)
@@ -167,11 +168,12 @@ class PendingCall : public ComJob, public std::enable_shared_from_this<PendingCa
 template <typename Outcome>
 class Call final : public PendingCall {
  public:
-  using Work = Outcome (*)(const std::wstring& progId, const std::wstring& guid);
+  // The call's string arguments, in order: the ProgID first where there is one.
+  using Work = Outcome (*)(const std::vector<std::wstring>& args);
   using ToJs = Napi::Value (*)(Napi::Env, const Outcome&);
 
-  Call(std::shared_ptr<EnvLink> link, uint32_t id, Work work, ToJs toJs, std::wstring progId, std::wstring guid)
-      : PendingCall(std::move(link), id), work_(work), toJs_(toJs), progId_(std::move(progId)), guid_(std::move(guid)) {}
+  Call(std::shared_ptr<EnvLink> link, uint32_t id, Work work, ToJs toJs, std::vector<std::wstring> args)
+      : PendingCall(std::move(link), id), work_(work), toJs_(toJs), args_(std::move(args)) {}
 
   // Only std::bad_alloc can be thrown here; it becomes an E_OUTOFMEMORY failure.
   HRESULT Run(const ThreadSetup& setup) override {
@@ -180,7 +182,7 @@ class Call final : public PendingCall {
         outcome_.failure.hr = setup.hr;
         outcome_.failure.step = setup.step;
       } else {
-        outcome_ = work_(progId_, guid_);
+        outcome_ = work_(args_);
       }
     } catch (...) {
       outcome_ = Outcome();
@@ -195,20 +197,38 @@ class Call final : public PendingCall {
  private:
   Work work_;
   ToJs toJs_;
-  std::wstring progId_;
-  std::wstring guid_;
+  std::vector<std::wstring> args_;
   Outcome outcome_;
 };
 
-ListOutcome RunList(const std::wstring& progId, const std::wstring&) { return ListConnections(progId); }
-ActionOutcome RunDisconnect(const std::wstring& progId, const std::wstring& guid) {
-  return ApplyToConnection(progId, guid, ConnectionAction::Disconnect);
+using Args = std::vector<std::wstring>;
+
+ListOutcome RunList(const Args& a) { return ListConnections(a[0]); }
+ActionOutcome RunDisconnect(const Args& a) { return ApplyToConnection(a[0], a[1], ConnectionAction::Disconnect); }
+ActionOutcome RunConnect(const Args& a) { return ApplyToConnection(a[0], a[1], ConnectionAction::Connect); }
+SecurityOutcome RunInitializeSecurity(const Args&) { return InitializeComSecurity(); }
+Diagnosis RunDiagnose(const Args& a) { return Diagnose(a[0]); }
+SharingOutcome RunSharing(const Args& a) { return ReadSharing(a[0]); }
+// The type comes as text ("off" or SHARINGCONNECTIONTYPE's value), with the other arguments.
+ActionOutcome RunSetSharing(const Args& a) {
+  int32_t type = a[2] == L"off" ? kDisableSharing : static_cast<int32_t>(wcstol(a[2].c_str(), nullptr, 10));
+  return SetSharing(a[0], a[1], type);
 }
-ActionOutcome RunConnect(const std::wstring& progId, const std::wstring& guid) {
-  return ApplyToConnection(progId, guid, ConnectionAction::Connect);
+ActionOutcome RunRename(const Args& a) { return RenameConnection(a[0], a[1], a[2]); }
+
+Napi::Value SharingToJs(Napi::Env env, const SharingOutcome& outcome) {
+  if (!outcome.ok) return FailureToJs(env, outcome.failure);
+  Napi::Array connections = Napi::Array::New(env, outcome.connections.size());
+  for (size_t i = 0; i < outcome.connections.size(); ++i) {
+    const RawSharing& c = outcome.connections[i];
+    connections.Set(static_cast<uint32_t>(i), ObjectOf(env, {{"id", ToJs(env, c.id)},
+                                                             {"name", ToJs(env, c.name)},
+                                                             {"shareable", Napi::Boolean::New(env, c.shareable)},
+                                                             {"enabled", Napi::Boolean::New(env, c.enabled)},
+                                                             {"type", Napi::Number::New(env, c.type)}}));
+  }
+  return ObjectOf(env, {{"ok", Napi::Boolean::New(env, true)}, {"connections", connections}});
 }
-SecurityOutcome RunInitializeSecurity(const std::wstring&, const std::wstring&) { return InitializeComSecurity(); }
-Diagnosis RunDiagnose(const std::wstring& progId, const std::wstring&) { return Diagnose(progId); }
 
 Napi::Value DiagnosisToJs(Napi::Env env, const Diagnosis& d) {
   if (!d.ok) return FailureToJs(env, d.failure);
@@ -304,8 +324,9 @@ Napi::Value Start(const Napi::CallbackInfo& info, size_t strings, typename Call<
     Napi::TypeError::New(env, "netcon binding: that call id is pending").ThrowAsJavaScriptException();
     return env.Undefined();
   }
-  auto call = std::make_shared<Call<Outcome>>(e.link, id, work, toJs, strings > 0 ? FromJs(info[0]) : std::wstring(),
-                                              strings > 1 ? FromJs(info[1]) : std::wstring());
+  std::vector<std::wstring> args;
+  for (size_t i = 0; i < strings; ++i) args.push_back(FromJs(info[i]));
+  auto call = std::make_shared<Call<Outcome>>(e.link, id, work, toJs, std::move(args));
   napi_deferred deferred;
   napi_value promise;
   if (napi_create_promise(env, &deferred, &promise) != napi_ok) return env.Undefined();
@@ -334,6 +355,11 @@ Napi::Value InitializeSecurity(const Napi::CallbackInfo& info) {
 Napi::Value DiagnoseMachine(const Napi::CallbackInfo& info) {
   return Start<Diagnosis>(info, 1, RunDiagnose, DiagnosisToJs);
 }
+Napi::Value Sharing(const Napi::CallbackInfo& info) { return Start<SharingOutcome>(info, 1, RunSharing, SharingToJs); }
+Napi::Value SetSharingOf(const Napi::CallbackInfo& info) {
+  return Start<ActionOutcome>(info, 3, RunSetSharing, ActionToJs);
+}
+Napi::Value Rename(const Napi::CallbackInfo& info) { return Start<ActionOutcome>(info, 3, RunRename, ActionToJs); }
 
 // On the JS thread, where the caller's apartment is: CoGetApartmentType joins none.
 Napi::Value Apartment(const Napi::CallbackInfo& info) {
@@ -513,13 +539,16 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   }
   e->link->tsfn = tsfn;
   napi_unref_threadsafe_function(env, tsfn);
-  exports.Set("list", Napi::Function::New(env, List, "list", e));
-  exports.Set("disconnect", Napi::Function::New(env, Disconnect, "disconnect", e));
-  exports.Set("diagnose", Napi::Function::New(env, DiagnoseMachine, "diagnose", e));
+  exports.Set("list", Napi::Function::New(env, Guarded<List>, "list", e));
+  exports.Set("disconnect", Napi::Function::New(env, Guarded<Disconnect>, "disconnect", e));
+  exports.Set("diagnose", Napi::Function::New(env, Guarded<DiagnoseMachine>, "diagnose", e));
   exports.Set("apartment", Napi::Function::New(env, Apartment, "apartment"));
-  exports.Set("connect", Napi::Function::New(env, Connect, "connect", e));
+  exports.Set("connect", Napi::Function::New(env, Guarded<Connect>, "connect", e));
+  exports.Set("sharing", Napi::Function::New(env, Guarded<Sharing>, "sharing", e));
+  exports.Set("setSharing", Napi::Function::New(env, Guarded<SetSharingOf>, "setSharing", e));
+  exports.Set("rename", Napi::Function::New(env, Guarded<Rename>, "rename", e));
   exports.Set("abandon", Napi::Function::New(env, Abandon, "abandon", e));
-  exports.Set("initializeSecurity", Napi::Function::New(env, InitializeSecurity, "initializeSecurity", e));
+  exports.Set("initializeSecurity", Napi::Function::New(env, Guarded<InitializeSecurity>, "initializeSecurity", e));
   exports.Set("comThreads", Napi::Function::New(env, ComThreads, "comThreads", e));
   exports.Set("subscribe", Napi::Function::New(env, Guarded<Subscribe>, "subscribe", e));
   exports.Set("unsubscribe", Napi::Function::New(env, Guarded<Unsubscribe>, "unsubscribe", e));

@@ -233,7 +233,19 @@ ListOutcome ListConnections(const std::wstring& progId) {
   return out;
 }
 
-ActionOutcome ApplyToConnection(const std::wstring& progId, const std::wstring& guid, ConnectionAction action) {
+namespace {
+
+// What an action's own calls on the connection it found answered: the last call's HRESULT,
+// and on a failure the step that failed.
+struct Acted {
+  HRESULT hr;
+  const char* step;
+};
+
+// Finds the connection `guid` and runs act(manager, connection) on it: the walk and the
+// failure reporting every action shares.
+template <typename Act>
+ActionOutcome ActOnConnection(const std::wstring& progId, const std::wstring& guid, Act&& act) {
   ActionOutcome out;
   ComPtr<INetSharingManager> manager;
   if (!CreateManager(progId, manager, out.failure)) return out;
@@ -251,18 +263,100 @@ ActionOutcome ApplyToConnection(const std::wstring& progId, const std::wstring& 
     out.name = raw.name;
     out.failure.connectionId = raw.id;
     out.failure.connectionName = raw.name;
-    bool disconnect = action == ConnectionAction::Disconnect;
-    out.hr = disconnect ? connection->Disconnect() : connection->Connect();
+    Acted acted = act(manager.get(), connection);
+    out.hr = acted.hr;
     // Removed between the walk and the call: the same answer as a connection never there.
     if (Vanished(out.hr)) return Walk::Stop;
     out.found = true;
     if (FAILED(out.hr)) {
-      Fail(out.failure, out.hr, disconnect ? "INetConnection::Disconnect" : "INetConnection::Connect");
+      Fail(out.failure, out.hr, acted.step);
       return Walk::Failed;
     }
     return Walk::Stop;
   });
   return out;
+}
+
+constexpr char kSharingConfigurationStep[] = "INetSharingConfigurationForINetConnection";
+
+HRESULT GetSharingConfiguration(INetSharingManager* manager, INetConnection* connection,
+                                ComPtr<INetSharingConfiguration>& configuration) {
+  HRESULT hr = manager->get_INetSharingConfigurationForINetConnection(connection, configuration.put());
+  return NullOutIsFailure(hr, configuration.get());
+}
+
+}  // namespace
+
+ActionOutcome ApplyToConnection(const std::wstring& progId, const std::wstring& guid, ConnectionAction action) {
+  bool disconnect = action == ConnectionAction::Disconnect;
+  return ActOnConnection(progId, guid, [&](INetSharingManager*, INetConnection* connection) {
+    return disconnect ? Acted{connection->Disconnect(), "INetConnection::Disconnect"}
+                      : Acted{connection->Connect(), "INetConnection::Connect"};
+  });
+}
+
+SharingOutcome ReadSharing(const std::wstring& progId) {
+  SharingOutcome out;
+  ComPtr<INetSharingManager> manager;
+  if (!CreateManager(progId, manager, out.failure)) return out;
+  out.ok = ForEachConnection(manager.get(), out.failure, [&](INetConnection* connection) {
+    RawConnection raw;
+    Read read = ReadConnection(manager.get(), connection, Fields::IdAndName, raw, out.failure);
+    if (read == Read::Vanished) return Walk::Next;
+    if (read == Read::Failed) return Walk::Failed;
+    RawSharing sharing;
+    sharing.id = raw.id;
+    sharing.name = raw.name;
+    // From here on a failure is about this connection.
+    out.failure.connectionId = raw.id;
+    out.failure.connectionName = raw.name;
+    Reader reader(out.failure);
+    ComPtr<INetSharingConfiguration> configuration;
+    HRESULT hr = GetSharingConfiguration(manager.get(), connection, configuration);
+    // What .NET callers see as an InvalidCastException: a connection Windows does not share
+    // (some virtual adapters), which belongs in the picture rather than failing it.
+    if (hr == E_NOINTERFACE) {
+      out.connections.push_back(std::move(sharing));
+      out.failure = ComFailure();
+      return Walk::Next;
+    }
+    VARIANT_BOOL enabled = VARIANT_FALSE;
+    SHARINGCONNECTIONTYPE type = ICSSHARINGTYPE_PUBLIC;
+    bool ok = reader.Step(hr, kSharingConfigurationStep) &&
+              reader.Step(configuration->get_SharingEnabled(&enabled), "INetSharingConfiguration::get_SharingEnabled") &&
+              (enabled == VARIANT_FALSE ||
+               reader.Step(configuration->get_SharingConnectionType(&type),
+                           "INetSharingConfiguration::get_SharingConnectionType"));
+    if (!ok) {
+      if (reader.outcome() == Read::Failed) return Walk::Failed;
+      out.failure = ComFailure();
+      return Walk::Next;  // gone meanwhile: not listed, as in a list
+    }
+    sharing.shareable = true;
+    sharing.enabled = enabled != VARIANT_FALSE;
+    sharing.type = sharing.enabled ? static_cast<int32_t>(type) : 0;
+    out.connections.push_back(std::move(sharing));
+    out.failure = ComFailure();
+    return Walk::Next;
+  });
+  return out;
+}
+
+ActionOutcome SetSharing(const std::wstring& progId, const std::wstring& guid, int32_t type) {
+  return ActOnConnection(progId, guid, [&](INetSharingManager* manager, INetConnection* connection) {
+    ComPtr<INetSharingConfiguration> configuration;
+    HRESULT hr = GetSharingConfiguration(manager, connection, configuration);
+    if (FAILED(hr)) return Acted{hr, kSharingConfigurationStep};
+    if (type == kDisableSharing) return Acted{configuration->DisableSharing(), "INetSharingConfiguration::DisableSharing"};
+    return Acted{configuration->EnableSharing(static_cast<SHARINGCONNECTIONTYPE>(type)),
+                 "INetSharingConfiguration::EnableSharing"};
+  });
+}
+
+ActionOutcome RenameConnection(const std::wstring& progId, const std::wstring& guid, const std::wstring& newName) {
+  return ActOnConnection(progId, guid, [&](INetSharingManager*, INetConnection* connection) {
+    return Acted{connection->Rename(newName.c_str()), "INetConnection::Rename"};
+  });
 }
 
 SecurityOutcome InitializeComSecurity() {

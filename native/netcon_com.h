@@ -34,10 +34,29 @@ struct ListOutcome {
 
 enum class ConnectionAction { Disconnect, Connect };
 
+// One connection's Internet Connection Sharing, as INetSharingConfiguration reports it.
+struct RawSharing {
+  std::wstring id;
+  std::wstring name;
+  // False when Windows gives the connection no sharing configuration (E_NOINTERFACE).
+  bool shareable = false;
+  bool enabled = false;
+  int32_t type = 0;  // SHARINGCONNECTIONTYPE, read only when enabled
+};
+
+struct SharingOutcome {
+  bool ok = false;
+  std::vector<RawSharing> connections;
+  ComFailure failure;
+};
+
+// What SetSharing does: DisableSharing, or EnableSharing with this SHARINGCONNECTIONTYPE.
+constexpr int32_t kDisableSharing = -1;
+
 struct ActionOutcome {
   bool ok = false;
   bool found = false;
-  HRESULT hr = S_OK;  // the success code Disconnect/Connect returned
+  HRESULT hr = S_OK;  // the success code the action's last call returned
   std::wstring id;
   std::wstring name;
   ComFailure failure;
@@ -50,6 +69,9 @@ struct SecurityOutcome {
 
 ListOutcome ListConnections(const std::wstring& progId);
 ActionOutcome ApplyToConnection(const std::wstring& progId, const std::wstring& guid, ConnectionAction action);
+SharingOutcome ReadSharing(const std::wstring& progId);
+ActionOutcome SetSharing(const std::wstring& progId, const std::wstring& guid, int32_t type);
+ActionOutcome RenameConnection(const std::wstring& progId, const std::wstring& guid, const std::wstring& newName);
 
 // CoInitializeSecurity at impersonate level for the whole process: only on request (a library
 // must not change its host's COM security by itself), and only before anything in the process
