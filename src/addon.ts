@@ -62,7 +62,7 @@ function attempt(load: () => unknown): Outcome {
 // A stale or foreign binary would otherwise fail later as "x is not a function".
 function checkExports(exports: unknown): NativeAddon {
   const candidate = exports as Partial<Record<keyof NativeAddon, unknown>> | null | undefined;
-  const missing = (['list', 'disconnect', 'connect', 'initializeSecurity', 'diagnose', 'apartment', 'abandon', 'subscribe', 'unsubscribe'] as const).filter((name) => typeof candidate?.[name] !== 'function');
+  const missing = (['list', 'disconnect', 'connect', 'initializeSecurity', 'diagnose', 'apartment', 'abandon', 'subscribe', 'unsubscribe', 'sharing', 'setSharing', 'rename'] as const).filter((name) => typeof candidate?.[name] !== 'function');
   if (missing.length > 0) throw new Error(`the native module does not export ${missing.join(', ')}`);
   return exports as NativeAddon;
 }
@@ -82,6 +82,9 @@ function backendOver(addon: NativeAddon): Backend {
     disconnect: (progId, guid, hook) => start(hook, (id) => addon.disconnect(progId, guid, id)),
     connect: (progId, guid, hook) => start(hook, (id) => addon.connect(progId, guid, id)),
     initializeSecurity: (hook) => start(hook, (id) => addon.initializeSecurity(id)),
+    sharing: (progId, hook) => start(hook, (id) => addon.sharing(progId, id)),
+    setSharing: (progId, guid, change, hook) => start(hook, (id) => addon.setSharing(progId, guid, String(change), id)),
+    rename: (progId, guid, newName, hook) => start(hook, (id) => addon.rename(progId, guid, newName, id)),
     diagnose: (progId, hook) => start(hook, (id) => addon.diagnose(progId, id)),
     apartment: () => addon.apartment(),
   };

@@ -1,6 +1,14 @@
 // What the client calls for its COM work: the addon behind its loader (addon.ts), or
 // netcon/testing's in-memory machine. Both answer the addon's plain data.
-import type { NativeActionResult, NativeApartment, NativeDiagnosisResult, NativeListResult, NativeSecurityResult } from './native';
+import type {
+  NativeActionResult,
+  NativeApartment,
+  NativeDiagnosisResult,
+  NativeListResult,
+  NativeSecurityResult,
+  NativeSharingChange,
+  NativeSharingResult,
+} from './native';
 
 /**
  * Handed to each call. When the client stops waiting for the call (its deadline passed, or
@@ -23,7 +31,7 @@ export interface ChangeSubscription {
 }
 
 /**
- * The COM work of the four public operations. `guid` is always canonical: `{XXXXXXXX-…}`
+ * The COM work of the public operations. `guid` is always canonical: `{XXXXXXXX-…}`
  * upper case. Once a call is abandoned its promise never settles, and the thread stuck in it
  * is let go.
  */
@@ -32,6 +40,12 @@ export interface Backend {
   initializeSecurity(hook?: AbandonHook): Promise<NativeSecurityResult>;
   disconnect(progId: string, guid: string, hook?: AbandonHook): Promise<NativeActionResult>;
   connect(progId: string, guid: string, hook?: AbandonHook): Promise<NativeActionResult>;
+  /** Every connection's Internet Connection Sharing. */
+  sharing(progId: string, hook?: AbandonHook): Promise<NativeSharingResult>;
+  /** DisableSharing (`'off'`) or EnableSharing with that type on one connection. */
+  setSharing(progId: string, guid: string, change: NativeSharingChange, hook?: AbandonHook): Promise<NativeActionResult>;
+  /** INetConnection::Rename; `newName` has been validated. */
+  rename(progId: string, guid: string, newName: string, hook?: AbandonHook): Promise<NativeActionResult>;
   /** The machine and process, as diagnose() reports them. */
   diagnose(progId: string, hook?: AbandonHook): Promise<NativeDiagnosisResult>;
   /** The calling thread's COM apartment, at once. */

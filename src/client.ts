@@ -4,22 +4,40 @@ import type { Backend } from './backend';
 import { toNetConnection, type ConnectionStatus, type NetConnection } from './connection';
 import { DEFAULT_PROG_ID } from './defaults';
 import { diagnoseWith, type Diagnosis } from './diagnose';
-import { CallTimeoutError, ConnectionNotFoundError, NetConAbortError, TooManyHungCallsError, type ComOperation, type ConnectionRef, type NetConError } from './errors';
+import {
+  CallTimeoutError,
+  ComError,
+  ConnectionNameTakenError,
+  ConnectionNotFoundError,
+  ConnectionNotShareableError,
+  NetConAbortError,
+  NetConInvalidArgValueError,
+  SharingConflictError,
+  TooManyHungCallsError,
+  type ComOperation,
+  type ConnectionRef,
+  type NetConError,
+  type ShareStep,
+} from './errors';
 import { canonicalGuid } from './guid';
 import { errorFromHResult, successCodeName } from './hresults';
 import { abortedStop, limits, within, type CallOptions, type Limits, type Stop } from './limits';
-import type { NativeFailure, NativeRefusal } from './native';
+import type { NativeActionResult, NativeFailure, NativeRefusal, NativeSharingChange } from './native';
+import { SHARING_TYPES, planShare, toConnectionSharing, type ConnectionSharing, type RenameResult, type ShareResult, type SharingResult } from './sharing';
 import { describeTarget, selectConnection, type Target } from './target';
 import {
   optionsObject,
   parseCallOptions,
   parseCondition,
+  parseNewName,
+  parseSharingRole,
   parseTarget,
   parseWaitOption,
   parseWaitOptions,
   parseWatchOptions,
   readProperty,
   type ParsedTarget,
+  type SharingRole,
 } from './validate';
 import { SETTLED_STATUSES, pollUntil, type StatusCondition, type WaitOption, type WaitOptions } from './wait';
 import { watchConnections, type ConnectionChange, type WatchOptions } from './watch';
@@ -116,6 +134,41 @@ export interface NetConClient {
    */
   watch(options?: WatchOptions): AsyncIterable<ConnectionChange>;
   /**
+   * Every connection's Internet Connection Sharing, in Windows' order: whether it can be
+   * shared, and whether it is shared as `public` (the connection shared) or `private` (the
+   * network that receives it). Read-only. Errors, `timeoutMs` and `signal` as listConnections.
+   */
+  listSharing(options?: CallOptions): Promise<ConnectionSharing[]>;
+  /** One connection's sharing (by name, GUID or NetConnection), as listSharing gives it. */
+  getSharing(target: Target, options?: CallOptions): Promise<ConnectionSharing>;
+  /**
+   * Shares the connection as `'public'` (the one with the Internet) or `'private'` (the
+   * network that receives it). Rejects with SharingConflictError (ERR_SHARING_CONFLICT) when
+   * another connection has that role (Windows allows one of each), and
+   * ConnectionNotShareableError when Windows cannot share this one. Needs an elevated process.
+   */
+  enableSharing(target: Target, role: SharingRole, options?: CallOptions): Promise<SharingResult>;
+  /** Takes sharing off the connection; resolves also when it was not shared. Needs an elevated process. */
+  disableSharing(target: Target, options?: CallOptions): Promise<SharingResult>;
+  /** Takes sharing off every shared connection; resolves with those it changed. Needs an elevated process. */
+  disableAllSharing(options?: CallOptions): Promise<SharingResult[]>;
+  /**
+   * Shares `publicTarget` (the connection with the Internet) to `privateTarget` (the network
+   * that receives it), as people use ICS: first takes sharing off every other connection, since
+   * Windows allows one public and one private connection, then enables the pair. When a step
+   * fails it puts the earlier sharing back and rejects with that step's typed error
+   * (`shareStep`, `restored`). A timeout or abort rejects with `outcome: 'unknown'` and puts
+   * nothing back. Needs an elevated process.
+   */
+  shareConnection(publicTarget: Target, privateTarget: Target, options?: CallOptions): Promise<ShareResult>;
+  /**
+   * INetConnection::Rename. Rejects before any COM call with ERR_INVALID_ARG_VALUE for an
+   * empty name, one longer than 255 characters or one with `\ / : * ? " < > |` or control
+   * characters, and with ConnectionNameTakenError (ERR_CONNECTION_NAME_TAKEN) when another
+   * connection has the name (ignoring case). Needs an elevated process.
+   */
+  rename(target: Target, newName: string, options?: CallOptions): Promise<RenameResult>;
+  /**
    * Opts this process in to COM security at impersonate level (CoInitializeSecurity), which the
    * Network Connections service needs to show VPN and dial-up connections. Process-wide and
    * once only: call it at start-up, before anything else in the process uses COM. Rejects with
@@ -145,6 +198,9 @@ interface CallContext {
   readonly operation: ComOperation;
   readonly target?: string;
   readonly connection?: ConnectionRef;
+  readonly shareStep?: ShareStep;
+  readonly restored?: boolean;
+  readonly restoreErrors?: readonly Error[];
 }
 
 function toError(failure: NativeFailure | NativeRefusal, progId: string, context: CallContext): NetConError {
@@ -158,6 +214,9 @@ function toError(failure: NativeFailure | NativeRefusal, progId: string, context
     connection: failure.connection ? { ...failure.connection, id: canonicalGuid(failure.connection.id) ?? failure.connection.id } : context.connection,
     systemMessage: failure.message,
     target: context.target,
+    shareStep: context.shareStep,
+    restored: context.restored,
+    restoreErrors: context.restoreErrors,
   });
 }
 
@@ -246,6 +305,111 @@ export function createClientWith(
     return { connection: { ...acted, status: settled.status }, ...answer };
   }
 
+  async function readSharing(backend: Backend, bounds: Limits, context: CallContext): Promise<ConnectionSharing[]> {
+    await prepare(backend, bounds);
+    const result = await within(bounds, (hook) => backend.sharing(progId, hook), (why) => stoppedError(why, bounds, context, false));
+    if (!result.ok) throw toError(result, progId, context);
+    return result.connections.map(toConnectionSharing);
+  }
+
+  // One EnableSharing or DisableSharing on context.connection; a timeout or abort once it has
+  // started leaves its outcome unknown.
+  async function setSharing(backend: Backend, bounds: Limits, context: CallContext & { connection: ConnectionRef }, change: NativeSharingChange) {
+    await prepare(backend, bounds);
+    const result = await within(
+      bounds,
+      (hook) => backend.setSharing(progId, context.connection.id, change, hook),
+      (why) => stoppedError(why, bounds, context, true),
+    );
+    return found(result, context);
+  }
+
+  // An action's answer: the connection acted on, or its typed error.
+  function found(result: NativeActionResult, context: CallContext): { id: string; name: string } {
+    if (!result.ok) throw toError(result, progId, context);
+    // Listed a moment ago but gone now: the same answer as a GUID never there.
+    if (!result.found) throw new ConnectionNotFoundError(context.target ?? context.connection?.id ?? '');
+    return { id: canonicalGuid(result.connection.id) ?? result.connection.id, name: result.connection.name };
+  }
+
+  // The connection `parsed` names, from a sharing read; one it cannot share is refused here.
+  function shareable(connections: readonly ConnectionSharing[], parsed: ParsedTarget): ConnectionSharing {
+    const connection = selectConnection(connections, parsed);
+    if (!connection.shareable) throw new ConnectionNotShareableError({ id: connection.id, name: connection.name });
+    return connection;
+  }
+
+  // Undoes shareConnection's changes made so far, last first, each within its own fresh
+  // deadline: this runs after a failure, and the caller's deadline may be nearly spent.
+  async function putBack(backend: Backend, timeoutMs: number, made: ReturnType<typeof planShare>, target: string): Promise<Error[]> {
+    const errors: Error[] = [];
+    for (const change of [...made].reverse()) {
+      const context = { operation: 'share' as const, target, connection: change.connection };
+      await setSharing(backend, limits(timeoutMs, []), context, change.undo).catch((error: Error) => errors.push(error));
+    }
+    return errors;
+  }
+
+  async function share(publicTarget: unknown, privateTarget: unknown, options: unknown): Promise<ShareResult> {
+    const parsedPublic = parseTarget(publicTarget, { allowConnection: true }, 'publicTarget');
+    const parsedPrivate = parseTarget(privateTarget, { allowConnection: true }, 'privateTarget');
+    const bounds = boundsFor(optionsObject(options), 'share');
+    const backend = getBackend();
+    const target = `"${describeTarget(parsedPublic)}" to "${describeTarget(parsedPrivate)}"`;
+    const before = await readSharing(backend, bounds, { operation: 'share', target, shareStep: 'read' });
+    const publicSide = shareable(before, parsedPublic);
+    const privateSide = shareable(before, parsedPrivate);
+    if (publicSide.id === privateSide.id) {
+      throw new NetConInvalidArgValueError('privateTarget', 'another connection than publicTarget', privateTarget);
+    }
+    const plan = planShare(before, publicSide, privateSide);
+    for (let i = 0; i < plan.length; i++) {
+      const { step, connection, change } = plan[i];
+      try {
+        await setSharing(backend, bounds, { operation: 'share', target, connection, shareStep: step }, change);
+      } catch (error) {
+        // Stopped while Windows was at work: that change may still land, so nothing is undone.
+        if (!(error instanceof ComError) && !(error instanceof ConnectionNotFoundError)) throw error;
+        const restoreErrors = await putBack(backend, bounds.timeoutMs, plan.slice(0, i), target);
+        const restored = restoreErrors.length === 0;
+        if (!(error instanceof ComError)) throw error;
+        throw errorFromHResult(error.hresult, {
+          progId: progId === DEFAULT_PROG_ID ? undefined : progId,
+          operation: 'share',
+          step: error.step,
+          connection: error.connection ?? connection,
+          systemMessage: error.systemMessage,
+          target,
+          shareStep: step,
+          restored,
+          restoreErrors: restored ? undefined : restoreErrors,
+        });
+      }
+    }
+    return {
+      public: { id: publicSide.id, name: publicSide.name },
+      private: { id: privateSide.id, name: privateSide.name },
+      unshared: plan.flatMap((c) => (c.was === undefined ? [] : [{ ...c.connection, sharing: c.was }])),
+    };
+  }
+
+  async function rename(target: unknown, newName: unknown, options: unknown): Promise<RenameResult> {
+    const parsed = parseTarget(target, { allowConnection: true });
+    const name = parseNewName(newName);
+    const bounds = boundsFor(optionsObject(options), 'rename');
+    const backend = getBackend();
+    const targetText = describeTarget(parsed);
+    const connections = await list(backend, bounds, { operation: 'rename', target: targetText });
+    const connection = selectConnection(connections, parsed);
+    // Ignoring case, as Windows compares names (and as name targets match).
+    const taken = connections.find((c) => c.id !== connection.id && c.name.toUpperCase() === name.toUpperCase());
+    if (taken) throw new ConnectionNameTakenError(name, { id: taken.id, name: taken.name });
+    const context = { operation: 'rename' as const, target: targetText, connection: { id: connection.id, name: connection.name } };
+    const result = await within(bounds, (hook) => backend.rename(progId, connection.id, name, hook), (why) => stoppedError(why, bounds, context, true));
+    const renamed = found(result, context);
+    return { connection: { id: renamed.id, name }, previousName: connection.name };
+  }
+
   return {
     async listConnections(options) {
       return list(getBackend(), boundsFor(optionsObject(options), 'list'), { operation: 'list' });
@@ -284,6 +448,53 @@ export function createClientWith(
         trialList: (backend) => list(backend, bounds, { operation: 'list' }),
       });
     },
+    async listSharing(options) {
+      return readSharing(getBackend(), boundsFor(optionsObject(options), 'sharing'), { operation: 'sharing' });
+    },
+    async getSharing(target, options) {
+      const parsed = parseTarget(target, { allowConnection: true });
+      const bounds = boundsFor(optionsObject(options), 'sharing');
+      const targetText = describeTarget(parsed);
+      return selectConnection(await readSharing(getBackend(), bounds, { operation: 'sharing', target: targetText }), parsed);
+    },
+    async enableSharing(target, role, options) {
+      const parsed = parseTarget(target, { allowConnection: true });
+      const wanted = parseSharingRole(role);
+      const bounds = boundsFor(optionsObject(options), 'enableSharing');
+      const backend = getBackend();
+      const context = { operation: 'enableSharing' as const, target: describeTarget(parsed) };
+      const before = await readSharing(backend, bounds, context);
+      const connection = shareable(before, parsed);
+      const ref = { id: connection.id, name: connection.name };
+      const holder = before.find((c) => c.id !== connection.id && c.sharing === wanted);
+      if (holder) throw new SharingConflictError(wanted, ref, { id: holder.id, name: holder.name });
+      if (connection.sharing === wanted) return { connection: ref, sharing: wanted };
+      return { connection: await setSharing(backend, bounds, { ...context, connection: ref }, SHARING_TYPES[wanted]), sharing: wanted };
+    },
+    async disableSharing(target, options) {
+      const parsed = parseTarget(target, { allowConnection: true });
+      const bounds = boundsFor(optionsObject(options), 'disableSharing');
+      const backend = getBackend();
+      const context = { operation: 'disableSharing' as const, target: describeTarget(parsed) };
+      // A GUID needs no look first; a name does.
+      const ref: ConnectionRef =
+        parsed.kind === 'guid' ? { id: parsed.guid } : selectConnection(await readSharing(backend, bounds, context), parsed);
+      const connection = await setSharing(backend, bounds, { ...context, connection: { id: ref.id, name: ref.name } }, 'off');
+      return { connection, sharing: null };
+    },
+    async disableAllSharing(options) {
+      const bounds = boundsFor(optionsObject(options), 'disableSharing');
+      const backend = getBackend();
+      const shared = (await readSharing(backend, bounds, { operation: 'disableSharing' })).filter((c) => c.sharing !== null);
+      const changed: SharingResult[] = [];
+      for (const c of shared) {
+        const context = { operation: 'disableSharing' as const, target: c.name, connection: { id: c.id, name: c.name } };
+        changed.push({ connection: await setSharing(backend, bounds, context, 'off'), sharing: null });
+      }
+      return changed;
+    },
+    shareConnection: (publicTarget, privateTarget, options) => share(publicTarget, privateTarget, options),
+    rename: (target, newName, options) => rename(target, newName, options),
     async initializeComSecurity(options) {
       return initializeSecurity(getBackend(), boundsFor(optionsObject(options), 'security'));
     },

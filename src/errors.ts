@@ -4,7 +4,26 @@ import { operationLabel } from './messages';
 import { argumentPhrase, describeReceived, shortInspect } from './received';
 
 /** The public call a COM failure happened in; it opens the error message. */
-export type ComOperation = 'list' | 'find' | 'disconnect' | 'connect' | 'wait' | 'watch' | 'security' | 'diagnose';
+export type ComOperation =
+  | 'list'
+  | 'find'
+  | 'disconnect'
+  | 'connect'
+  | 'wait'
+  | 'watch'
+  | 'security'
+  | 'diagnose'
+  | 'sharing'
+  | 'enableSharing'
+  | 'disableSharing'
+  | 'share'
+  | 'rename';
+
+/**
+ * The step of shareConnection() that failed: reading the sharing, taking sharing off another
+ * connection, or enabling the public or the private side.
+ */
+export type ShareStep = 'read' | 'unshare' | 'enable-public' | 'enable-private';
 
 /** The connection an error is about, as far as it is known. */
 export interface ConnectionRef {
@@ -224,6 +243,58 @@ export class AmbiguousConnectionError extends NetConError {
   }
 }
 
+/** rename() was given a name another connection has (compared ignoring case, as Windows does). */
+export class ConnectionNameTakenError extends NetConError {
+  /** The new name as given. */
+  readonly newName: string;
+  /** The connection that has it. */
+  readonly takenBy: ConnectionRef;
+
+  constructor(newName: string, takenBy: ConnectionRef) {
+    super('ERR_CONNECTION_NAME_TAKEN', `Another connection (${takenBy.id}) is already named "${takenBy.name ?? newName}": Windows allows no two connections one name.`);
+    this.name = 'ConnectionNameTakenError';
+    this.newName = newName;
+    this.takenBy = copyConnection(takenBy);
+  }
+}
+
+/** Windows gives the connection no sharing configuration (E_NOINTERFACE from INetSharingConfigurationForINetConnection). */
+export class ConnectionNotShareableError extends NetConError {
+  /** The connection. */
+  readonly connection: ConnectionRef;
+
+  constructor(connection: ConnectionRef) {
+    super(
+      'ERR_CONNECTION_NOT_SHAREABLE',
+      `"${connection.name ?? connection.id}" cannot take part in Internet Connection Sharing: Windows gives it no sharing configuration (E_NOINTERFACE; .NET code sees an InvalidCastException).`,
+    );
+    this.name = 'ConnectionNotShareableError';
+    this.connection = copyConnection(connection);
+  }
+}
+
+/**
+ * enableSharing() would break Windows' rule of one public and one private connection: another
+ * connection has that role. shareConnection() moves the roles, or disableSharing() it first.
+ */
+export class SharingConflictError extends NetConError {
+  /** The role asked for. */
+  readonly role: 'public' | 'private';
+  /** The connection that has it now. */
+  readonly holder: ConnectionRef;
+
+  constructor(role: 'public' | 'private', target: ConnectionRef, holder: ConnectionRef) {
+    super(
+      'ERR_SHARING_CONFLICT',
+      `"${target.name ?? target.id}" cannot be shared as ${role}: "${holder.name ?? holder.id}" already is, and Windows allows one ${role} connection. ` +
+        'Use shareConnection() (netcon share) to move sharing, or disable sharing on it first.',
+    );
+    this.name = 'SharingConflictError';
+    this.role = role;
+    this.holder = copyConnection(holder);
+  }
+}
+
 /** Where a failing HRESULT came from; every field only enriches the message and the error. */
 export interface ComErrorContext {
   /** The public call that failed; it opens the message (`Disconnect "VPN" failed: …`). */
@@ -238,6 +309,12 @@ export interface ComErrorContext {
   readonly target?: string;
   /** The ProgID of a createClient({ progId }) client; absent for HNetCfg.HNetShare. */
   readonly progId?: string;
+  /** shareConnection() only: the step that failed. */
+  readonly shareStep?: ShareStep;
+  /** shareConnection() only: whether the sharing as it was before the call was put back. */
+  readonly restored?: boolean;
+  /** shareConnection() only: what failed while putting it back. */
+  readonly restoreErrors?: readonly Error[];
 }
 
 /** A COM call returned a failing HRESULT. Known HRESULTs get a subclass (see HRESULTS). */
@@ -252,6 +329,15 @@ export class ComError extends NetConError {
   readonly connection?: ConnectionRef;
   /** Windows' own text for the HRESULT (FormatMessage), when it has one. */
   readonly systemMessage?: string;
+  /** shareConnection() only: the step that failed. */
+  readonly shareStep?: ShareStep;
+  /**
+   * shareConnection() only: true when every connection's sharing was put back as it was
+   * before the call, false when putting it back failed too (see `restoreErrors`).
+   */
+  readonly restored?: boolean;
+  /** shareConnection() only: what failed while putting the sharing back. */
+  readonly restoreErrors?: readonly Error[];
 
   /** `code` is the HRESULT's name in HRESULTS, or `'E_UNKNOWN_HRESULT'`; `hresult` may be signed. */
   constructor(message: string, code: string, hresult: number, context: ComErrorContext = {}) {
@@ -263,6 +349,9 @@ export class ComError extends NetConError {
     if (context.step !== undefined) this.step = context.step;
     if (context.connection !== undefined) this.connection = copyConnection(context.connection);
     if (context.systemMessage !== undefined) this.systemMessage = context.systemMessage;
+    if (context.shareStep !== undefined) this.shareStep = context.shareStep;
+    if (context.restored !== undefined) this.restored = context.restored;
+    if (context.restoreErrors !== undefined) this.restoreErrors = Object.freeze([...context.restoreErrors]);
   }
 }
 
@@ -312,5 +401,9 @@ export class ImpersonationLevelError extends ComError {}
 export class ElementNotFoundError extends ComError {}
 /** A ComError for RPC_E_TOO_LATE (see HRESULTS): the process's COM security was already set. */
 export class ComSecurityTooLateError extends ComError {}
+/** A ComError for EVENT_E_ALL_SUBSCRIBERS_FAILED (see HRESULTS): Windows' sharing service did not take a sharing change. */
+export class SharingServiceError extends ComError {}
+/** A ComError for ERROR_DUP_NAME (see HRESULTS): Windows refused a name another connection has. */
+export class DuplicateNameError extends ComError {}
 /** A ComError for RPC_E_CALL_CANCELED and RPC_S_CALL_CANCELLED (see HRESULTS): a COM call was cancelled. */
 export class CallCanceledError extends ComError {}

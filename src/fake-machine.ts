@@ -6,7 +6,8 @@ import { CONNECTION_STATUSES, MEDIA_TYPES, toNetConnection, type ConnectionStatu
 import { NetConInvalidArgTypeError, NetConInvalidArgValueError } from './errors';
 import { canonicalGuid } from './guid';
 import { HRESULTS, SUCCESS_CODES, type HResultCode } from './hresults';
-import type { NativeActionResult, NativeDiagnosis, NativeFailure, NativeListResult, NativeRawConnection } from './native';
+import type { NativeActionResult, NativeDiagnosis, NativeFailure, NativeListResult, NativeRawConnection, NativeSharingChange, NativeSharingResult } from './native';
+import { SHARING_TYPES } from './sharing';
 import { optionsObject } from './validate';
 
 /** A connection of the fake machine. Unset fields default to a connected LAN adapter. */
@@ -26,12 +27,24 @@ export interface FakeConnectionInput {
   readonly mediaType?: MediaType | number;
   /** The raw NCCF_* mask. Default 0. */
   readonly characteristics?: number;
+  /**
+   * Its Internet Connection Sharing: `'public'`, `'private'`, or a raw SHARINGCONNECTIONTYPE
+   * (one netcon does not know shows as `'unknown'`). Default: not shared.
+   */
+  readonly sharing?: 'public' | 'private' | number | null;
+  /** False for a connection Windows cannot share (it has no sharing configuration). Default true. */
+  readonly shareable?: boolean;
 }
 
 /** A scripted COM failure: which call fails, for which connection, with which HRESULT. */
 export interface FakeFailure {
-  /** `'list'` fails every lookup (listConnections, findConnection, name targets, waits); `'security'` initializeComSecurity. */
-  readonly on: 'list' | 'disconnect' | 'connect' | 'security';
+  /**
+   * `'list'` fails every lookup (listConnections, findConnection, name targets, waits);
+   * `'security'` initializeComSecurity; `'sharing'` every read of the sharing (listSharing,
+   * getSharing and the read the sharing changes start with); `'enableSharing'`,
+   * `'disableSharing'` and `'rename'` those COM calls, including the ones shareConnection makes.
+   */
+  readonly on: 'list' | 'disconnect' | 'connect' | 'security' | 'sharing' | 'enableSharing' | 'disableSharing' | 'rename';
   /**
    * disconnect/connect: only for this connection; every one when absent. list: the connection
    * being read when the list failed (`err.connection`).
@@ -79,6 +92,12 @@ export interface FakeClientOptions {
     readonly disconnect?: number;
     /** Each connect call. */
     readonly connect?: number;
+    /** Each read of the sharing. */
+    readonly sharing?: number;
+    /** Each EnableSharing or DisableSharing call. */
+    readonly setSharing?: number;
+    /** Each rename call. */
+    readonly rename?: number;
   };
   /**
    * Milliseconds after a successful disconnect/connect during which the connection shows
@@ -94,10 +113,18 @@ export interface FakeClientOptions {
 
 /** A call the fake machine received, in order. */
 export interface FakeCall {
-  /** `'list'` for every lookup, `'security'` for initializeComSecurity, `'diagnose'` for diagnose's look at the machine, else the action. */
-  readonly method: 'list' | 'disconnect' | 'connect' | 'security' | 'diagnose';
-  /** The connection's GUID, for disconnect and connect. */
+  /**
+   * `'list'` for every lookup, `'security'` for initializeComSecurity, `'diagnose'` for
+   * diagnose's look at the machine, `'sharing'` for every read of the sharing, else the COM
+   * call on one connection.
+   */
+  readonly method: 'list' | 'disconnect' | 'connect' | 'security' | 'diagnose' | 'sharing' | 'enableSharing' | 'disableSharing' | 'rename';
+  /** The connection's GUID, for a call on one connection. */
   readonly id?: string;
+  /** enableSharing's SHARINGCONNECTIONTYPE (0 public, 1 private). */
+  readonly type?: number;
+  /** rename's new name. */
+  readonly newName?: string;
 }
 
 
@@ -156,12 +183,23 @@ const STEPS = {
   disconnect: 'INetConnection::Disconnect',
   connect: 'INetConnection::Connect',
   security: 'CoInitializeSecurity',
+  sharing: 'INetSharingConfiguration::get_SharingEnabled',
+  enableSharing: 'INetSharingConfiguration::EnableSharing',
+  disableSharing: 'INetSharingConfiguration::DisableSharing',
+  rename: 'INetConnection::Rename',
 } as const;
+
+// What the COM fake (test/fake-hnetshare) answers when a change breaks Windows' rules; what
+// Windows itself answers there is not known, and netcon checks first so as never to ask.
+const RULE_BROKEN = { sharing: HRESULTS.E_UNEXPECTED.hresult, name: HRESULTS.ERROR_DUP_NAME.hresult } as const;
 
 interface State {
   raw: NativeRawConnection;
   /** `raw.id` canonical: what the client asks for. */
   guid: string;
+  /** SHARINGCONNECTIONTYPE while shared, else null. */
+  sharing: number | null;
+  shareable: boolean;
   settling?: { status: number; at: number };
 }
 
@@ -217,10 +255,19 @@ function sleep(ms: number | undefined, hook: AbandonHook | undefined): Promise<v
   });
 }
 
+function sharingOf(value: FakeConnectionInput['sharing'], field: string): number | null {
+  if (value === undefined || value === null) return null;
+  if (value === 'public' || value === 'private') return SHARING_TYPES[value];
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0x7fffffff) return value;
+  throw new NetConInvalidArgValueError(field, "'public', 'private', null or a SHARINGCONNECTIONTYPE value", value);
+}
+
 function stateOf(c: FakeConnectionInput, field: string): State {
   const guid = guidOf(c?.id, `${field}.id`);
   return {
     guid,
+    sharing: sharingOf(c.sharing, `${field}.sharing`),
+    shareable: c.shareable ?? true,
     raw: {
       id: c.id,
       name: String(c.name),
@@ -271,27 +318,72 @@ export function createFakeMachine(options: FakeClientOptions = {}): FakeMachine 
   // it was working on, if it had reached one.
   function failed(failure: ReturnType<typeof scripted>[number], method: FakeFailure['on'], state: State | undefined): NativeFailure {
     const step = failure.step ?? STEPS[method];
-    const reached = method === 'list' || step === STEPS[method] ? state : undefined;
+    const reached = method === 'list' || method === 'sharing' || step === STEPS[method] ? state : undefined;
     const record: NativeFailure = { ok: false, hresult: failure.value, step, message: failure.message ?? '' };
     return reached ? { ...record, connection: { id: reached.raw.id, name: reached.raw.name } } : record;
   }
 
-  async function act(method: 'disconnect' | 'connect', guid: string, hook?: AbandonHook): Promise<NativeActionResult> {
-    calls.push({ method, id: guid });
-    await sleep(options.delays?.[method], hook);
+  type OnOne = 'disconnect' | 'connect' | 'enableSharing' | 'disableSharing' | 'rename';
+
+  // A COM call on one connection, up to the point where it would do its work: the connection,
+  // or the record the addon answers instead.
+  async function reach(call: FakeCall & { method: OnOne }, delayMs: number | undefined, hook?: AbandonHook): Promise<State | NativeActionResult> {
+    calls.push(call);
+    await sleep(delayMs, hook);
+    const { method, id: guid } = call;
     const failure = failures.find((f) => f.on === method && (!f.guid || f.guid === guid));
     const state = stateAt(guid);
     // A step before the connection fails whether or not the connection is there.
     if (failure && failure.step !== undefined && failure.step !== STEPS[method]) return failed(failure, method, undefined);
     if (!state) return { ok: true, found: false };
     if (failure) return failed(failure, method, state);
+    return state;
+  }
+
+  const succeeded = (state: State, hresult = 0): NativeActionResult => ({ ok: true, found: true, hresult, connection: { id: state.raw.id, name: state.raw.name } });
+  const refused = (state: State, method: OnOne, hresult: number): NativeFailure => ({
+    ok: false,
+    hresult,
+    step: STEPS[method],
+    message: '',
+    connection: { id: state.raw.id, name: state.raw.name },
+  });
+
+  async function setSharing(guid: string, change: NativeSharingChange, hook?: AbandonHook): Promise<NativeActionResult> {
+    const method = change === 'off' ? 'disableSharing' : 'enableSharing';
+    const state = await reach(change === 'off' ? { method, id: guid } : { method, id: guid, type: change }, options.delays?.setSharing, hook);
+    if (!('raw' in state)) return state;
+    if (!state.shareable) return { ...refused(state, method, HRESULTS.E_NOINTERFACE.hresult), step: 'INetSharingConfigurationForINetConnection' };
+    // Windows' rule: one public and one private connection. A new public one takes public off
+    // the one before, as Microsoft documents; a second private one is refused (undocumented:
+    // E_UNEXPECTED is netcon's guess). A type netcon does not know is taken as it is, so that
+    // shareConnection can put back what it read.
+    const holder = change === 'off' ? undefined : states.find((s) => s !== state && s.sharing === change);
+    if (holder && change !== SHARING_TYPES.public) return refused(state, method, RULE_BROKEN.sharing);
+    if (holder) holder.sharing = null;
+    state.sharing = change === 'off' ? null : change;
+    return succeeded(state);
+  }
+
+  async function rename(guid: string, newName: string, hook?: AbandonHook): Promise<NativeActionResult> {
+    const state = await reach({ method: 'rename', id: guid, newName }, options.delays?.rename, hook);
+    if (!('raw' in state)) return state;
+    if (states.some((s) => s !== state && s.raw.name.toUpperCase() === newName.toUpperCase())) return refused(state, 'rename', RULE_BROKEN.name);
+    state.raw = { ...state.raw, name: newName };
+    changed();
+    return succeeded(state);
+  }
+
+  async function act(method: 'disconnect' | 'connect', guid: string, hook?: AbandonHook): Promise<NativeActionResult> {
+    const state = await reach({ method, id: guid }, options.delays?.[method], hook);
+    if (!('raw' in state)) return state;
     const { settling, done } = OUTCOME[method];
     const settleMs = options.settle?.[method] ?? 0;
     state.settling = settleMs > 0 ? { status: done, at: Date.now() + settleMs } : undefined;
     state.raw = { ...state.raw, status: settleMs > 0 ? settling : done };
     changed();
     const success = successes.find((s) => s.on === method && (!s.guid || s.guid === guid));
-    return { ok: true, found: true, hresult: success?.value ?? 0, connection: { id: state.raw.id, name: state.raw.name } };
+    return succeeded(state, success?.value);
   }
 
   const backend: Backend = {
@@ -307,6 +399,24 @@ export function createFakeMachine(options: FakeClientOptions = {}): FakeMachine 
       const failure = failures.find((f) => f.on === 'security');
       return failure ? failed(failure, 'security', undefined) : { ok: true };
     },
+    async sharing(_progId, hook): Promise<NativeSharingResult> {
+      calls.push({ method: 'sharing' });
+      await sleep(options.delays?.sharing, hook);
+      const failure = failures.find((f) => f.on === 'sharing');
+      if (failure) return failed(failure, 'sharing', stateAt(failure.guid));
+      return {
+        ok: true,
+        connections: states.map((s) => ({
+          id: s.raw.id,
+          name: s.raw.name,
+          shareable: s.shareable,
+          enabled: s.shareable && s.sharing !== null,
+          type: s.shareable ? (s.sharing ?? 0) : 0,
+        })),
+      };
+    },
+    setSharing: (_progId, guid, change, hook) => setSharing(guid, change, hook),
+    rename: (_progId, guid, newName, hook) => rename(guid, newName, hook),
     disconnect: (_progId, guid, hook) => act('disconnect', guid, hook),
     connect: (_progId, guid, hook) => act('connect', guid, hook),
     async diagnose() {
@@ -347,8 +457,10 @@ export function createFakeMachine(options: FakeClientOptions = {}): FakeMachine 
       const state = stateAt(canonicalGuid(id));
       if (!state) return false;
       optionsObject(changes, 'changes');
-      const next = stateOf({ ...state.raw, ...changes, id: state.raw.id }, 'changes');
+      const next = stateOf({ ...state.raw, sharing: state.sharing, shareable: state.shareable, ...changes, id: state.raw.id }, 'changes');
       state.raw = next.raw;
+      state.sharing = next.sharing;
+      state.shareable = next.shareable;
       state.settling = undefined;
       changed();
       return true;

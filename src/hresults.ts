@@ -22,6 +22,8 @@ import {
   ServerExecutionError,
   ServerUnavailableError,
   ServiceDisabledError,
+  SharingServiceError,
+  DuplicateNameError,
   UnexpectedError,
   UnspecifiedFailureError,
   type ComErrorContext,
@@ -132,6 +134,22 @@ const table = {
     meaning: 'Security must be initialized before any interfaces are marshalled or unmarshalled. It cannot be changed once initialized',
     hint: 'Something in this process (Electron, another module) set COM security first; netcon cannot change it.',
   },
+  EVENT_E_ALL_SUBSCRIBERS_FAILED: {
+    hresult: 0x80040201,
+    ErrorClass: SharingServiceError,
+    meaning: 'An event was unable to invoke any of the subscribers',
+    hint:
+      "Windows' sharing service did not take the change. Check that the Internet Connection Sharing service (SharedAccess) is not disabled " +
+      '(sc qc SharedAccess; sc config SharedAccess start= demand), that Windows Defender Firewall (MpsSvc) and the Base Filtering Engine (BFE) ' +
+      'are running, since sharing needs both (sc query MpsSvc, sc query BFE), and that no policy turns sharing off ' +
+      '(NC_ShowSharedAccessUI); then restart SharedAccess (net stop SharedAccess && net start SharedAccess) and try again, elevated.',
+  },
+  ERROR_DUP_NAME: {
+    hresult: 0x80070034,
+    ErrorClass: DuplicateNameError,
+    meaning: 'A duplicate name exists on the network',
+    hint: 'Another connection has this name: choose another.',
+  },
 } satisfies Record<string, HResultEntry>;
 
 /**
@@ -169,11 +187,20 @@ export function successCodeName(hresult: number): string {
   return Object.keys(SUCCESS_CODES).find((code) => SUCCESS_CODES[code] === value) ?? hresultToHex(value);
 }
 
+// The operations that change the machine's settings rather than a connection's state.
+const CHANGES_SETTINGS: ReadonlySet<string> = new Set(['enableSharing', 'disableSharing', 'share', 'rename']);
+
 // The table's hint, unless the context calls for another: a test server's ProgID replaces
 // HNetShare in the two hints that are about the class, and access denied to a list is not
 // about disconnecting.
 function hintFor(code: string, hint: string | undefined, context: ComErrorContext): string | undefined {
   const { progId, step, operation } = context;
+  if (code === 'E_ACCESSDENIED' && operation !== undefined && CHANGES_SETTINGS.has(operation)) {
+    return 'Changing sharing or a connection\'s name needs an elevated process: Run as administrator.';
+  }
+  if (code === 'E_NOINTERFACE' && step === 'INetSharingConfigurationForINetConnection') {
+    return 'Windows gives this connection no sharing configuration: it cannot take part in Internet Connection Sharing (.NET code sees an InvalidCastException here).';
+  }
   if (code === 'E_ACCESSDENIED' && operation !== undefined && operation !== 'disconnect' && operation !== 'connect') {
     return 'Windows refused this process the connections: run it elevated (Run as administrator), or check who may use the Network Connections service.';
   }

@@ -12,8 +12,9 @@ import { createClientWith, type ActionOptions, type ActionResult, type ClientOpt
 import type { NetConnection } from './connection';
 import type { Diagnosis } from './diagnose';
 import type { CallOptions } from './limits';
+import type { ConnectionSharing, RenameResult, ShareResult, SharingResult } from './sharing';
 import type { Target } from './target';
-import { parseClientOptions } from './validate';
+import { parseClientOptions, type SharingRole } from './validate';
 import type { StatusCondition, WaitOptions } from './wait';
 import type { ConnectionChange, WatchOptions } from './watch';
 
@@ -88,6 +89,66 @@ export function watch(options?: WatchOptions): AsyncIterable<ConnectionChange> {
 }
 
 /**
+ * Every connection's Internet Connection Sharing, in Windows' order: `shareable` (whether
+ * Windows can share it) and `sharing`: `'public'` (the connection shared, the one with the
+ * Internet), `'private'` (the network that receives it) or `null`. Read-only; errors,
+ * `timeoutMs` and `signal` as for listConnections.
+ */
+export function listSharing(options?: CallOptions): Promise<ConnectionSharing[]> {
+  return client.listSharing(options);
+}
+
+/** One connection's sharing, as listSharing gives it; the connection by name, GUID or NetConnection. */
+export function getSharing(target: Target, options?: CallOptions): Promise<ConnectionSharing> {
+  return client.getSharing(target, options);
+}
+
+/**
+ * Shares a connection as `'public'` (the one with the Internet) or `'private'` (the network that
+ * receives it). Windows allows one of each: when another connection has the role this rejects
+ * with SharingConflictError (code ERR_SHARING_CONFLICT) and changes nothing; shareConnection
+ * moves roles. Rejects with ConnectionNotShareableError when Windows cannot share the
+ * connection, and with SharingServiceError (EVENT_E_ALL_SUBSCRIBERS_FAILED, 0x80040201) when
+ * Windows' sharing service does not take the change. Needs an elevated process.
+ */
+export function enableSharing(target: Target, role: SharingRole, options?: CallOptions): Promise<SharingResult> {
+  return client.enableSharing(target, role, options);
+}
+
+/** Takes sharing off a connection; resolves also when it was not shared. Needs an elevated process. */
+export function disableSharing(target: Target, options?: CallOptions): Promise<SharingResult> {
+  return client.disableSharing(target, options);
+}
+
+/** Takes sharing off every shared connection and resolves with those it changed. Needs an elevated process. */
+export function disableAllSharing(options?: CallOptions): Promise<SharingResult[]> {
+  return client.disableAllSharing(options);
+}
+
+/**
+ * Shares `publicTarget` (the connection with the Internet: a VPN, Ethernet) to `privateTarget`
+ * (the network that receives it: a hotspot, a VM switch). Windows allows one public and one
+ * private connection, so it first takes sharing off every other connection, then enables the
+ * pair. If a step fails it puts the earlier sharing back and rejects with that step's typed
+ * error (`err.shareStep`, `err.restored`). A timeout or abort rejects with `outcome:
+ * 'unknown'` and puts nothing back: check with listSharing(). Needs an elevated process.
+ */
+export function shareConnection(publicTarget: Target, privateTarget: Target, options?: CallOptions): Promise<ShareResult> {
+  return client.shareConnection(publicTarget, privateTarget, options);
+}
+
+/**
+ * Renames a connection (INetConnection::Rename). Rejects before any COM call with
+ * ERR_INVALID_ARG_VALUE for an empty name, one over 255 characters or one with
+ * `\ / : * ? " < > |` or control characters, and with ConnectionNameTakenError (code
+ * ERR_CONNECTION_NAME_TAKEN) when another connection has the name, ignoring case. Needs an
+ * elevated process.
+ */
+export function rename(target: Target, newName: string, options?: CallOptions): Promise<RenameResult> {
+  return client.rename(target, newName, options);
+}
+
+/**
  * A client with the same functions as the module's top level, bound to another COM
  * class: `createClient({ progId: 'MyCompany.TestHNetShare' })` points every call at an
  * HNetShare-compatible test server registered under that ProgID (the top-level functions
@@ -137,6 +198,8 @@ export {
   MAX_TIMEOUT_MS,
 } from './defaults';
 export type { CallOptions } from './limits';
+export { SHARING_TYPES, type ConnectionSharing, type RenameResult, type ShareResult, type SharingResult, type SharingRole } from './sharing';
+export { MAX_CONNECTION_NAME_LENGTH } from './validate';
 export type { CheckStatus, Diagnosis, DiagnosisCheck } from './diagnose';
 export { SETTLED_STATUSES, type StatusCondition, type WaitOption, type WaitOptions } from './wait';
 export type { ConnectionAdded, ConnectionChange, ConnectionChanged, ConnectionRemoved, WatchFailure, WatchOptions } from './watch';
@@ -162,7 +225,10 @@ export {
   ComError,
   ComNotInitializedError,
   ComSecurityTooLateError,
+  ConnectionNameTakenError,
   ConnectionNotFoundError,
+  ConnectionNotShareableError,
+  DuplicateNameError,
   ElementNotFoundError,
   ElevationRequiredError,
   ImpersonationLevelError,
@@ -182,6 +248,8 @@ export {
   ServerExecutionError,
   ServerUnavailableError,
   ServiceDisabledError,
+  SharingConflictError,
+  SharingServiceError,
   TooManyHungCallsError,
   UnexpectedError,
   UnspecifiedFailureError,
@@ -191,6 +259,7 @@ export {
   type ComErrorContext,
   type ComOperation,
   type ConnectionRef,
+  type ShareStep,
 } from './errors';
 export { HRESULTS, SUCCESS_CODES, errorFromHResult, successCodeName, type HResultCode, type HResultEntry } from './hresults';
 export { hresultToHex } from './messages';

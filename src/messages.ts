@@ -9,7 +9,7 @@ export function hresultToHex(hresult: number): string {
 }
 
 /** What opens a message: `List connections`, `Find "VPN"`, `Disconnect "Ethernet"`, … */
-export function operationLabel(context: Pick<ComErrorContext, 'operation' | 'target' | 'connection'>): string {
+export function operationLabel(context: Pick<ComErrorContext, 'operation' | 'target' | 'connection' | 'shareStep'>): string {
   switch (context.operation) {
     case 'list':
       return 'List connections';
@@ -21,6 +21,18 @@ export function operationLabel(context: Pick<ComErrorContext, 'operation' | 'tar
       return 'Watch connections';
     case 'find':
       return context.target === undefined ? 'Find connection' : `Find "${context.target}"`;
+    case 'sharing':
+      return context.target === undefined ? 'Read sharing' : `Read sharing of "${context.target}"`;
+    case 'share':
+      // Its target names both sides: `"Wi-Fi" to "Ethernet"`.
+      return (context.target === undefined ? 'Share' : `Share ${context.target}`) + (context.shareStep ? ` (step ${context.shareStep})` : '');
+    case 'enableSharing':
+    case 'disableSharing':
+    case 'rename': {
+      const verb = { enableSharing: 'Enable sharing on', disableSharing: 'Disable sharing on', rename: 'Rename' }[context.operation];
+      const subject = subjectOf(context);
+      return subject === undefined ? verb : `${verb} "${subject}"`;
+    }
     case 'disconnect':
     case 'connect': {
       const verb = context.operation === 'disconnect' ? 'Disconnect' : 'Connect';
@@ -43,7 +55,8 @@ export function comFailureMessage(hresult: number, code: string | undefined, exp
     `${operationLabel(context)} failed: ${code === undefined ? hex : `${code} (${hex})`}` +
     (context.step ? ` at ${context.step}` : '') +
     connectionSuffix(context) +
-    (explanation ? ` — ${explanation}` : '.')
+    (explanation ? ` — ${explanation}` : '.') +
+    restoreSentence(context)
   );
 }
 
@@ -61,11 +74,25 @@ function subjectOf(context: Pick<ComErrorContext, 'target' | 'connection'>): str
   return connection?.name || connection?.id || target;
 }
 
+// The operations whose label names their connection already.
+const ACTS_ON_ONE: ReadonlySet<string> = new Set(['disconnect', 'connect', 'enableSharing', 'disableSharing', 'rename']);
+
 // Names the connection a step failed on when the label does not already: a list can fail
 // while reading some other connection than the one the user asked for.
 function connectionSuffix(context: ComErrorContext): string {
   const label = context.connection?.name || context.connection?.id;
   if (!label) return '';
-  const subject = context.operation === 'disconnect' || context.operation === 'connect' ? subjectOf(context) : undefined;
+  const subject = ACTS_ON_ONE.has(context.operation ?? '') ? subjectOf(context) : undefined;
   return subject !== undefined && subject.toUpperCase() === label.toUpperCase() ? '' : ` for "${label}"`;
+}
+
+// After a failed shareConnection(): whether the sharing as it was could be put back.
+function restoreSentence(context: ComErrorContext): string {
+  if (context.restored === true) return ' The sharing as it was before was put back.';
+  if (context.restored !== false) return '';
+  // Short: the whole message of the first failure would repeat this one's hint.
+  const first = context.restoreErrors?.[0] as (Error & { code?: string; connection?: { name?: string; id: string } }) | undefined;
+  const where = first?.connection ? ` on "${first.connection.name || first.connection.id}"` : '';
+  const what = first ? ` (${first.code ?? first.message}${where})` : '';
+  return ` Putting the sharing back failed too${what}: check it with netcon sharing.`;
 }

@@ -44,6 +44,23 @@ export type NativeActionResult =
 
 export type NativeSecurityResult = { ok: true } | NativeFailure | NativeRefusal;
 
+/** One connection's Internet Connection Sharing, as INetSharingConfiguration reports it. */
+export interface NativeSharing {
+  /** As the connection's GUID was read, any case. */
+  id: string;
+  name: string;
+  /** False when Windows gives the connection no sharing configuration (E_NOINTERFACE). */
+  shareable: boolean;
+  enabled: boolean;
+  /** SHARINGCONNECTIONTYPE when enabled (0 public, 1 private), else 0. */
+  type: number;
+}
+
+export type NativeSharingResult = { ok: true; connections: NativeSharing[] } | NativeFailure | NativeRefusal;
+
+/** What setSharing does: `'off'` (DisableSharing), or EnableSharing with this SHARINGCONNECTIONTYPE. */
+export type NativeSharingChange = 'off' | number;
+
 /** What the addon's list() resolves with: every connection packed, see decodeList. */
 export type PackedListResult = { ok: true; text: string; fields: Float64Array } | NativeFailure | NativeRefusal;
 
@@ -147,6 +164,10 @@ export interface NativeAddon {
   disconnect(progId: string, guid: string, id: number): Promise<NativeActionResult | undefined>;
   connect(progId: string, guid: string, id: number): Promise<NativeActionResult | undefined>;
   initializeSecurity(id: number): Promise<NativeSecurityResult | undefined>;
+  sharing(progId: string, id: number): Promise<NativeSharingResult | undefined>;
+  /** `type` is `'off'` or SHARINGCONNECTIONTYPE's value as decimal text. */
+  setSharing(progId: string, guid: string, type: string, id: number): Promise<NativeActionResult | undefined>;
+  rename(progId: string, guid: string, newName: string, id: number): Promise<NativeActionResult | undefined>;
   diagnose(progId: string, id: number): Promise<NativeDiagnosisResult | undefined>;
   apartment(): NativeApartment;
   abandon(id: number): void;

@@ -27,7 +27,7 @@ export function describeTarget(target: ParsedTarget): string {
  * (`toUpperCase()` of both, nothing trimmed or normalised, as Windows shows names verbatim).
  * Throws ERR_CONNECTION_NOT_FOUND or ERR_AMBIGUOUS_CONNECTION.
  */
-export function selectConnection(connections: readonly NetConnection[], target: ParsedTarget): NetConnection {
+export function selectConnection<C extends Pick<NetConnection, 'id' | 'name'>>(connections: readonly C[], target: ParsedTarget): C {
   const matches =
     target.kind === 'guid'
       ? connections.filter((connection) => connection.id === target.guid)

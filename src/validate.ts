@@ -219,3 +219,35 @@ export function checkFailingHResult(hresult: unknown): number {
   if (hresult >>> 0 < 0x80000000) throw new NetConInvalidArgValueError('hresult', 'a failing HRESULT (bit 31 set)', hresult);
   return hresult >>> 0;
 }
+
+/** The two roles of Internet Connection Sharing. */
+export type SharingRole = 'public' | 'private';
+
+/** enableSharing's role: `'public'` or `'private'`. */
+export function parseSharingRole(value: unknown, argName = 'role'): SharingRole {
+  if (typeof value !== 'string') throw new NetConInvalidArgTypeError(argName, 'of type string', value);
+  if (value !== 'public' && value !== 'private') {
+    throw new NetConInvalidArgValueError(argName, "'public' (the connection shared) or 'private' (the network that receives it)", value);
+  }
+  return value;
+}
+
+/** NETCON_MAX_NAME_LEN (netcon.h) counts the terminating NUL. */
+export const MAX_CONNECTION_NAME_LENGTH = 255;
+
+// What Network Connections refuses in a name (INetwork::SetName documents the same set), and
+// control characters, which no name shows.
+const REFUSED_IN_NAMES = /[\\/:*?"<>|\u0000-\u001f\u007f]/;
+
+/** rename's new name, as Windows would take it. */
+export function parseNewName(value: unknown, argName = 'newName'): string {
+  if (typeof value !== 'string') throw new NetConInvalidArgTypeError(argName, 'of type string', value);
+  if (value.trim() === '') throw new NetConInvalidArgValueError(argName, 'a name with something other than spaces in it', value);
+  if (value.length > MAX_CONNECTION_NAME_LENGTH) {
+    throw new NetConInvalidArgValueError(argName, `at most ${MAX_CONNECTION_NAME_LENGTH} characters (UTF-16 units) long`, value);
+  }
+  if (REFUSED_IN_NAMES.test(value)) {
+    throw new NetConInvalidArgValueError(argName, 'a name without \\ / : * ? " < > | or control characters, which Windows refuses', value);
+  }
+  return value;
+}

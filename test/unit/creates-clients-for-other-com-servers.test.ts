@@ -77,7 +77,24 @@ describe('a client for another ProgID', () => {
 
   it('has the same functions as the module\'s top level, and isSupported', () => {
     const client = netcon.createClient({ progId: 'NetCon.FakeHNetShare' });
-    expect(Object.keys(client).sort()).toEqual(['connect', 'diagnose', 'disconnect', 'findConnection', 'initializeComSecurity', 'isSupported', 'listConnections', 'waitForStatus', 'watch']);
+    expect(Object.keys(client).sort()).toEqual([
+      'connect',
+      'diagnose',
+      'disableAllSharing',
+      'disableSharing',
+      'disconnect',
+      'enableSharing',
+      'findConnection',
+      'getSharing',
+      'initializeComSecurity',
+      'isSupported',
+      'listConnections',
+      'listSharing',
+      'rename',
+      'shareConnection',
+      'waitForStatus',
+      'watch',
+    ]);
     // Off Windows, like the top level.
     expect(client.isSupported()).toBe(process.platform === 'win32' && netcon.isSupported());
   });

@@ -11,7 +11,10 @@ export type BackendCall =
   | { method: 'list'; progId: string }
   | { method: 'disconnect' | 'connect'; progId: string; guid: string }
   | { method: 'security'; progId?: undefined }
-  | { method: 'diagnose'; progId: string };
+  | { method: 'diagnose'; progId: string }
+  | { method: 'sharing'; progId: string }
+  | { method: 'setSharing'; progId: string; guid: string; change: string | number }
+  | { method: 'rename'; progId: string; guid: string; newName: string };
 
 export interface Fake {
   machine: FakeMachine;
@@ -46,6 +49,18 @@ export function fakeMachine(options: FakeClientOptions = {}, progId?: string, co
     diagnose(progId, hook) {
       calls.push({ method: 'diagnose', progId });
       return inner.diagnose(progId, hook);
+    },
+    sharing(progId, hook) {
+      calls.push({ method: 'sharing', progId });
+      return inner.sharing(progId, hook);
+    },
+    setSharing(progId, guid, change, hook) {
+      calls.push({ method: 'setSharing', progId, guid, change });
+      return inner.setSharing(progId, guid, change, hook);
+    },
+    rename(progId, guid, newName, hook) {
+      calls.push({ method: 'rename', progId, guid, newName });
+      return inner.rename(progId, guid, newName, hook);
     },
     apartment: () => inner.apartment(),
     watchChanges: (onChange) => inner.watchChanges(onChange),

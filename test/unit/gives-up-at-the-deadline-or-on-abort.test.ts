@@ -93,8 +93,9 @@ describe('timeoutMs', () => {
 
   it('lets the wait phase keep its own timeout; a look that hangs past it is a wait timeout', async () => {
     const client = createFakeClient({ connections: [ETHERNET], settle: { disconnect: 10_000 } });
-    const { error } = await rejection(client.disconnect('Ethernet', { timeoutMs: 5, wait: { timeoutMs: 80, intervalMs: 10 } }));
-    // timeoutMs 5 bounds the action, which takes no time here; the wait then runs its 80 ms.
+    const { error } = await rejection(client.disconnect('Ethernet', { timeoutMs: 100, wait: { timeoutMs: 400, intervalMs: 10 } }));
+    // timeoutMs 100 bounds the action, which takes no time here (a loaded machine may still take
+    // a few ms); the wait then runs its 400 ms.
     expect(error).toBeInstanceOf(WaitTimeoutError);
     expect(error).toMatchObject({ code: 'ERR_TIMEOUT', lastStatus: 'disconnecting' });
 
@@ -175,6 +176,9 @@ describe('the binding underneath', () => {
       connect: (_p, _g, hook) => hang('connect', hook),
       initializeSecurity: (hook) => hang('security', hook),
       diagnose: (_p, hook) => hang('diagnose', hook),
+      sharing: (_p, hook) => hang('sharing', hook),
+      setSharing: (_p, _g, _c, hook) => hang('setSharing', hook),
+      rename: (_p, _g, _n, hook) => hang('rename', hook),
       apartment: () => ({ hresult: 0x800401f0, type: 0, qualifier: 0 }),
       // Nothing to subscribe to, as under Wine: a watch only polls.
       watchChanges: () => ({ settleMs: 0, stop() {} }),
@@ -187,7 +191,10 @@ describe('the binding underneath', () => {
     const client = createClientWith(() => binding);
     await rejection(client.listConnections({ timeoutMs: 10 }));
     await rejection(client.connect(ETHERNET.id, { signal: AbortSignal.timeout(10) }));
-    expect(abandoned).toEqual(['list', 'connect']);
+    await rejection(client.listSharing({ timeoutMs: 10 }));
+    await rejection(client.disableSharing(ETHERNET.id, { timeoutMs: 10 }));
+    await rejection(client.rename(ETHERNET.id, 'Uplink', { signal: AbortSignal.timeout(10) }));
+    expect(abandoned).toEqual(['list', 'connect', 'sharing', 'setSharing', 'list']);
   });
 
   it("gives a watch's hung list an error event at its deadline, abandons it, and lets it go soon after the watch ends", async () => {
@@ -219,6 +226,9 @@ describe('the binding underneath', () => {
       connect: async () => ({ ok: false, refused: 'stuck-threads', stuck: 16 }),
       initializeSecurity: async () => ({ ok: false, refused: 'stuck-threads', stuck: 16 }),
       diagnose: async () => ({ ok: false, refused: 'stuck-threads', stuck: 16 }),
+      sharing: async () => ({ ok: false, refused: 'stuck-threads', stuck: 16 }),
+      setSharing: async () => ({ ok: false, refused: 'stuck-threads', stuck: 16 }),
+      rename: async () => ({ ok: false, refused: 'stuck-threads', stuck: 16 }),
       apartment: () => ({ hresult: 0x800401f0, type: 0, qualifier: 0 }),
       watchChanges: () => ({ settleMs: 0, stop() {} }),
     };

@@ -82,6 +82,8 @@ describe('every HRESULT in the table becomes its own error class', () => {
       ERROR_BAD_IMPERSONATION_LEVEL: '0x80070542',
       ERROR_NOT_FOUND: '0x80070490',
       RPC_E_TOO_LATE: '0x80010119',
+      EVENT_E_ALL_SUBSCRIBERS_FAILED: '0x80040201',
+      ERROR_DUP_NAME: '0x80070034',
     });
   });
 
