@@ -2,10 +2,36 @@
 import type * as netcon from '../index';
 import { acceptOnly, intervalMs, oneTarget, timeoutMs, UsageError, waitMs, type CommandLine } from './arguments';
 import { EXIT_CODES } from './exit-codes';
-import { changeJsonLine, changeLine, connectionDetails, connectionTable, diagnosisReport, oneLine, seconds, spinner, successNote, type CliIo } from './format';
+import {
+  changeJsonLine,
+  changeLine,
+  connectionDetails,
+  connectionTable,
+  diagnosisReport,
+  oneLine,
+  seconds,
+  shareReport,
+  sharingTable,
+  spinner,
+  successNote,
+  type CliIo,
+} from './format';
 
 /** The part of the public API the CLI calls. */
-export type CliApi = Pick<typeof netcon, 'listConnections' | 'findConnection' | 'disconnect' | 'connect' | 'diagnose' | 'watch'>;
+export type CliApi = Pick<
+  typeof netcon,
+  | 'listConnections'
+  | 'findConnection'
+  | 'disconnect'
+  | 'connect'
+  | 'diagnose'
+  | 'watch'
+  | 'listSharing'
+  | 'shareConnection'
+  | 'disableSharing'
+  | 'disableAllSharing'
+  | 'rename'
+>;
 
 // Asked for once the command line is checked: making the API checks --prog-id, and a usage
 // mistake should be reported first.
@@ -73,4 +99,50 @@ export async function watch(line: CommandLine, api: ApiOnDemand, io: CliIo): Pro
     else io.stdout(changeLine(change, time));
   }
   return '';
+}
+
+/** `netcon sharing [--json]`: every connection's Internet Connection Sharing. */
+export async function sharing(line: CommandLine, api: ApiOnDemand): Promise<string> {
+  acceptOnly(line, ['json']);
+  if (line.operands.length > 0) throw new UsageError(`"sharing" takes no arguments, got ${JSON.stringify(line.operands)}.`);
+  const connections = await api().listSharing({ timeoutMs: timeoutMs(line) });
+  return line.json ? `${JSON.stringify(connections, null, 2)}\n` : sharingTable(connections);
+}
+
+/** `netcon share <public> <private> [--json]` */
+export async function share(line: CommandLine, api: ApiOnDemand): Promise<string> {
+  acceptOnly(line, ['json']);
+  if (line.operands.length !== 2) {
+    throw new UsageError(
+      `"share" takes two connections, the one to share and the one that receives it, got ${line.operands.length} (quote a name that contains spaces).`,
+    );
+  }
+  const [publicSide, privateSide] = line.operands;
+  const result = await api().shareConnection(publicSide, privateSide, { timeoutMs: timeoutMs(line) });
+  return line.json ? `${JSON.stringify(result, null, 2)}\n` : shareReport(result);
+}
+
+/** `netcon unshare [<name|GUID>] [--json]`: that connection's sharing off, or every connection's. */
+export async function unshare(line: CommandLine, api: ApiOnDemand): Promise<string> {
+  acceptOnly(line, ['json']);
+  const call = { timeoutMs: timeoutMs(line) };
+  if (line.operands.length === 0) {
+    const changed = await api().disableAllSharing(call);
+    if (line.json) return `${JSON.stringify(changed, null, 2)}\n`;
+    if (changed.length === 0) return 'No connection was shared.\n';
+    return changed.map((c) => `Sharing is off on "${c.connection.name}".\n`).join('');
+  }
+  const result = await api().disableSharing(oneTarget(line), call);
+  return line.json ? `${JSON.stringify(result, null, 2)}\n` : `Sharing is off on "${result.connection.name}".\n`;
+}
+
+/** `netcon rename <name|GUID> <new name> [--json]` */
+export async function rename(line: CommandLine, api: ApiOnDemand): Promise<string> {
+  acceptOnly(line, ['json']);
+  if (line.operands.length !== 2) {
+    throw new UsageError(`"rename" takes a connection and its new name, got ${line.operands.length} (quote a name that contains spaces).`);
+  }
+  const [target, newName] = line.operands;
+  const result = await api().rename(target, newName, { timeoutMs: timeoutMs(line) });
+  return line.json ? `${JSON.stringify(result, null, 2)}\n` : `Renamed "${result.previousName}" to "${result.connection.name}".\n`;
 }

@@ -1,5 +1,5 @@
 // How the CLI shows connections and outcomes on a terminal.
-import { hresultToHex, type ActionResult, type ConnectionChange, type Diagnosis, type NetConnection } from '../index';
+import { hresultToHex, type ActionResult, type ConnectionChange, type ConnectionSharing, type Diagnosis, type NetConnection, type ShareResult } from '../index';
 
 /** Where the CLI writes; each call is one complete chunk of text. */
 export interface CliIo {
@@ -28,10 +28,27 @@ export function displayWidth(text: string): number {
 
 /** `netcon list`: one row per connection under NAME, STATUS, TYPE, DEVICE, GUID. */
 export function connectionTable(connections: readonly NetConnection[]): string {
-  const rows = [
+  return table([
     ['NAME', 'STATUS', 'TYPE', 'DEVICE', 'GUID'],
     ...connections.map((c) => [c.name, c.status, c.mediaType, c.deviceName, c.id]),
-  ];
+  ]);
+}
+
+/** `netcon sharing`: one row per connection under NAME, SHARING, GUID. */
+export function sharingTable(connections: readonly ConnectionSharing[]): string {
+  const role = (c: ConnectionSharing) =>
+    !c.shareable ? 'cannot be shared' : c.sharing === null ? '-' : c.sharing === 'unknown' ? `unknown type ${c.sharingType}` : c.sharing;
+  return table([['NAME', 'SHARING', 'GUID'], ...connections.map((c) => [c.name, role(c), c.id])]);
+}
+
+/** `netcon share`: what is shared now, and what was taken off to make room. */
+export function shareReport(result: ShareResult): string {
+  const taken = result.unshared.map((c) => `Sharing is off on "${c.name}" (it was ${c.sharing}).\n`);
+  return `${taken.join('')}Shared "${result.public.name}" (public) to "${result.private.name}" (private).\n`;
+}
+
+// Rows under a header, columns padded to the widest cell.
+function table(rows: readonly string[][]): string {
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => displayWidth(row[column]))));
   // The last column is not padded: trailing spaces only get in the way of copy and paste.
   const pad = (cell: string, column: number) => cell + ' '.repeat(widths[column] - displayWidth(cell));

@@ -17,12 +17,18 @@ Commands:
   disconnect <name|GUID> [--wait [ms]]  Disconnect a connection
   connect <name|GUID> [--wait [ms]]     Connect a connection
   watch [--json] [--interval <ms>]      A line per connection change, until Ctrl+C
+  sharing [--json]                      Internet Connection Sharing: who shares what
+  share <public> <private> [--json]     Share <public> (the one with the Internet)
+                                        to <private> (the network that receives it)
+  unshare [<name|GUID>] [--json]        Sharing off on that connection, or on all
+  rename <name|GUID> <new name> [--json]
+                                        Rename a connection
   doctor [--json]                       Will netcon work here? Checks and fixes, read-only
   help [command]                        This help, or a command's
 
 Options:
-  --json               Print JSON instead of text (list, show, doctor; watch:
-                       one JSON object per line)
+  --json               Print JSON instead of text (list, show, doctor, sharing,
+                       share, unshare, rename; watch: one JSON object per line)
   --interval <ms>      watch: list this often when Windows notifies nothing
                        (default ${DEFAULT_WATCH_INTERVAL_MS} ms)
   --wait [ms]          After disconnect/connect, wait until Windows reports the
@@ -36,7 +42,8 @@ Options:
 
 Names are compared ignoring case; quote names that contain spaces ("Ethernet 2"),
 and put "--" before a name that starts with "-". Disconnecting and connecting
-usually need an elevated prompt (Run as administrator).
+usually need an elevated prompt (Run as administrator); share, unshare and
+rename do.
 
 ${EXIT_TEXT}
 `;
@@ -88,6 +95,34 @@ from, the COM class's registration (ProgID, CLSID, server, ThreadingModel), the 
 Connections service, elevation, this thread's COM apartment, and a trial list. Each line is
 ok, warn or fail, with a fix. Exit code ${EXIT_CODES.OK} when netcon can work here, ${EXIT_CODES.DOCTOR_FAILED} when a check fails,
 ${EXIT_CODES.UNSUPPORTED} off Windows or when the native module cannot be loaded.
+`,
+  sharing: `Usage: netcon sharing [--json] [--timeout <ms>]
+
+Shows every connection's Internet Connection Sharing (ICS): NAME, SHARING, GUID. SHARING
+is public (the connection shared: the one with the Internet), private (the network that
+receives it), - (not shared), or "cannot be shared" when Windows gives the connection no
+sharing configuration. Read-only; needs no elevation. --json prints the array.
+`,
+  share: `Usage: netcon share <public> <private> [--json] [--timeout <ms>]
+
+Shares <public> (the connection with the Internet: Ethernet, a VPN) to <private> (the
+network that receives it: a hotspot, a VM switch), each a name or GUID. Windows allows one
+public and one private connection, so sharing first goes off every other connection, then
+on for the pair; the lines say which connections lost it. If a step fails, the earlier
+sharing is put back and the error names the step. Needs an elevated prompt. When
+--timeout runs out, nothing is put back: run "netcon sharing" to see where things stand.
+`,
+  unshare: `Usage: netcon unshare [<name|GUID>] [--json] [--timeout <ms>]
+
+Turns Internet Connection Sharing off on the connection, or with no argument on every
+connection that has it. Needs an elevated prompt.
+`,
+  rename: `Usage: netcon rename <name|GUID> <new name> [--json] [--timeout <ms>]
+
+Renames the connection, as Network Connections' Rename does. The new name must not be
+empty, longer than 255 characters, hold \\ / : * ? " < > | or control characters, or be
+another connection's name (ignoring case): those are refused before Windows is asked.
+Needs an elevated prompt.
 `,
   help: `Usage: netcon help [command]
 

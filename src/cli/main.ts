@@ -6,7 +6,7 @@ import * as path from 'path';
 import * as netcon from '../index';
 import { packageRoot } from '../package-root';
 import { readCommandLine, UsageError } from './arguments';
-import { act, doctor, list, show, watch, type CliApi } from './commands';
+import { act, doctor, list, rename, share, sharing, show, unshare, watch, type CliApi } from './commands';
 import { exitCodeFor, EXIT_CODES } from './exit-codes';
 import { oneLine, type CliIo } from './format';
 import { COMMAND_HELP, HELP } from './help';
@@ -55,6 +55,14 @@ async function run(argv: readonly string[], io: CliIo, apiFor: CliApiFor): Promi
       return doctor(line, api);
     case 'watch':
       return answer(await watch(line, api, io));
+    case 'sharing':
+      return answer(await sharing(line, api));
+    case 'share':
+      return answer(await share(line, api));
+    case 'unshare':
+      return answer(await unshare(line, api));
+    case 'rename':
+      return answer(await rename(line, api));
     case undefined:
       throw new UsageError('missing command. Run "netcon --help" for usage.');
     default:

@@ -171,3 +171,78 @@ describe('help', () => {
     expect((await cli(['help', 'fly'])).exitCode).toBe(EXIT_CODES.USAGE);
   });
 });
+
+describe('Internet Connection Sharing and rename', () => {
+  const VPN = { id: '{0A4E2C91-5B7D-4F3A-8E6C-1D2B3A4C5D01}', name: 'Corp VPN', mediaType: 'phone' as const };
+  const HOTSPOT = { id: '{0A4E2C91-5B7D-4F3A-8E6C-1D2B3A4C5D03}', name: 'Local Area Connection* 10' };
+  const VIRTUAL = { id: '{0A4E2C91-5B7D-4F3A-8E6C-1D2B3A4C5D05}', name: 'Loopback', shareable: false };
+  const shared = { connections: [{ ...ETHERNET, sharing: 'public' as const }, VPN, { ...HOTSPOT, sharing: 'private' as const }, VIRTUAL, { ...TOKYO, sharing: 7 }] };
+
+  it('netcon sharing prints each connection\'s role, "cannot be shared" and unknown types, or JSON', async () => {
+    const { exitCode, stdout } = await cli(['sharing'], shared);
+    expect(exitCode).toBe(0);
+    expect(stdout.split('\n').map((l) => l.replace(/ +/g, ' '))).toEqual([
+      'NAME SHARING GUID',
+      `Ethernet public ${ETHERNET.id}`,
+      `Corp VPN - ${VPN.id}`,
+      `Local Area Connection* 10 private ${HOTSPOT.id}`,
+      `Loopback cannot be shared ${VIRTUAL.id}`,
+      `VPN 東京 🚀 unknown type 7 ${TOKYO.id}`,
+      '',
+    ]);
+    const json = JSON.parse((await cli(['sharing', '--json'], shared)).stdout);
+    expect(json[0]).toEqual({ id: ETHERNET.id, name: 'Ethernet', shareable: true, sharing: 'public', sharingType: 0 });
+    expect(json[3]).toEqual({ id: VIRTUAL.id, name: 'Loopback', shareable: false, sharing: null });
+  });
+
+  it('netcon share unshares the others first and says so', async () => {
+    const { exitCode, stdout, client } = await cli(['share', 'corp vpn', HOTSPOT.id], shared);
+    expect({ exitCode, stdout }).toEqual({
+      exitCode: 0,
+      stdout:
+        'Sharing is off on "Ethernet" (it was public).\n' +
+        'Sharing is off on "VPN 東京 🚀" (it was unknown).\n' +
+        'Shared "Corp VPN" (public) to "Local Area Connection* 10" (private).\n',
+    });
+    expect((await client.listSharing()).map((c) => c.sharing)).toEqual([null, 'public', 'private', null, null]);
+  });
+
+  it('netcon share names the step that failed and that the sharing was put back', async () => {
+    const machine = { ...shared, failures: [{ on: 'enableSharing' as const, id: VPN.id, hresult: 0x80040201 }] };
+    const { exitCode, stderr, client } = await cli(['share', 'Corp VPN', 'Local Area Connection* 10'], machine);
+    expect(exitCode).toBe(EXIT_CODES.FAILURE);
+    expect(stderr).toMatch(/^netcon: EVENT_E_ALL_SUBSCRIBERS_FAILED: Share "Corp VPN" to "Local Area Connection\* 10" \(step enable-public\) failed: .* The sharing as it was before was put back\.\n$/);
+    expect(stderr).toMatch(/SharedAccess/);
+    expect((await client.listSharing()).map((c) => c.sharing)).toEqual(['public', null, 'private', null, 'unknown']);
+  });
+
+  it('netcon unshare takes one connection or, without one, every shared connection', async () => {
+    const one = await cli(['unshare', 'Ethernet'], shared);
+    expect(one).toMatchObject({ exitCode: 0, stdout: 'Sharing is off on "Ethernet".\n' });
+    const all = await cli(['unshare', '--json'], shared);
+    expect(JSON.parse(all.stdout).map((c: { connection: { name: string } }) => c.connection.name)).toEqual(['Ethernet', 'Local Area Connection* 10', 'VPN 東京 🚀']);
+    expect((await all.client.listSharing()).every((c) => c.sharing === null)).toBe(true);
+    expect((await cli(['unshare'], { connections: [VPN] })).stdout).toBe('No connection was shared.\n');
+  });
+
+  it('netcon rename renames, and refuses a taken or bad name before any COM call', async () => {
+    const renamed = await cli(['rename', 'Ethernet', 'Wired']);
+    expect(renamed).toMatchObject({ exitCode: 0, stdout: 'Renamed "Ethernet" to "Wired".\n' });
+    expect((await renamed.client.listConnections()).map((c) => c.name)).toEqual(['Wired', TOKYO.name]);
+    const taken = await cli(['rename', 'Ethernet', 'vpn 東京 🚀']);
+    expect(taken.exitCode).toBe(EXIT_CODES.FAILURE);
+    expect(taken.stderr).toMatch(/^netcon: ERR_CONNECTION_NAME_TAKEN: /);
+    expect(taken.calls.some((c) => c.method === 'rename')).toBe(false);
+    const bad = await cli(['rename', 'Ethernet', 'a/b']);
+    expect(bad.exitCode).toBe(EXIT_CODES.USAGE);
+    expect(bad.calls).toEqual([]);
+  });
+
+  it('refuses the wrong number of operands and options of other commands', async () => {
+    for (const argv of [['share', 'Ethernet'], ['share', 'a', 'b', 'c'], ['rename', 'Ethernet'], ['unshare', 'a', 'b'], ['sharing', 'x'], ['sharing', '--wait'], ['rename', 'a', 'b', '--all']]) {
+      const out = await cli(argv);
+      expect(out.exitCode, argv.join(' ')).toBe(EXIT_CODES.USAGE);
+      expect(out.calls).toEqual([]);
+    }
+  });
+});

@@ -180,6 +180,11 @@ describe('failures map to exit codes', () => {
       watch: () => {
         throw new Error('unused');
       },
+      listSharing: () => Promise.reject(new Error('unused')),
+      shareConnection: () => Promise.reject(new Error('unused')),
+      disableSharing: () => Promise.reject(new Error('unused')),
+      disableAllSharing: () => Promise.reject(new Error('unused')),
+      rename: () => Promise.reject(new Error('unused')),
     };
     expect(await run(['list'], api)).toEqual({ exitCode: 1, stdout: '', stderr: 'netcon: Error: boom\n' });
     expect(await run(['disconnect', 'x'], api)).toEqual({ exitCode: 1, stdout: '', stderr: 'netcon: ERROR: a string\n' });
