@@ -31,6 +31,7 @@ function configText(setup) {
   for (const c of setup.connections ?? []) {
     lines.push(['conn', c.id, escapeText(c.name), escapeText(c.deviceName ?? 'Fake Adapter'), c.status ?? 2, c.mediaType ?? 3, hex(c.characteristics ?? 0)].join('\t'));
     if (c.guidText !== undefined) lines.push(['guidtext', c.id, escapeText(c.guidText)].join('\t'));
+    if (c.sharing !== undefined) lines.push(['share', c.id, c.sharing].join('\t'));
   }
   for (const h of setup.hresults ?? []) lines.push(['hresult', h.method, hex(h.hresult), h.id ?? ''].join('\t').trimEnd());
   for (const n of setup.nulls ?? []) lines.push(['null', n.method, n.id ?? ''].join('\t').trimEnd());

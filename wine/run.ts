@@ -38,6 +38,8 @@ export interface FakeConnection {
   characteristics?: number;
   /** What get_Guid answers instead of `id` (the fake still knows the connection by `id`). */
   guidText?: string;
+  /** Shared as this SHARINGCONNECTIONTYPE (0 public, 1 private, or any other number); default not shared. */
+  sharing?: 'public' | 'private' | number;
 }
 /** What the fake server does: its connections, the HRESULTs its methods return, delays. */
 export interface FakeSetup {
@@ -75,6 +77,12 @@ export interface SerializedError {
   /** 'unknown' for a disconnect or connect stopped while Windows was at work. */
   outcome?: string;
   timeoutMs?: number;
+  /** shareConnection's step that failed, and whether the sharing before was put back. */
+  shareStep?: string;
+  restored?: boolean;
+  /** SharingConflictError's and ConnectionNameTakenError's other connection. */
+  holder?: { id: string; name: string };
+  takenBy?: { id: string; name?: string };
   /** The netcon error classes (and TypeError/RangeError) the error is an instance of. */
   classes: string[];
 }
