@@ -64,6 +64,46 @@ const steps: Step[] = [
         ? undefined
         : 'expected exit code 5 and one line "netcon: E_ACCESSDENIED: …" on stderr',
   },
+  {
+    note: 'Internet Connection Sharing: Ethernet is shared (public) to the Wi-Fi hotspot (private).',
+    args: ['sharing'],
+    fake: { connections: [{ ...ethernet, sharing: 'public' }, { ...wifi, sharing: 'private' }, vpn] },
+    check: (out) =>
+      out.code === 0 && /^Ethernet\s+public\s/m.test(out.stdout) && /^Wi-Fi\s+private\s/m.test(out.stdout) && /^Office VPN\s+-\s/m.test(out.stdout)
+        ? undefined
+        : 'expected Ethernet public, Wi-Fi private and Office VPN not shared',
+  },
+  {
+    args: ['share', vpn.name, wifi.name],
+    fake: { connections: [{ ...ethernet, sharing: 'public' }, { ...wifi, sharing: 'private' }, vpn] },
+    check: (out) =>
+      out.code === 0 && out.stdout === 'Sharing is off on "Ethernet" (it was public).\nShared "Office VPN" (public) to "Wi-Fi" (private).\n'
+        ? undefined
+        : 'expected sharing off on Ethernet, then "Office VPN" shared to "Wi-Fi"',
+  },
+  {
+    note: 'The test server now answers EnableSharing with 0x80040201, the error ICS users meet most:',
+    args: ['share', ethernet.name, wifi.name],
+    fake: {
+      connections: [ethernet, { ...wifi, sharing: 'private' }, { ...vpn, sharing: 'public' }],
+      hresults: [{ method: 'EnableSharing', hresult: HRESULTS.EVENT_E_ALL_SUBSCRIBERS_FAILED.hresult, id: ethernet.id }],
+    },
+    check: (out) =>
+      out.code === 1 && /^netcon: EVENT_E_ALL_SUBSCRIBERS_FAILED: Share "Ethernet" to "Wi-Fi" \(step enable-public\) failed: .*SharedAccess.* The sharing as it was before was put back\.\n$/.test(out.stderr)
+        ? undefined
+        : 'expected exit code 1, the step, the services to check, and the sharing put back',
+  },
+  {
+    args: ['rename', vpn.name, 'Tokyo VPN'],
+    fake: { connections: [ethernet, { ...wifi, sharing: 'private' }, { ...vpn, sharing: 'public' }] },
+    check: (out) => (out.code === 0 && out.stdout === 'Renamed "Office VPN" to "Tokyo VPN".\n' ? undefined : 'expected "Renamed "Office VPN" to "Tokyo VPN"."'),
+  },
+  {
+    args: ['unshare'],
+    fake: { connections: [ethernet, { ...wifi, sharing: 'private' }, { ...vpn, name: 'Tokyo VPN', sharing: 'public' }] },
+    check: (out) =>
+      out.code === 0 && out.stdout === 'Sharing is off on "Wi-Fi".\nSharing is off on "Tokyo VPN".\n' ? undefined : 'expected sharing off on Wi-Fi and Tokyo VPN',
+  },
 ];
 
 /**

@@ -83,4 +83,19 @@ describe('the netcon CLI in Windows node.exe under Wine', () => {
     // Wine's own start and stop included: far from the 20 s the call hangs.
     expect(ms).toBeLessThan(10_000);
   });
+
+  it('prints the sharing as JSON, and refuses a taken name for rename with exit code 1 before any Rename', async () => {
+    const shared = [{ ...ethernet, sharing: 'public' as const }, vpn];
+    const sharing = await cliInWine(['sharing', '--json'], { fake: { connections: shared } });
+    expect(sharing.code).toBe(0);
+    expect(JSON.parse(sharing.stdout)).toEqual([
+      { id: ethernet.id, name: 'Ethernet', shareable: true, sharing: 'public', sharingType: 0 },
+      { id: vpn.id, name: vpn.name, shareable: true, sharing: null },
+    ]);
+    const taken = await cliInWine(['rename', 'Ethernet', vpn.name.toUpperCase()], { fake: { connections: shared } });
+    expect(taken.code).toBe(1);
+    expect(taken.stderr).toMatch(/^netcon: ERR_CONNECTION_NAME_TAKEN: /);
+    expect(taken.calls.some((c) => c.method === 'Rename')).toBe(false);
+    expect(taken.live).toEqual({});
+  });
 });

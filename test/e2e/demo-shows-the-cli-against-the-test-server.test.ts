@@ -11,7 +11,7 @@ describe('npm run demo (the netcon CLI in Windows node.exe under Wine, against t
   });
   afterAll(() => removePrefix());
 
-  it('lists the connections, disconnects and connects one, then shows access denied with exit code 5', async () => {
+  it('lists the connections, disconnects and connects one, shows access denied with exit code 5, then shares, renames and unshares', async () => {
     let transcript = '';
     const ok = await runDemo((text) => (transcript += text));
     console.log(transcript);
@@ -33,6 +33,26 @@ describe('npm run demo (the netcon CLI in Windows node.exe under Wine, against t
       expect.stringMatching(/^netcon: E_ACCESSDENIED: Disconnect "Ethernet" failed: E_ACCESSDENIED \(0x80070005\) /),
       '[exit code 5]',
     ]);
+
+    const sharing = after('netcon sharing');
+    expect(sharing.slice(0, 5)).toEqual([
+      expect.stringMatching(/^NAME\s+SHARING\s+GUID$/),
+      expect.stringMatching(/^Ethernet\s+public\s+\{6B0C3F2A-/),
+      expect.stringMatching(/^Wi-Fi\s+private\s+\{A1B2C3D4-/),
+      expect.stringMatching(/^Office VPN\s+-\s+\{3C2B1A09-/),
+      '[exit code 0]',
+    ]);
+    expect(after('netcon share "Office VPN" Wi-Fi').slice(0, 3)).toEqual([
+      'Sharing is off on "Ethernet" (it was public).',
+      'Shared "Office VPN" (public) to "Wi-Fi" (private).',
+      '[exit code 0]',
+    ]);
+    expect(after('netcon share Ethernet Wi-Fi').slice(0, 2)).toEqual([
+      expect.stringMatching(/^netcon: EVENT_E_ALL_SUBSCRIBERS_FAILED: Share "Ethernet" to "Wi-Fi" \(step enable-public\) failed: .* put back\.$/),
+      '[exit code 1]',
+    ]);
+    expect(after('netcon rename "Office VPN" "Tokyo VPN"').slice(0, 2)).toEqual(['Renamed "Office VPN" to "Tokyo VPN".', '[exit code 0]']);
+    expect(after('netcon unshare').slice(0, 3)).toEqual(['Sharing is off on "Wi-Fi".', 'Sharing is off on "Tokyo VPN".', '[exit code 0]']);
 
     expect(transcript).not.toContain('NOT AS EXPECTED');
     expect(ok).toBe(true);
