@@ -2,8 +2,8 @@
 // off Windows every call rejects with ERR_UNSUPPORTED_PLATFORM.
 
 /**
- * `netcon`: list, disconnect and connect Windows network connections through the
- * HNetCfg.HNetShare COM interface. Importing it never throws; off Windows every call rejects
+ * `netcon`: list, disconnect, connect, watch and rename Windows network connections, and set
+ * up Internet Connection Sharing, through the HNetCfg.HNetShare COM interface. Importing it never throws; off Windows every call rejects
  * with UnsupportedPlatformError (code ERR_UNSUPPORTED_PLATFORM).
  * @module netcon
  */
@@ -198,7 +198,16 @@ export {
   MAX_TIMEOUT_MS,
 } from './defaults';
 export type { CallOptions } from './limits';
-export { SHARING_TYPES, type ConnectionSharing, type RenameResult, type ShareResult, type SharingResult, type SharingRole } from './sharing';
+export {
+  SHARING_TYPES,
+  type ConnectionSharing,
+  type NamedConnection,
+  type RenameResult,
+  type ShareResult,
+  type SharingResult,
+  type SharingRole,
+  type UnsharedConnection,
+} from './sharing';
 export { MAX_CONNECTION_NAME_LENGTH } from './validate';
 export type { CheckStatus, Diagnosis, DiagnosisCheck } from './diagnose';
 export { SETTLED_STATUSES, type StatusCondition, type WaitOption, type WaitOptions } from './wait';

@@ -10,11 +10,16 @@ export type { SharingRole } from './validate';
 /** SHARINGCONNECTIONTYPE's values, by role. */
 export const SHARING_TYPES: { readonly [R in SharingRole]: number } = Object.freeze({ public: 0, private: 1 });
 
-/** One connection's Internet Connection Sharing. */
-export interface ConnectionSharing {
+/** A connection a sharing change or a rename names in its result. */
+export interface NamedConnection {
   /** Its GUID, `{…}` upper case as listConnections gives it. */
   readonly id: string;
+  /** Its name. */
   readonly name: string;
+}
+
+/** One connection's Internet Connection Sharing. */
+export interface ConnectionSharing extends NamedConnection {
   /** False when Windows gives the connection no sharing configuration: it cannot be shared. */
   readonly shareable: boolean;
   /**
@@ -30,7 +35,7 @@ export interface ConnectionSharing {
 /** What enableSharing and disableSharing resolve with. */
 export interface SharingResult {
   /** The connection changed. */
-  readonly connection: { readonly id: string; readonly name: string };
+  readonly connection: NamedConnection;
   /** Its sharing now. */
   readonly sharing: SharingRole | null;
 }
@@ -38,17 +43,23 @@ export interface SharingResult {
 /** What shareConnection resolves with. */
 export interface ShareResult {
   /** The connection shared. */
-  readonly public: { readonly id: string; readonly name: string };
+  readonly public: NamedConnection;
   /** The network that receives it. */
-  readonly private: { readonly id: string; readonly name: string };
+  readonly private: NamedConnection;
   /** The connections whose sharing was taken off to make room, with what they were. */
-  readonly unshared: ReadonlyArray<{ readonly id: string; readonly name: string; readonly sharing: SharingRole | 'unknown' }>;
+  readonly unshared: readonly UnsharedConnection[];
+}
+
+/** A connection shareConnection took sharing off. */
+export interface UnsharedConnection extends NamedConnection {
+  /** Its role before. */
+  readonly sharing: SharingRole | 'unknown';
 }
 
 /** What rename resolves with. */
 export interface RenameResult {
   /** The connection, with its new name. */
-  readonly connection: { readonly id: string; readonly name: string };
+  readonly connection: NamedConnection;
   /** Its name before. */
   readonly previousName: string;
 }
