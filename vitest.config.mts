@@ -55,6 +55,9 @@ export default defineConfig({
           globalSetup: ['wine/setup.ts'],
           // Each test starts Windows node.exe under Wine: about a second, more on a busy machine.
           testTimeout: 120_000,
+          // Mostly waiting (Wine starting, scripted delays and hangs): two files at once even on
+          // the 2-core machines where vitest would run one (availableParallelism() - 1).
+          maxWorkers: 2,
           hookTimeout: 300_000,
         },
       },
