@@ -56,8 +56,10 @@ export default defineConfig({
           // Each test starts Windows node.exe under Wine: about a second, more on a busy machine.
           testTimeout: 120_000,
           // Mostly waiting (Wine starting, scripted delays and hangs): two files at once even on
-          // the 2-core machines where vitest would run one (availableParallelism() - 1).
+          // the 2-core machines where vitest would run one (availableParallelism() - 1). Vitest
+          // wants a project with its own maxWorkers in a group of its own: after the others.
           maxWorkers: 2,
+          sequence: { groupOrder: 1 },
           hookTimeout: 300_000,
         },
       },
