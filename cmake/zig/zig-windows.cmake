@@ -15,6 +15,11 @@ list(APPEND CMAKE_TRY_COMPILE_PLATFORM_VARIABLES ZIG)
 # and the mingw-w64 runtime for it, in other variants than the addon's, which on a fresh
 # clone doubled the minutes the Zig builds take.
 set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)
+# The same for the compiler identification, which links an executable unless the target is
+# known: with it, CMake first tries "-c --target=<target>" (zig takes --target= as -target).
+# A cold zig-x64 build took 5 min 25 s before, 2 min 37 s after, on 2 cores.
+set(CMAKE_C_COMPILER_TARGET ${ZIG_TARGET})
+set(CMAKE_CXX_COMPILER_TARGET ${ZIG_TARGET})
 
 # CMake takes a compiler with mandatory arguments as a list; cmake/zig/run only points
 # zig's cache at build/zig-cache.
