@@ -285,6 +285,33 @@ HRESULT GetSharingConfiguration(INetSharingManager* manager, INetConnection* con
   return NullOutIsFailure(hr, configuration.get());
 }
 
+// One connection's sharing, into `sharing` (its id and name already read). As ReadWithGetters
+// does, a failure names the connection only when there is one.
+Read ReadSharingOf(INetSharingManager* manager, INetConnection* connection, RawSharing& sharing, ComFailure& failure) {
+  ComPtr<INetSharingConfiguration> configuration;
+  HRESULT hr = GetSharingConfiguration(manager, connection, configuration);
+  // What .NET callers see as an InvalidCastException: a connection Windows does not share
+  // (some virtual adapters), which belongs in the picture rather than failing it.
+  if (hr == E_NOINTERFACE) return Read::Ok;
+  Reader reader(failure);
+  VARIANT_BOOL enabled = VARIANT_FALSE;
+  SHARINGCONNECTIONTYPE type = ICSSHARINGTYPE_PUBLIC;  // read only while shared
+  bool ok = reader.Step(hr, kSharingConfigurationStep) &&
+            reader.Step(configuration->get_SharingEnabled(&enabled), "INetSharingConfiguration::get_SharingEnabled") &&
+            (enabled == VARIANT_FALSE ||
+             reader.Step(configuration->get_SharingConnectionType(&type),
+                         "INetSharingConfiguration::get_SharingConnectionType"));
+  if (!ok) {
+    failure.connectionId = sharing.id;
+    failure.connectionName = sharing.name;
+    return reader.outcome();
+  }
+  sharing.shareable = true;
+  sharing.enabled = enabled != VARIANT_FALSE;
+  sharing.type = static_cast<int32_t>(type);
+  return Read::Ok;
+}
+
 }  // namespace
 
 ActionOutcome ApplyToConnection(const std::wstring& progId, const std::wstring& guid, ConnectionAction action) {
@@ -302,41 +329,11 @@ SharingOutcome ReadSharing(const std::wstring& progId) {
   out.ok = ForEachConnection(manager.get(), out.failure, [&](INetConnection* connection) {
     RawConnection raw;
     Read read = ReadConnection(manager.get(), connection, Fields::IdAndName, raw, out.failure);
-    if (read == Read::Vanished) return Walk::Next;
+    RawSharing sharing{raw.id, raw.name};
+    if (read == Read::Ok) read = ReadSharingOf(manager.get(), connection, sharing, out.failure);
     if (read == Read::Failed) return Walk::Failed;
-    RawSharing sharing;
-    sharing.id = raw.id;
-    sharing.name = raw.name;
-    // From here on a failure is about this connection.
-    out.failure.connectionId = raw.id;
-    out.failure.connectionName = raw.name;
-    Reader reader(out.failure);
-    ComPtr<INetSharingConfiguration> configuration;
-    HRESULT hr = GetSharingConfiguration(manager.get(), connection, configuration);
-    // What .NET callers see as an InvalidCastException: a connection Windows does not share
-    // (some virtual adapters), which belongs in the picture rather than failing it.
-    if (hr == E_NOINTERFACE) {
-      out.connections.push_back(std::move(sharing));
-      out.failure = ComFailure();
-      return Walk::Next;
-    }
-    VARIANT_BOOL enabled = VARIANT_FALSE;
-    SHARINGCONNECTIONTYPE type = ICSSHARINGTYPE_PUBLIC;
-    bool ok = reader.Step(hr, kSharingConfigurationStep) &&
-              reader.Step(configuration->get_SharingEnabled(&enabled), "INetSharingConfiguration::get_SharingEnabled") &&
-              (enabled == VARIANT_FALSE ||
-               reader.Step(configuration->get_SharingConnectionType(&type),
-                           "INetSharingConfiguration::get_SharingConnectionType"));
-    if (!ok) {
-      if (reader.outcome() == Read::Failed) return Walk::Failed;
-      out.failure = ComFailure();
-      return Walk::Next;  // gone meanwhile: not listed, as in a list
-    }
-    sharing.shareable = true;
-    sharing.enabled = enabled != VARIANT_FALSE;
-    sharing.type = sharing.enabled ? static_cast<int32_t>(type) : 0;
-    out.connections.push_back(std::move(sharing));
-    out.failure = ComFailure();
+    // One gone meanwhile is not listed, as in a list.
+    if (read == Read::Ok) out.connections.push_back(std::move(sharing));
     return Walk::Next;
   });
   return out;
