@@ -220,6 +220,24 @@ class Connection : public Object<INetConnection> {
   const ConnId id_;
 };
 
+// A getter of one field of a connection, as Props' and SharingConfig's are: the script first,
+// then the field as the connection is now (kConnectionGone once a reload dropped it).
+// `roundTrip`: whether the getter calls into the service, as hnetcfg's Props getters do.
+template <class T, class Fill>
+HRESULT GetField(const char* method, const ConnId& id, bool roundTrip, T* out, Fill fill) {
+  ScriptedCall call(method, &id);
+  if (!out) return call.Return(E_POINTER);
+  *out = T();
+  if (FAILED(call.scripted())) return call.Return(call.scripted());
+  // For a BSTR this is the NULL that COM lets stand for an empty string.
+  if (call.null()) return call.Return(S_OK);
+  if (roundTrip) ServiceRoundTrip();
+  HRESULT hr = S_OK;
+  if (!ReadConnection(id.guid, [&](const ConnState& c, NETCON_STATUS status) { hr = fill(c, status, out); }))
+    return call.Return(kConnectionGone);
+  return call.Return(FAILED(hr) ? hr : call.scripted());
+}
+
 class Props : public Dispatch<INetConnectionProps> {
  public:
   explicit Props(ConnId id) : Dispatch("Props"), id_(std::move(id)) {}
@@ -269,22 +287,12 @@ class Props : public Dispatch<INetConnectionProps> {
     return nullptr;
   }
 
-  // The six getters differ only in which field they copy out.
+  // The six getters differ only in which field they copy out. hnetcfg's each call
+  // INetConnection::GetProperties and free what it returned: a round trip each.
   template <class T, class Fill>
   HRESULT Get(const char* method, T* out, Fill fill) {
     CheckAlive(method);
-    ScriptedCall call(method, &id_);
-    if (!out) return call.Return(E_POINTER);
-    *out = T();
-    if (FAILED(call.scripted())) return call.Return(call.scripted());
-    // For a BSTR this is the NULL that COM lets stand for an empty string.
-    if (call.null()) return call.Return(S_OK);
-    // hnetcfg's getters each call INetConnection::GetProperties and free what it returned.
-    ServiceRoundTrip();
-    HRESULT hr = S_OK;
-    if (!ReadConnection(id_.guid, [&](const ConnState& c, NETCON_STATUS status) { hr = fill(c, status, out); }))
-      return call.Return(kConnectionGone);
-    return call.Return(FAILED(hr) ? hr : call.scripted());
+    return GetField(method, id_, true, out, fill);
   }
 
   const ConnId id_;
@@ -297,14 +305,16 @@ class SharingConfig : public Dispatch<INetSharingConfiguration> {
   explicit SharingConfig(ConnId id) : Dispatch("SharingConfig"), id_(std::move(id)) {}
 
   HRESULT STDMETHODCALLTYPE get_SharingEnabled(VARIANT_BOOL* out) override {
-    return Get("get_SharingEnabled", out, [](const ConnState& c) {
-      return c.shared ? VARIANT_TRUE : VARIANT_FALSE;
+    return Get("get_SharingEnabled", out, [](const ConnState& c, NETCON_STATUS, VARIANT_BOOL* v) {
+      *v = c.shared ? VARIANT_TRUE : VARIANT_FALSE;
+      return S_OK;
     });
   }
   // An unshared connection reports public (0): a guess, as Windows does not document it.
   HRESULT STDMETHODCALLTYPE get_SharingConnectionType(SHARINGCONNECTIONTYPE* out) override {
-    return Get("get_SharingConnectionType", out, [](const ConnState& c) {
-      return c.shared ? static_cast<SHARINGCONNECTIONTYPE>(c.sharingType) : ICSSHARINGTYPE_PUBLIC;
+    return Get("get_SharingConnectionType", out, [](const ConnState& c, NETCON_STATUS, SHARINGCONNECTIONTYPE* v) {
+      *v = c.shared ? static_cast<SHARINGCONNECTIONTYPE>(c.sharingType) : ICSSHARINGTYPE_PUBLIC;
+      return S_OK;
     });
   }
 
@@ -350,18 +360,12 @@ class SharingConfig : public Dispatch<INetSharingConfiguration> {
     return nullptr;
   }
 
-  // The two getters differ only in which field they copy out.
-  template <class T, class Read>
-  HRESULT Get(const char* method, T* out, Read read) {
+  // The two getters differ only in which field they copy out; the sharing methods cost no
+  // round trip (README: roundtrip).
+  template <class T, class Fill>
+  HRESULT Get(const char* method, T* out, Fill fill) {
     CheckAlive(method);
-    ScriptedCall call(method, &id_);
-    if (!out) return call.Return(E_POINTER);
-    *out = T();
-    if (FAILED(call.scripted())) return call.Return(call.scripted());
-    if (call.null()) return call.Return(S_OK);
-    if (!ReadConnection(id_.guid, [&](const ConnState& c, NETCON_STATUS) { *out = read(c); }))
-      return call.Return(kConnectionGone);
-    return call.Return(call.scripted());
+    return GetField(method, id_, false, out, fill);
   }
 
   const ConnId id_;
