@@ -294,11 +294,8 @@ export function createClientWith(
     const context: CallContext = { operation: action, target: targetText, connection: selected };
     const stopped = (why: Stop) => stoppedError(why, bounds, { ...context, connection: selected ?? { id: guid } }, true);
     const result = await within(bounds, (hook) => backend[action](progId, guid, hook), stopped);
-    if (!result.ok) throw toError(result, progId, context);
-    // Listed a moment ago but gone now (adapter removed, VPN deleted): same answer as a bad GUID.
-    if (!result.found) throw new ConnectionNotFoundError(targetText);
-    const acted = { id: canonicalGuid(result.connection.id) ?? result.connection.id, name: result.connection.name };
-    const answer = { hresult: result.hresult >>> 0, code: successCodeName(result.hresult) };
+    const { connection: acted, hresult } = found(result, context);
+    const answer = { hresult: hresult >>> 0, code: successCodeName(hresult) };
     if (!wait) return { connection: acted, ...answer };
     const look = lookAt(backend, { kind: 'guid', guid }, targetText);
     const settled = await pollUntil(look, parseCondition(SETTLED_STATUSES[action]), wait, targetText, bounds.signals);
@@ -321,15 +318,16 @@ export function createClientWith(
       (hook) => backend.setSharing(progId, context.connection.id, change, hook),
       (why) => stoppedError(why, bounds, context, true),
     );
-    return found(result, context);
+    return found(result, context).connection;
   }
 
-  // An action's answer: the connection acted on, or its typed error.
-  function found(result: NativeActionResult, context: CallContext): { id: string; name: string } {
+  // An action's answer: the connection acted on and the success HRESULT, or its typed error.
+  function found(result: NativeActionResult, context: CallContext): { connection: { id: string; name: string }; hresult: number } {
     if (!result.ok) throw toError(result, progId, context);
-    // Listed a moment ago but gone now: the same answer as a GUID never there.
+    // Listed a moment ago but gone now (adapter removed, VPN deleted): the same answer as a
+    // GUID never there.
     if (!result.found) throw new ConnectionNotFoundError(context.target ?? context.connection?.id ?? '');
-    return { id: canonicalGuid(result.connection.id) ?? result.connection.id, name: result.connection.name };
+    return { connection: { id: canonicalGuid(result.connection.id) ?? result.connection.id, name: result.connection.name }, hresult: result.hresult };
   }
 
   // The connection `parsed` names, from a sharing read; one it cannot share is refused here.
@@ -406,7 +404,7 @@ export function createClientWith(
     if (taken) throw new ConnectionNameTakenError(name, { id: taken.id, name: taken.name });
     const context = { operation: 'rename' as const, target: targetText, connection: { id: connection.id, name: connection.name } };
     const result = await within(bounds, (hook) => backend.rename(progId, connection.id, name, hook), (why) => stoppedError(why, bounds, context, true));
-    const renamed = found(result, context);
+    const renamed = found(result, context).connection;
     return { connection: { id: renamed.id, name }, previousName: connection.name };
   }
 
