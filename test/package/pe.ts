@@ -17,11 +17,20 @@ export interface PeFacts {
   exports: string[];
 }
 
+interface Section {
+  va: number;
+  size: number;
+  raw: number;
+  characteristics: number;
+}
+
 interface PeImage {
   file: Buffer;
   machine: number;
   characteristics: number;
   is64: boolean;
+  imageBase: bigint;
+  sections: Section[];
   directory: (index: number) => { rva: number; size: number };
   offset: (rva: number) => number;
   rvaOf: (fileOffset: number) => number | undefined;
@@ -42,7 +51,12 @@ function openPe(file: Buffer): PeImage {
 
   const sections = Array.from({ length: sectionCount }, (_, i) => {
     const at = optional + optionalSize + 40 * i;
-    return { va: file.readUInt32LE(at + 12), size: Math.max(file.readUInt32LE(at + 8), file.readUInt32LE(at + 16)), raw: file.readUInt32LE(at + 20) };
+    return {
+      va: file.readUInt32LE(at + 12),
+      size: Math.max(file.readUInt32LE(at + 8), file.readUInt32LE(at + 16)),
+      raw: file.readUInt32LE(at + 20),
+      characteristics: file.readUInt32LE(at + 36),
+    };
   });
   const offset = (rva: number) => {
     const section = sections.find((s) => rva >= s.va && rva < s.va + s.size);
@@ -54,6 +68,8 @@ function openPe(file: Buffer): PeImage {
     machine: file.readUInt16LE(coff),
     characteristics: file.readUInt16LE(coff + 18),
     is64: magic === 0x20b,
+    imageBase: magic === 0x20b ? file.readBigUInt64LE(optional + 24) : BigInt(file.readUInt32LE(optional + 28)),
+    sections,
     directory: (index) => ({ rva: file.readUInt32LE(directories + 8 * index), size: file.readUInt32LE(directories + 8 * index + 4) }),
     offset,
     rvaOf: (at) => {
@@ -130,19 +146,113 @@ export function readPe(file: Buffer): PeFacts {
   };
 }
 
-// GNU ld (mingw-w64's gcc) leaves the Delay Import directory 0, yet dlltool's descriptor for
-// the DLL is linked in and works at run time. Without a directory pointing at it, find it by
-// what it must contain: attributes 1, then the RVA of the DLL's name.
-export function delayImportFoundByName(file: Buffer, dll: string): ImportedDll | undefined {
-  const image = openPe(file);
+// The file offset of the delay-import descriptor of `dll`: from the Delay Import directory, or,
+// where GNU ld (mingw-w64's gcc) left that directory 0 although dlltool's descriptor is linked
+// in and works at run time, found by what it must contain: attributes 1, then the RVA of the
+// DLL's name.
+function delayDescriptorOffset(image: PeImage, dll: string): number | undefined {
+  const { file } = image;
+  const { rva } = image.directory(13);
+  if (rva !== 0) {
+    for (let at = image.offset(rva); file.readUInt32LE(at + 4) !== 0; at += 32) {
+      if (image.cString(file.readUInt32LE(at + 4)).toLowerCase() === dll.toLowerCase()) return at;
+    }
+  }
   for (let name = file.indexOf(`${dll}\0`, 0, 'latin1'); name !== -1; name = file.indexOf(`${dll}\0`, name + 1, 'latin1')) {
-    const rva = image.rvaOf(name);
-    if (rva === undefined) continue;
+    const nameRva = image.rvaOf(name);
+    if (nameRva === undefined) continue;
     const pattern = Buffer.alloc(8);
     pattern.writeUInt32LE(1, 0);
-    pattern.writeUInt32LE(rva, 4);
+    pattern.writeUInt32LE(nameRva, 4);
     const at = file.indexOf(pattern);
-    if (at !== -1) return delayDescriptorAt(image, at);
+    if (at !== -1) return at;
   }
   return undefined;
+}
+
+/** The delay-import descriptor of `dll`, wherever the linker put it (see delayDescriptorOffset). */
+export function delayImportFoundByName(file: Buffer, dll: string): ImportedDll | undefined {
+  const image = openPe(file);
+  const at = delayDescriptorOffset(image, dll);
+  return at === undefined ? undefined : delayDescriptorAt(image, at);
+}
+
+// Base relocation blocks: page RVA, block size, then 16-bit entries (type << 12 | offset).
+// HIGHLOW (3) fixes a 32-bit address, DIR64 (10) a 64-bit one, when the DLL is loaded
+// elsewhere than its preferred base, as a DLL usually is.
+function rebasedAddresses(image: PeImage): Set<number> {
+  const { file } = image;
+  const { rva, size } = image.directory(5);
+  const found = new Set<number>();
+  if (rva === 0) return found;
+  for (let block = image.offset(rva), end = block + size; block < end; ) {
+    const page = file.readUInt32LE(block);
+    const blockSize = file.readUInt32LE(block + 4);
+    if (blockSize < 8) break;
+    for (let at = block + 8; at < block + blockSize; at += 2) {
+      const entry = file.readUInt16LE(at);
+      if (entry >> 12 === (image.is64 ? 10 : 3)) found.add(page + (entry & 0xfff));
+    }
+    block += blockSize;
+  }
+  return found;
+}
+
+const IMAGE_SCN_MEM_EXECUTE = 0x20000000;
+
+/**
+ * What is wrong with the import address table through which the binary calls `dll`'s
+ * functions, one line per problem; [] when every call will reach its function. A plain
+ * import's slot must name the function (the loader overwrites it with the address). A
+ * delay-loaded import's slot must hold, until its first call, the address of a thunk in
+ * executable code that runs the delay-load helper, with a base relocation so that it stays
+ * right where the DLL is loaded; a slot of 0 sends the first call to address 0.
+ */
+export function unfilledImportSlots(file: Buffer, dll: string): string[] {
+  const image = openPe(file);
+  const pointer = image.is64 ? 8 : 4;
+  const read = (rva: number) => (image.is64 ? file.readBigUInt64LE(image.offset(rva)) : BigInt(file.readUInt32LE(image.offset(rva))));
+  const problems: string[] = [];
+
+  const { rva: importRva } = image.directory(1);
+  if (importRva !== 0) {
+    for (let at = image.offset(importRva); file.readUInt32LE(at + 12) !== 0; at += 20) {
+      if (image.cString(file.readUInt32LE(at + 12)).toLowerCase() !== dll.toLowerCase()) continue;
+      const lookup = file.readUInt32LE(at) || file.readUInt32LE(at + 16);
+      const slots = file.readUInt32LE(at + 16);
+      functionsAt(image, lookup).forEach((name, i) => {
+        if (read(slots + i * pointer) === 0n) problems.push(`${name}: its import slot is 0`);
+      });
+    }
+  }
+
+  const at = delayDescriptorOffset(image, dll);
+  if (at === undefined) return problems;
+  const names = functionsAt(image, file.readUInt32LE(at + 16));
+  const slots = file.readUInt32LE(at + 12);
+  const rebased = rebasedAddresses(image);
+  names.forEach((name, i) => {
+    const slot = slots + i * pointer;
+    const value = read(slot);
+    const where = `${name} (delay-import slot at RVA 0x${slot.toString(16)})`;
+    if (value === 0n) return problems.push(`${where}: 0, so its first call jumps to address 0`);
+    const target = Number(value - image.imageBase);
+    const section = image.sections.find((s) => target >= s.va && target < s.va + s.size);
+    if (!section || !(section.characteristics & IMAGE_SCN_MEM_EXECUTE)) {
+      problems.push(`${where}: 0x${value.toString(16)} is not in executable code`);
+    }
+    if (!rebased.has(slot)) problems.push(`${where}: no base relocation, so it is wrong wherever the DLL is rebased`);
+  });
+  if (names.length === 0) problems.push(`the delay-import descriptor of ${dll} lists no function`);
+  return problems;
+}
+
+/** Where in the file `dll`'s delay-import slots are: what a test zeroes to see unfilledImportSlots fail. */
+export function delayImportSlotOffsets(file: Buffer, dll: string): { fileOffset: number; size: number }[] {
+  const image = openPe(file);
+  const at = delayDescriptorOffset(image, dll);
+  if (at === undefined) return [];
+  const pointer = image.is64 ? 8 : 4;
+  const slots = file.readUInt32LE(at + 12);
+  return functionsAt(image, file.readUInt32LE(at + 16)).map((_, i) => ({ fileOffset: image.offset(slots + i * pointer), size: pointer }));
 }
