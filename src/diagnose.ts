@@ -139,8 +139,9 @@ function windowsCheck(facts: NativeDiagnosis): DiagnosisCheck {
 
 function architectureCheck(facts: NativeDiagnosis): DiagnosisCheck {
   const host = facts.hostExe.split('\\').pop() || facts.hostExe;
-  const emulated = facts.osArch !== facts.binaryArch && facts.osArch !== 'unknown';
-  const summary = `${process.arch} process (${host}), ${facts.binaryArch} binary, ${facts.osArch} machine${emulated ? ' (emulated)' : ''}`;
+  // x64 and ia32 code is emulated on ARM64; a 32-bit process on x64 runs natively under WoW64.
+  const how = facts.osArch === facts.binaryArch || facts.osArch === 'unknown' ? '' : facts.osArch === 'arm64' ? ' (emulated)' : ' (WoW64)';
+  const summary = `${process.arch} process (${host}), ${facts.binaryArch} binary, ${facts.osArch} machine${how}`;
   return ok('architecture', summary);
 }
 

@@ -123,6 +123,11 @@ describe('diagnose()', () => {
     expect(find(diagnosis, 'architecture').summary).toBe(`${process.arch} process (MyApp.exe), x64 binary, arm64 machine (emulated)`);
   });
 
+  it('says that a 32-bit binary on x64 runs under WoW64, not emulated', async () => {
+    const diagnosis = await (await machineWith({ binaryArch: 'ia32', osArch: 'x64' })).diagnose();
+    expect(find(diagnosis, 'architecture').summary).toBe(`${process.arch} process (node.exe), ia32 binary, x64 machine (WoW64)`);
+  });
+
   it('tells a prebuild from a local build', async () => {
     const local = await (await machineWith({ addonPath: 'C:\\app\\node_modules\\netcon\\build\\Release\\netcon.node' })).diagnose();
     expect(find(local, 'binary').summary).toBe('local build: C:\\app\\node_modules\\netcon\\build\\Release\\netcon.node');
