@@ -1,11 +1,15 @@
-// The Debian packages the Linux side needs (Wine, mingw-w64, cmake), and their install when
-// some are missing: npm test and npm run demo each start from a fresh clone with it.
+// The Debian packages the Linux side needs (Wine with its 32-bit part, mingw-w64, cmake), and
+// their install when some are missing: npm test and npm run demo each start from a fresh clone
+// with it.
 import { execFileSync, spawnSync } from 'node:child_process';
 
-// command → the Debian packages that provide it (wine64 is the 64-bit loader wine runs)
+// command → the Debian packages that provide it (wine64 is the 64-bit loader wine runs). wine32
+// has no command of its own: Debian's wine runs 32-bit programs, such as npm test's 32-bit
+// node.exe, with the loader it puts at /usr/lib/wine/wine.
 export const PACKAGES_FOR = {
   wine: ['wine', 'wine64'],
   wineserver: ['wine'],
+  '/usr/lib/wine/wine': ['wine32:i386'],
   'x86_64-w64-mingw32-g++-posix': ['g++-mingw-w64-x86-64-posix'],
   'x86_64-w64-mingw32-dlltool': ['binutils-mingw-w64-x86-64'],
   'i686-w64-mingw32-g++-posix': ['g++-mingw-w64-i686-posix'],
@@ -22,11 +26,16 @@ const has = (command) => spawnSync('sh', ['-c', `command -v "${command}"`], { st
 export function installMissing(commands, who) {
   const missing = [...new Set(commands.filter((command) => !has(command)).flatMap((command) => PACKAGES_FOR[command]))];
   if (!missing.length) return;
+  // A package of another architecture (wine32:i386) needs it enabled before apt-get update.
+  const enabled = execFileSync('dpkg', ['--print-foreign-architectures'], { encoding: 'utf8' }).split('\n');
+  const foreign = [...new Set(missing.map((name) => name.split(':')[1]).filter((arch) => arch && !enabled.includes(arch)))];
   if (process.getuid?.() !== 0) {
-    console.error(`${who} needs these Debian packages: ${missing.join(' ')}\nInstall them (sudo apt-get install ${missing.join(' ')}) or run ${who} as root.`);
+    const steps = [...foreign.map((arch) => `sudo dpkg --add-architecture ${arch}`), 'sudo apt-get update', `sudo apt-get install ${missing.join(' ')}`];
+    console.error(`${who} needs these Debian packages: ${missing.join(' ')}\nInstall them (${steps.join(' && ')}) or run ${who} as root.`);
     process.exit(1);
   }
   console.log(`\n── installing ${missing.join(', ')}`);
+  for (const arch of foreign) execFileSync('dpkg', ['--add-architecture', arch], { stdio: 'inherit' });
   const apt = (args) => execFileSync('apt-get', args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
   apt(['update', '-q']);
   apt(['install', '-y', '-q', ...missing]);
