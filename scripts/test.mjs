@@ -74,19 +74,23 @@ execFileSync(process.execPath, [bin('@arethetypeswrong/cli', 'attw'), '--pack', 
 const projects = { linux: ['unit', 'package', 'e2e'], win32: ['unit', 'e2e', 'smoke'] }[process.platform] ?? ['unit'];
 if (projects.length === 1) console.log(`\nThe end-to-end suite runs on Linux (under Wine) and on Windows; ${process.platform} runs the unit suite only.`);
 
-// On Linux, while the Zig builds run: the suite, and the Wine suite a second time on Windows
-// Node.js 16, Electron 22's Node (the engines floor), in prefixes at Windows 7; then what needs
-// the Zig builds, on both lines (wine/environment.ts reads NETCON_E2E_NODE, vitest.config.mts
-// NETCON_ZIG_PENDING).
+// On Linux, while the Zig builds run: the suite; the Wine suite a second time on Windows
+// Node.js 16, Electron 22's Node (the engines floor), in prefixes at Windows 7; and a third
+// time in 32-bit Windows Node.js 22 with the ia32 prebuild, in a WoW64 prefix. Then what needs
+// the Zig builds, on each of them (wine/environment.ts reads NETCON_E2E_NODE and
+// NETCON_E2E_ARCH, vitest.config.mts NETCON_ZIG_PENDING).
 const NEEDS_ZIG = ['test/package/', 'test/e2e/zig-built-addon-loads-in-any-host-exe.test.ts', 'test/e2e/installs-the-packed-tarball.test.ts'];
 const NODE16 = { NETCON_E2E_NODE: '16' };
+const IA32 = { NETCON_E2E_ARCH: 'ia32' };
 const passes =
   process.platform === 'linux'
     ? [
         { title: 'vitest (unit + e2e), while Zig builds', projects: ['unit', 'e2e'], env: { NETCON_ZIG_PENDING: '1' }, results: 'test-results.json' },
         { title: 'vitest (e2e again: Windows Node.js 16 at Windows 7), while Zig builds', projects: ['e2e'], env: { ...NODE16, NETCON_ZIG_PENDING: '1' }, results: 'test-results-node16.json' },
+        { title: 'vitest (e2e again: 32-bit Windows Node.js 22 and the ia32 prebuild), while Zig builds', projects: ['e2e'], env: { ...IA32, NETCON_ZIG_PENDING: '1' }, results: 'test-results-ia32.json' },
         { title: 'vitest (package + the e2e files that need every prebuild)', projects: ['package', 'e2e'], files: NEEDS_ZIG, afterZig: true, env: {}, results: 'test-results-prebuilds.json' },
         { title: 'vitest (those e2e files on Windows Node.js 16 at Windows 7)', projects: ['e2e'], files: NEEDS_ZIG.slice(1), env: NODE16, results: 'test-results-prebuilds-node16.json' },
+        { title: 'vitest (those e2e files in 32-bit Windows Node.js 22: the packed tarball)', projects: ['e2e'], files: NEEDS_ZIG.slice(1), env: IA32, results: 'test-results-prebuilds-ia32.json' },
       ]
     : [{ title: `vitest (${projects.join(' + ')})`, projects, env: {}, results: 'test-results.json' }];
 
