@@ -16,8 +16,8 @@ namespace {
 constexpr size_t kMaxWorking = 16;
 constexpr size_t kMaxStuck = 16;
 // A finished thread waits this long for the next job: starting a thread costs about 20
-// times a call's own overhead (CROSS-BUILD.md), so a program that lists in a loop keeps its
-// threads, its apartment and hnetcfg.dll loaded.
+// times a call's own overhead (measured under Wine: wine/README.md), so a program that lists
+// in a loop keeps its threads, its apartment and hnetcfg.dll loaded.
 constexpr DWORD kIdleMs = 5000;
 // A cancel that arrives before the proxy call has started is lost (microsoft/wil's
 // com_timeout retries for this reason), so it is repeated until the call returns.

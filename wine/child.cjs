@@ -1,6 +1,6 @@
 'use strict';
 // A scenario's child process. The runner (itself Windows node.exe) starts it and watches how
-// it ends: its exit code, which wine itself may hide after a crash (CROSS-BUILD.md), and
+// it ends: its exit code, which wine itself may hide after a crash (wine/README.md), and
 // when. The child marks moments in a file as it goes; it never exits on its own account, so
 // a test sees whether anything netcon holds keeps the process alive.
 const fs = require('fs');

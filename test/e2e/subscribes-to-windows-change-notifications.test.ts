@@ -6,7 +6,7 @@
 // subscribes-to-windows-change-notifications.windows.test.ts.
 //
 // Each scenario runs in a child node.exe started by the scenario's own node.exe: under Wine only
-// a parent node.exe sees a crash's exit code (wine itself answers 0, CROSS-BUILD.md), and the
+// a parent node.exe sees a crash's exit code (wine itself answers 0: wine/README.md), and the
 // parent sees when the child exits, which shows what keeps a process alive.
 import { describe, expect, it } from 'vitest';
 import { native, suiteNode, suiteNodeLines, type NodeLine } from '../../wine/environment';
