@@ -83,7 +83,8 @@ function runRaw(connections: FakeConnection[], warmup: number, reps: number, rea
   const args = ['time', progId, guid, String(warmup), String(reps), windowsPath(out), read];
   // No NETCON_FAKE_LOG: the fake neither writes nor counts while timed, as in netcon's runs.
   const env = wineEnv('hnetshare', { NETCON_FAKE_CONFIG: windowsPath(config) });
-  execFileSync(native ? rawComExe : wineLoader('x64'), native ? args : [rawComExe, ...args], { env, stdio: 'ignore', timeout: TIMEOUT_MS });
+  const [loader, ...loaderArgs] = wineLoader('x64');
+  execFileSync(native ? rawComExe : loader, native ? args : [...loaderArgs, rawComExe, ...args], { env, stdio: 'ignore', timeout: TIMEOUT_MS });
   const raw = JSON.parse(readFileSync(out, 'utf8')) as RawRun;
   if (raw.listed !== connections.length || !raw.disconnected) throw new Error(`raw-com listed ${raw.listed} of ${connections.length}, disconnected: ${raw.disconnected}`);
   return raw;

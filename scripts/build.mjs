@@ -14,7 +14,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { TARGETS, TEST_BUILDS, ZIG, prebuildPath, testBuildPath } from './targets.mjs';
+import { TARGETS, TEST_BUILDS, ZIG, prebuildPath, testBuildPath, zigPath } from './targets.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -53,8 +53,8 @@ function fail(message) {
 // install here, and the cache keeps later builds offline.
 function fetchZig() {
   const pkg = ZIG.package(process.platform, process.arch);
-  const dir = join(root, 'node_modules', '.cache', 'netcon', `zig-${process.platform}-${process.arch}-${ZIG.version}`);
-  const zig = join(dir, process.platform === 'win32' ? 'zig.exe' : 'zig');
+  const zig = zigPath(root);
+  const dir = dirname(zig);
   if (existsSync(zig)) return zig;
   // npm test runs two Zig builds at once: each unpacks into a folder of its own and the first
   // to finish puts it in place.

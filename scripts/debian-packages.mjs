@@ -17,14 +17,24 @@ export const PACKAGES_FOR = {
   cmake: ['cmake'],
 };
 
+// What npm run test:arm64 needs besides: qemu-user runs the arm64 root's programs, debootstrap
+// makes that root (its Wine comes from the root's own apt).
+export const ARM64_PACKAGES_FOR = {
+  'qemu-aarch64-static': ['qemu-user-static'],
+  'update-binfmts': ['binfmt-support'],
+  debootstrap: ['debootstrap'],
+  cmake: ['cmake'],
+};
+
 const has = (command) => spawnSync('sh', ['-c', `command -v "${command}"`], { stdio: 'ignore' }).status === 0;
 
 /**
- * Installs, with apt-get as root, the packages of the `commands` that are not on PATH; as
- * another user it says what to install and exits. `who` names the caller ("npm test").
+ * Installs, with apt-get as root, the packages of the `commands` that are not on PATH (looked
+ * up in `table`); as another user it says what to install and exits. `who` names the caller
+ * ("npm test").
  */
-export function installMissing(commands, who) {
-  const missing = [...new Set(commands.filter((command) => !has(command)).flatMap((command) => PACKAGES_FOR[command]))];
+export function installMissing(commands, who, table = PACKAGES_FOR) {
+  const missing = [...new Set(commands.filter((command) => !has(command)).flatMap((command) => table[command]))];
   if (!missing.length) return;
   // A package of another architecture (wine32:i386) needs it enabled before apt-get update.
   const enabled = execFileSync('dpkg', ['--print-foreign-architectures'], { encoding: 'utf8' }).split('\n');

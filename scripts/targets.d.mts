@@ -13,3 +13,4 @@ export const TARGETS: Record<string, Target>;
 export const TEST_BUILDS: Record<string, Target>;
 export function prebuildPath(root: string, arch: string): string;
 export function testBuildPath(root: string, name: string): string;
+export function zigPath(root: string): string;

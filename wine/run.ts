@@ -12,6 +12,7 @@ import {
   progIdFor,
   renamedHost,
   repoRoot,
+  slowdown,
   suiteNode,
   windowsPath,
   wineLoader,
@@ -263,7 +264,7 @@ export interface WineRun {
    * no log at all, so that the fake costs what an in-process server does (timing).
    */
   fakeLog?: 'events' | 'tally' | 'none';
-  /** How long node.exe may run; 60 s by default. */
+  /** How long node.exe may run; 60 s by default (times `slowdown` under qemu). */
   timeoutMs?: number;
   /** WINEDEBUG for this run (default '-all'): Wine's own trace of what a program called. */
   wineDebug?: string;
@@ -295,7 +296,8 @@ function launch(run: WineRun, dir: string, config: string, log: string, args: st
   // Under Wine through a shell only to redirect: Wine fails with EBADF writing to a pipe.
   // `exec` keeps one process, so a signal sent to it reaches Wine and node.exe (a SIGINT
   // arrives as Ctrl+C).
-  const [file, argv] = native ? [exe, args] : ['sh', ['-c', `exec "${wineLoader()}" "$0" "$@" >"${stdout}" 2>"${stderr}"`, exe, ...args]];
+  const loader = wineLoader().map((word) => `"${word}"`).join(' ');
+  const [file, argv] = native ? [exe, args] : ['sh', ['-c', `exec ${loader} "$0" "$@" >"${stdout}" 2>"${stderr}"`, exe, ...args]];
   const read = (f: string) => (existsSync(f) ? readFileSync(f, 'utf8') : '');
   const piped = { stdout: '', stderr: '' };
   let child!: ChildProcess;
@@ -306,7 +308,7 @@ function launch(run: WineRun, dir: string, config: string, log: string, args: st
       argv,
       {
         cwd: repoRoot,
-        timeout: run.timeoutMs ?? TIMEOUT_MS,
+        timeout: (run.timeoutMs ?? TIMEOUT_MS) * slowdown,
         env: wineEnv(run.prefix ?? 'hnetshare', {
           NETCON_FAKE_CONFIG: windowsPath(config),
           ...(run.wineDebug === undefined ? {} : { WINEDEBUG: run.wineDebug }),
@@ -485,13 +487,14 @@ function running(launched: Launched, config: string, log: string, reported: () =
     },
     calls: () => fake.calls(readLog(log)),
     async until(probe, timeoutMs = 10_000, what = 'the awaited condition') {
-      const deadline = Date.now() + timeoutMs;
+      // Everything takes longer under qemu (the arm64 pass).
+      const deadline = Date.now() + timeoutMs * slowdown;
       for (;;) {
         const wasEnded = ended;
         const answer = probe();
         if (answer) return answer;
         if (wasEnded || Date.now() > deadline) {
-          const why = wasEnded ? 'node.exe ended' : `${timeoutMs} ms passed`;
+          const why = wasEnded ? 'node.exe ended' : `${timeoutMs * slowdown} ms passed`;
           throw new Error(`${why} before ${what}.\n${reported()}\nstderr:\n${launched.stderr()}`);
         }
         await new Promise((resolve) => setTimeout(resolve, 20));

@@ -7,6 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { zigPath } from '../scripts/targets.mjs';
 import {
   type Arch,
   FAKE_SERVER,
@@ -34,12 +35,15 @@ import {
   suiteWindows,
   windowsPath,
   wineEnv,
+  wineTool,
   type NodeLine,
   type PrefixName,
 } from './environment';
 
 const run = (file: string, args: string[], env?: NodeJS.ProcessEnv) =>
   execFileSync(file, args, { cwd: repoRoot, env, stdio: ['ignore', 'ignore', 'pipe'] });
+/** One of Wine's commands in `prefix`, with the pass's Wine (the arm64 root's in the arm64 pass). */
+const wine = (tool: 'wine' | 'wineboot' | 'wineserver', args: string[], prefix: PrefixName) => run(...wineTool(tool, args), wineEnv(prefix));
 
 export default function setup() {
   const addon = native
@@ -60,7 +64,8 @@ export default function setup() {
   for (const line of new Set([suiteNode, ...suiteNodeLines])) fetchNode(line);
   copyFileSync(nodeExe(suiteNode), renamedHost);
   makePrefixes();
-  installMprmsg();
+  // No windres for ARM64 here: the arm64 pass runs no test of RAS texts.
+  if (suiteArch !== 'arm64') installMprmsg();
   return () => suitePrefixes.forEach(stopWineServer);
 }
 
@@ -80,8 +85,8 @@ function buildRawCom() {
   if (!existsSync(rawComExe)) throw new Error(`raw-COM benchmark program was not built at ${rawComExe}`);
 }
 
-// The Wine passes' architectures (wine/README.md says where arm64 runs).
-const TOOLCHAINS: Partial<Record<Arch, string>> = { x64: 'mingw-w64-x86_64.cmake', ia32: 'mingw-w64-i686.cmake' };
+// mingw-w64 for x64 and ia32; Zig for arm64, as the prebuilds are built.
+const TOOLCHAINS: Record<Arch, string> = { x64: 'mingw-w64-x86_64.cmake', ia32: 'mingw-w64-i686.cmake', arm64: 'zig-aarch64-windows.cmake' };
 
 function cmakeBuild(source: string, buildDir: string, arch: Arch) {
   const configure = ['-S', source, '-B', buildDir];
@@ -89,10 +94,11 @@ function cmakeBuild(source: string, buildDir: string, arch: Arch) {
   // also be told the architecture: an x64-hosted CMake on windows-11-arm would build x64
   // binaries that arm64 node.exe cannot load.
   if (native) configure.push('-A', ({ x64: 'x64', arm64: 'ARM64', ia32: 'Win32' } as Record<string, string>)[process.arch] ?? 'x64');
-  if (!native) {
-    const toolchain = TOOLCHAINS[arch];
-    if (!toolchain) throw new Error(`${source} is built for Wine in x64 or ia32, not ${arch}`);
-    configure.push('-DCMAKE_BUILD_TYPE=Release', `-DCMAKE_TOOLCHAIN_FILE=${join(repoRoot, 'cmake', toolchain)}`);
+  if (!native) configure.push('-DCMAKE_BUILD_TYPE=Release', `-DCMAKE_TOOLCHAIN_FILE=${join(repoRoot, 'cmake', TOOLCHAINS[arch])}`);
+  if (!native && arch === 'arm64') {
+    const zig = zigPath(repoRoot);
+    if (!existsSync(zig)) throw new Error(`${source} for arm64 needs Zig, which the arm64 prebuild's build fetches: run node scripts/build.mjs --arch arm64 first`);
+    configure.push(`-DZIG=${zig}`);
   }
   run('cmake', configure);
   run('cmake', ['--build', buildDir, '--config', 'Release']);
@@ -120,18 +126,18 @@ const suitePrefixes: PrefixName[] = ['bare', 'hnetshare'];
 // 32-bit node.exe.
 function makePrefixes() {
   const marker = join(prefixes.booted, 'netcon-booted.json');
-  const wine = JSON.stringify(wineInstalled());
-  if (!existsSync(marker) || readFileSync(marker, 'utf8') !== wine) {
+  const installed = JSON.stringify(wineInstalled());
+  if (!existsSync(marker) || readFileSync(marker, 'utf8') !== installed) {
     bootPrefix('booted');
-    writeFileSync(marker, wine);
+    writeFileSync(marker, installed);
   }
   if (suiteArch === 'ia32' && !existsSync(join(prefixes.booted, 'drive_c', 'windows', 'syswow64'))) {
     throw new Error("The 32-bit pass needs a WoW64 prefix, which Wine makes only with wine32 installed (apt-get install wine32:i386; npm test installs it as root).");
   }
   copyPrefix('booted', 'bare');
   if (suiteWindows !== 'win10') {
-    run('wine', ['winecfg', '-v', suiteWindows], wineEnv('bare'));
-    run('wineserver', ['-w'], wineEnv('bare'));
+    wine('wine', ['winecfg', '-v', suiteWindows], 'bare');
+    wine('wineserver', ['-w'], 'bare');
   }
   copyPrefix('bare', 'hnetshare');
   registerFake('hnetshare', { asHNetShare: true });
@@ -147,15 +153,16 @@ function copyPrefix(from: PrefixName, to: PrefixName) {
 export function bootPrefix(prefix: PrefixName) {
   rmSync(prefixes[prefix], { recursive: true, force: true });
   mkdirSync(dirname(prefixes[prefix]), { recursive: true });
-  run('wineboot', ['-i'], wineEnv(prefix));
+  wine('wineboot', ['-i'], prefix);
   // Node 20 refuses Wine's default Windows 7.
-  run('wine', ['winecfg', '-v', 'win10'], wineEnv(prefix));
-  run('wineserver', ['-w'], wineEnv(prefix));
+  wine('wine', ['winecfg', '-v', 'win10'], prefix);
+  wine('wineserver', ['-w'], prefix);
 }
 
 /** What Wine is installed: its version, and whether wine32 (Debian's 32-bit loader) is there. */
 function wineInstalled() {
-  return { version: execFileSync('wine', ['--version'], { encoding: 'utf8' }).trim(), wine32: existsSync('/usr/lib/wine/wine') };
+  const [file, args] = wineTool('wine', ['--version']);
+  return { version: execFileSync(file, args, { encoding: 'utf8' }).trim(), wine32: suiteArch !== 'arm64' && existsSync('/usr/lib/wine/wine') };
 }
 
 /**
@@ -173,17 +180,17 @@ export function registerFake(prefix: PrefixName, { asHNetShare }: { asHNetShare:
     lines.push('', `[HKEY_LOCAL_MACHINE\\Software\\Classes\\${key}]`, `${name === '' ? '@' : quote(name)}=${quote(value)}`);
   }
   writeFileSync(reg, [...lines, ''].join('\r\n'));
-  run('wine', ['reg', 'import', windowsPath(reg), arch === 'ia32' ? '/reg:32' : '/reg:64'], wineEnv(prefix));
+  wine('wine', ['reg', 'import', windowsPath(reg), arch === 'ia32' ? '/reg:32' : '/reg:64'], prefix);
 }
 
 /** Starts the prefix's wineserver to stay up: each wine start is then about a second faster. */
 export function keepWineServerUp(prefix: PrefixName) {
-  execFileSync('wineserver', ['-p'], { env: wineEnv(prefix), stdio: 'ignore' });
+  execFileSync(...wineTool('wineserver', ['-p']), { env: wineEnv(prefix), stdio: 'ignore' });
 }
 
 export function stopWineServer(prefix: PrefixName) {
   try {
-    run('wineserver', ['-k'], wineEnv(prefix));
+    wine('wineserver', ['-k'], prefix);
   } catch {
     // already stopped
   }

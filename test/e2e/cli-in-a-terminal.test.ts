@@ -17,7 +17,7 @@ describe('netcon disconnect --wait in a terminal', () => {
     const transcript = join(dir, 'transcript.txt');
     writeFileSync(config, fake.configText({ connections: [ethernet], settle: { Disconnect: 1200 } }));
     const cli = windowsPath(netconBin());
-    const command = `'${wineLoader()}' '${nodeExe(suiteNode)}' '${cli}' disconnect Ethernet --wait`;
+    const command = `${wineLoader().map((word) => `'${word}'`).join(' ')} '${nodeExe(suiteNode)}' '${cli}' disconnect Ethernet --wait`;
     execFileSync('script', ['-q', '-e', '-c', command, transcript], {
       env: wineEnv('hnetshare', { NETCON_FAKE_CONFIG: windowsPath(config) }),
       stdio: 'ignore',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ethernet, machine, vpn } from '../../wine/connections';
 import { displayWidth } from '../../src/cli/format';
+import { slowdown } from '../../wine/environment';
 import { cliInWine } from '../../wine/run';
 
 describe('the netcon CLI in Windows node.exe under Wine', () => {
@@ -73,15 +74,15 @@ describe('the netcon CLI in Windows node.exe under Wine', () => {
   });
 
   it('gives up on a hung Disconnect with --timeout: exit code 7 at once, not after the hang', async () => {
-    const fake = { connections: machine, delays: [{ method: 'Disconnect', ms: 20_000, id: ethernet.id }] };
+    const fake = { connections: machine, delays: [{ method: 'Disconnect', ms: 20_000 * slowdown, id: ethernet.id }] };
     const started = Date.now();
-    const out = await cliInWine(['disconnect', 'Ethernet', '--timeout', '500'], { fake });
+    const out = await cliInWine(['disconnect', 'Ethernet', '--timeout', String(500 * slowdown)], { fake });
     const ms = Date.now() - started;
     expect(out.code).toBe(7);
     expect(out.stdout).toBe('');
-    expect(out.stderr).toMatch(/^netcon: ERR_TIMEOUT: Disconnect "Ethernet" timed out after 500 ms \(timeoutMs\): .*It may still complete/);
+    expect(out.stderr).toMatch(new RegExp(`^netcon: ERR_TIMEOUT: Disconnect "Ethernet" timed out after ${500 * slowdown} ms \\(timeoutMs\\): .*It may still complete`));
     // Wine's own start and stop included: far from the 20 s the call hangs.
-    expect(ms).toBeLessThan(10_000);
+    expect(ms).toBeLessThan(10_000 * slowdown);
   });
 
   it('prints the sharing as JSON, and refuses a taken name for rename with exit code 1 before any Rename', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { native, suiteNodeLines } from '../../wine/environment';
+import { native, slowdown, suiteNodeLines } from '../../wine/environment';
 import { ethernet, ethernet2, machine, vpn } from '../../wine/connections';
 import { inWine } from '../../wine/run';
 
@@ -94,7 +94,7 @@ describe.each(suiteNodeLines)('a COM call that hangs in Windows (Node %s)', (nod
       name: 'CallTimeoutError', code: 'ERR_TIMEOUT', operation: 'disconnect', outcome: 'unknown', timeoutMs: 300, connection: { id: ethernet.id },
     });
     expect(rejectMs).toBeGreaterThanOrEqual(300);
-    expect(rejectMs).toBeLessThan(500);
+    expect(rejectMs).toBeLessThan(300 + 200 * slowdown);
     expect(exitMs).toBeLessThan(2000);
     expect(value.exitCode).toBe(0);
   });
@@ -183,7 +183,7 @@ describe('timeoutMs and signal against the real addon', () => {
 
     for (const [call, result] of Object.entries(value)) {
       expect(result.lateMs, call).toBeGreaterThanOrEqual(-5);
-      expect(result.lateMs, call).toBeLessThan(200);
+      expect(result.lateMs, call).toBeLessThan(200 * slowdown);
     }
     expect(value.list.error).toMatchObject({ name: 'CallTimeoutError', code: 'ERR_TIMEOUT', operation: 'list', classes: expect.arrayContaining(['CallTimeoutError', 'NetConError']) });
     expect(value.find.error).toMatchObject({ name: 'AbortError', code: 'ABORT_ERR', operation: 'find' });
@@ -210,15 +210,16 @@ describe('timeoutMs and signal against the real addon', () => {
   });
 
   it('leaks nothing when a timed-out Disconnect completes later, and says what the stuck thread saw', async () => {
-    const fake = { connections: machine, delays: [{ method: 'Disconnect', ms: 1500, id: ethernet2.id }] };
+    // The deadline must pass while Disconnect runs, not before it starts: both scale under qemu.
+    const fake = { connections: machine, delays: [{ method: 'Disconnect', ms: 1500 * slowdown, id: ethernet2.id }] };
     const { value, live } = await inWine({ fake }, async (netcon, t, input) => {
-      const error = await t.capture(netcon.disconnect(input.id, { timeoutMs: 300 }));
+      const error = await t.capture(netcon.disconnect(input.id, { timeoutMs: input.timeoutMs }));
       const whileStuck = t.addon().comThreads();
       while (!t.calls().some((c) => c.method === 'Disconnect' && c.id === input.id)) await new Promise((r) => setTimeout(r, 50));
       await new Promise((r) => setTimeout(r, 300));
       const status = (await netcon.findConnection(input.id)).status;
       return { error: error.ok ? undefined : error.error.code, whileStuck, after: t.addon().comThreads(), status, live: t.live() };
-    }, { id: ethernet2.id });
+    }, { id: ethernet2.id, timeoutMs: 300 * slowdown });
 
     expect(value.error).toBe('ERR_TIMEOUT');
     // Windows' own HNetShare is reached through a proxy that CoCancelCall can cut short; Wine
@@ -234,12 +235,13 @@ describe('timeoutMs and signal against the real addon', () => {
 
   it('refuses new calls with ERR_TOO_MANY_HUNG_CALLS once 16 threads are stuck', async () => {
     const { value, calls } = await inWine({ fake: hangingDisconnect }, async (netcon, t, input) => {
-      const timedOut = await Promise.all(Array.from({ length: 16 }, () => t.capture(netcon.disconnect(input.id, { timeoutMs: 400 }))));
+      // Each must time out inside Disconnect, not before reaching it: scaled under qemu.
+      const timedOut = await Promise.all(Array.from({ length: 16 }, () => t.capture(netcon.disconnect(input.id, { timeoutMs: input.timeoutMs }))));
       const threads = t.addon().comThreads();
       t.clearLog();
       const refused = await t.capture(netcon.listConnections());
       return { codes: timedOut.map((r) => (r.ok ? 'resolved' : r.error.code)), threads, refused: refused.ok ? undefined : refused.error };
-    }, { id: ethernet.id });
+    }, { id: ethernet.id, timeoutMs: 400 * slowdown });
 
     expect(value.codes).toEqual(Array(16).fill('ERR_TIMEOUT'));
     expect(value.threads).toMatchObject({ stuck: 16, maxThreads: 16 });

@@ -4,6 +4,7 @@
 // name. Each scenario checks the fake's own record of the calls and that no object stays alive.
 import { describe, expect, it } from 'vitest';
 import { disabledWifi, ethernet, ethernet2, vpn } from '../../wine/connections';
+import { slowdown } from '../../wine/environment';
 import { inWine, type FakeConnection, type FakeSetup } from '../../wine/run';
 
 const E_NOINTERFACE = 0x80004002;
@@ -185,14 +186,14 @@ describe('Internet Connection Sharing under Wine', () => {
   });
 
   it('gives up on a hung EnableSharing at timeoutMs, with its outcome unknown', async () => {
-    const setup = { connections: [A, B], delays: [{ method: 'EnableSharing', ms: 20_000 }] };
-    const { value } = await inWine({ fake: setup }, async (netcon, t) => {
+    const setup = { connections: [A, B], delays: [{ method: 'EnableSharing', ms: 20_000 * slowdown }] };
+    const { value } = await inWine({ fake: setup }, async (netcon, t, input) => {
       const started = Date.now();
-      const outcome = await t.capture(netcon.enableSharing('Ethernet', 'public', { timeoutMs: 300 }));
+      const outcome = await t.capture(netcon.enableSharing('Ethernet', 'public', { timeoutMs: input.timeoutMs }));
       return { outcome, ms: Date.now() - started };
-    });
-    expect(value.outcome).toMatchObject({ ok: false, error: { code: 'ERR_TIMEOUT', operation: 'enableSharing', outcome: 'unknown', timeoutMs: 300 } });
-    expect(value.ms).toBeLessThan(2_000);
+    }, { timeoutMs: 300 * slowdown });
+    expect(value.outcome).toMatchObject({ ok: false, error: { code: 'ERR_TIMEOUT', operation: 'enableSharing', outcome: 'unknown', timeoutMs: 300 * slowdown } });
+    expect(value.ms).toBeLessThan(2_000 * slowdown);
   });
 });
 

@@ -2,21 +2,22 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { ethernet, ethernet2, machine, vpn } from '../../wine/connections';
-import { native, suiteNodeLines, workDir } from '../../wine/environment';
+import { native, slowdown, suiteNodeLines, workDir } from '../../wine/environment';
 import { startCliInWine, startInWine, type FakeCall, type FakeConnection, type FakeSetup, type Mark, type Running, type SerializedError } from '../../wine/run';
 
 // watch() in Windows node.exe, against the fake HNetShare whose state this side changes by
 // rewriting its config file while the process runs (the fake reloads it at the next list).
 // Under Wine, Windows' change notifications never fire: every change here is found by polling.
 
-const INTERVAL_MS = 300;
+// Under qemu (the arm64 pass) every list is slower: the watch's times scale with it.
+const INTERVAL_MS = 300 * slowdown;
 // A change shows at the first list that starts after the rewrite: at worst a list had just
 // read the old config (one list's cost), then the interval, then the list that sees it. So
 // interval + 2 lists. A list of these 4 connections with the fake's event log costs 5-35 ms
 // under Wine, 25-75 ms for the first one of a process (measured on 2 cores; each run prints
 // its own as 'list cost'). 200 ms covers two slow lists with room for a loaded machine, and
 // keeps the bound (800 ms) under the 3 intervals of a watch that missed a tick.
-const MARGIN_MS = 200;
+const MARGIN_MS = 200 * slowdown;
 const BOUND_MS = 2 * INTERVAL_MS + MARGIN_MS;
 
 const cellular: FakeConnection = {
@@ -82,7 +83,7 @@ describe('watch() in Windows node.exe', () => {
     const latencies: Record<string, number> = {};
     // Each rewrite lands at another point of the watch's cycle: this long after the last event
     // (which came right after a list), up to just before the next list.
-    const phases = [0, 110, 220, 290];
+    const phases = [0, 110, 220, 290].map((ms) => ms * slowdown);
     for (const [step, state] of [['status flip', flipped], ['rename', renamed], ['added', added], ['removed', removed]] as const) {
       const last = changes(running.marks()).at(-1)?.at ?? Date.now();
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, last + phases[Object.keys(latencies).length] - Date.now())));
@@ -237,7 +238,7 @@ describe('watch() in Windows node.exe', () => {
           // One list's objects, handed to both: the same connection object in each event.
           sameObject: a.length === 1 && b.length === 1 && a[0].connection === b[0].connection,
         };
-      }, { intervalMs: 100, ms: 2_000, flipped }),
+      }, { intervalMs: 100 * slowdown, ms: 2_000 * slowdown, flipped }),
     );
     const { value, live } = await running.finished;
     console.info(`lists in 2 s at intervalMs 100: one watcher ${value.one}, two watchers ${value.two}`);
