@@ -131,8 +131,8 @@ function makePrefixes() {
     bootPrefix('booted');
     writeFileSync(marker, installed);
   }
-  if (suiteArch === 'ia32' && !existsSync(join(prefixes.booted, 'drive_c', 'windows', 'syswow64'))) {
-    throw new Error("The 32-bit pass needs a WoW64 prefix, which Wine makes only with wine32 installed (apt-get install wine32:i386; npm test installs it as root).");
+  if (suiteArch === 'ia32' && !JSON.parse(installed).wine32) {
+    throw new Error('The 32-bit pass needs wine32 (dpkg --add-architecture i386 && apt-get update && apt-get install wine32:i386; npm test installs it as root).');
   }
   copyPrefix('booted', 'bare');
   if (suiteWindows !== 'win10') {
@@ -162,7 +162,8 @@ export function bootPrefix(prefix: PrefixName) {
 /** What Wine is installed: its version, and whether wine32 (Debian's 32-bit loader) is there. */
 function wineInstalled() {
   const [file, args] = wineTool('wine', ['--version']);
-  return { version: execFileSync(file, args, { encoding: 'utf8' }).trim(), wine32: suiteArch !== 'arm64' && existsSync('/usr/lib/wine/wine') };
+  // Debian's wine prints a hint on stderr when wine32 is missing; that is the answer here.
+  return { version: execFileSync(file, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim(), wine32: suiteArch !== 'arm64' && existsSync('/usr/lib/wine/wine') };
 }
 
 /**

@@ -349,10 +349,10 @@ describe.each(suiteNodeLines)('ending a watch (Node %s)', (node) => {
           return { events, timers: rightAway, timersAfterATurn: timers() };
         };
 
-        // Between ticks: a list just ended, the next is an interval away.
+        // Between ticks: a list just ended (its objects are released), the next is an interval
+        // away. A fixed wait after the list began was mid-list whenever a list took longer.
         const idle = watch();
-        while (lists() < 3) await sleep(10);
-        await sleep(50);
+        while (lists() < 3 || Object.keys(t.live()).length > 0) await sleep(10);
         const betweenTicks = await abort(idle);
         t.mark('between ticks', { ...betweenTicks, live: t.live() });
 
