@@ -135,9 +135,10 @@ export function wineLoader(arch: Arch = suiteArch): string[] {
   return [arch === 'x64' && existsSync('/usr/lib/wine/wine64') ? '/usr/lib/wine/wine64' : 'wine'];
 }
 
-/** `wine`, `wineboot` or `wineserver` with `args`, for the pass's Wine: [file, argv]. */
+/** `wine` (as wineLoader starts it), `wineboot` or `wineserver` with `args`, for the pass's Wine: [file, argv]. */
 export function wineTool(tool: 'wine' | 'wineboot' | 'wineserver', args: string[], arch: Arch = suiteArch): [string, string[]] {
-  return arch === 'arm64' ? ['chroot', [arm64Root, tool, ...args]] : [tool, args];
+  const [file, ...first] = tool === 'wine' ? wineLoader(arch) : arch === 'arm64' ? ['chroot', arm64Root, tool] : [tool];
+  return [file, [...first, ...args]];
 }
 
 /** node.exe under another name, as Electron's or any app's executable is. */
@@ -210,8 +211,8 @@ export function wineEnv(prefix: PrefixName, extra: Record<string, string> = {}):
     // Wine decodes the environment with the Unix locale; tests pass Unicode through it.
     LC_ALL: 'C.UTF-8',
     // The arm64 root's Wine 10 is built with branch protection, which qemu's default CPU
-    // model breaks: wineboot spins forever (wine/README.md).
-    // Its Wayland client wants a runtime directory, and says so on stderr without one.
+    // model breaks (wineboot spins forever), and its Wayland client complains on stderr
+    // without a runtime directory (wine/README.md).
     ...(suiteArch === 'arm64' ? { QEMU_CPU: 'cortex-a76', XDG_RUNTIME_DIR: arm64RuntimeDir } : {}),
     // node.exe 16 refuses to start on Windows 7 (it wants 8.1); Electron 22, whose own main
     // has no such check, runs the same Node there. The demo's prefix is always at Windows 10.

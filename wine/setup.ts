@@ -121,9 +121,8 @@ const suitePrefixes: PrefixName[] = ['bare', 'hnetshare'];
 
 // Booting a prefix takes 15-20 s, copying one about a second: the booted prefix is kept in
 // build/wine and each pass copies it. It is booted again when Wine changed since, above all
-// when wine32 came or went: a prefix booted without wine32 cannot run Wine's own 32-bit
-// programs once it is installed ("could not load kernel32.dll"), and has no SysWOW64 for a
-// 32-bit node.exe.
+// when wine32 came or went: a prefix booted without wine32 can no longer run Wine's own
+// programs once it is installed ("could not load kernel32.dll").
 function makePrefixes() {
   const marker = join(prefixes.booted, 'netcon-booted.json');
   const installed = JSON.stringify(wineInstalled());

@@ -200,6 +200,18 @@ function rebasedAddresses(image: PeImage): Set<number> {
 
 const IMAGE_SCN_MEM_EXECUTE = 0x20000000;
 
+/** `dll`'s delay-import slots: each function's name, and the RVA and file offset of its slot. */
+function delayImportSlots(image: PeImage, dll: string) {
+  const at = delayDescriptorOffset(image, dll);
+  if (at === undefined) return [];
+  const pointer = image.is64 ? 8 : 4;
+  const slots = image.file.readUInt32LE(at + 12);
+  return functionsAt(image, image.file.readUInt32LE(at + 16)).map((name, i) => {
+    const rva = slots + i * pointer;
+    return { name, rva, fileOffset: image.offset(rva), size: pointer };
+  });
+}
+
 /**
  * What is wrong with the import address table through which the binary calls `dll`'s
  * functions, one line per problem; [] when every call will reach its function. A plain
@@ -210,8 +222,7 @@ const IMAGE_SCN_MEM_EXECUTE = 0x20000000;
  */
 export function unfilledImportSlots(file: Buffer, dll: string): string[] {
   const image = openPe(file);
-  const pointer = image.is64 ? 8 : 4;
-  const read = (rva: number) => (image.is64 ? file.readBigUInt64LE(image.offset(rva)) : BigInt(file.readUInt32LE(image.offset(rva))));
+  const read = (offset: number) => (image.is64 ? file.readBigUInt64LE(offset) : BigInt(file.readUInt32LE(offset)));
   const problems: string[] = [];
 
   const { rva: importRva } = image.directory(1);
@@ -221,38 +232,28 @@ export function unfilledImportSlots(file: Buffer, dll: string): string[] {
       const lookup = file.readUInt32LE(at) || file.readUInt32LE(at + 16);
       const slots = file.readUInt32LE(at + 16);
       functionsAt(image, lookup).forEach((name, i) => {
-        if (read(slots + i * pointer) === 0n) problems.push(`${name}: its import slot is 0`);
+        if (read(image.offset(slots + i * (image.is64 ? 8 : 4))) === 0n) problems.push(`${name}: its import slot is 0`);
       });
     }
   }
 
-  const at = delayDescriptorOffset(image, dll);
-  if (at === undefined) return problems;
-  const names = functionsAt(image, file.readUInt32LE(at + 16));
-  const slots = file.readUInt32LE(at + 12);
   const rebased = rebasedAddresses(image);
-  names.forEach((name, i) => {
-    const slot = slots + i * pointer;
-    const value = read(slot);
-    const where = `${name} (delay-import slot at RVA 0x${slot.toString(16)})`;
-    if (value === 0n) return problems.push(`${where}: 0, so its first call jumps to address 0`);
+  for (const { name, rva, fileOffset } of delayImportSlots(image, dll)) {
+    const value = read(fileOffset);
+    const where = `${name} (delay-import slot at RVA 0x${rva.toString(16)})`;
+    if (value === 0n) {
+      problems.push(`${where}: 0, so its first call jumps to address 0`);
+      continue;
+    }
     const target = Number(value - image.imageBase);
     const section = image.sections.find((s) => target >= s.va && target < s.va + s.size);
-    if (!section || !(section.characteristics & IMAGE_SCN_MEM_EXECUTE)) {
-      problems.push(`${where}: 0x${value.toString(16)} is not in executable code`);
-    }
-    if (!rebased.has(slot)) problems.push(`${where}: no base relocation, so it is wrong wherever the DLL is rebased`);
-  });
-  if (names.length === 0) problems.push(`the delay-import descriptor of ${dll} lists no function`);
+    if (!section || !(section.characteristics & IMAGE_SCN_MEM_EXECUTE)) problems.push(`${where}: 0x${value.toString(16)} is not in executable code`);
+    if (!rebased.has(rva)) problems.push(`${where}: no base relocation, so it is wrong wherever the DLL is rebased`);
+  }
   return problems;
 }
 
 /** Where in the file `dll`'s delay-import slots are: what a test zeroes to see unfilledImportSlots fail. */
 export function delayImportSlotOffsets(file: Buffer, dll: string): { fileOffset: number; size: number }[] {
-  const image = openPe(file);
-  const at = delayDescriptorOffset(image, dll);
-  if (at === undefined) return [];
-  const pointer = image.is64 ? 8 : 4;
-  const slots = file.readUInt32LE(at + 12);
-  return functionsAt(image, file.readUInt32LE(at + 16)).map((_, i) => ({ fileOffset: image.offset(slots + i * pointer), size: pointer }));
+  return delayImportSlots(openPe(file), dll).map(({ fileOffset, size }) => ({ fileOffset, size }));
 }
