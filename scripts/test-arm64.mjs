@@ -1,6 +1,6 @@
 // npm run test:arm64: the arm64 prebuild as it ships, in ARM64 Windows node.exe, on this x86_64
 // Linux machine. Wine runs no ARM64 code here, so this runs the Wine of a Debian 13 arm64 root
-// under qemu-user: the root is made once and kept in build/arm64/ (about 10 minutes and 2.4 GB
+// under qemu-user: the root is made once and kept in build/arm64/ (about 5 minutes and 1.2 GB
 // on 2 cores), and each node.exe start takes seconds, which is why npm test leaves it out
 // (wine/README.md). Needs root on Debian: it installs qemu-user-static, binfmt-support and
 // debootstrap, enables qemu's binfmt handler, and mounts /proc, /sys, /dev, a /tmp and the
@@ -93,7 +93,7 @@ function debianMirror() {
 
 const marker = join(root, 'netcon-root.json');
 if (!existsSync(marker)) {
-  step('a Debian 13 arm64 root with Wine (first run only: about 10 minutes)');
+  step('a Debian 13 arm64 root with Wine (first run only: about 5 minutes)');
   const mirror = debianMirror();
   rmSync(root, { recursive: true, force: true });
   mkdirSync(dirname(root), { recursive: true });
