@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus } from 'node:os';
-import { native, progIdFor, rawComExe, windowsPath, wineEnv, wineLoader, workDir, type NodeLine } from '../wine/environment';
+import { native, progIdFor, rawComExe, windowsPath, wineEnv, wineTool, workDir, type NodeLine } from '../wine/environment';
 import { ethernet, ethernet2, machine } from '../wine/connections';
 import { inWine, type FakeConnection, type FakeSetup, type SoakFigures } from '../wine/run';
 import type * as InNode from './in-node.cjs';
@@ -83,8 +83,7 @@ function runRaw(connections: FakeConnection[], warmup: number, reps: number, rea
   const args = ['time', progId, guid, String(warmup), String(reps), windowsPath(out), read];
   // No NETCON_FAKE_LOG: the fake neither writes nor counts while timed, as in netcon's runs.
   const env = wineEnv('hnetshare', { NETCON_FAKE_CONFIG: windowsPath(config) });
-  const [loader, ...loaderArgs] = wineLoader('x64');
-  execFileSync(native ? rawComExe : loader, native ? args : [...loaderArgs, rawComExe, ...args], { env, stdio: 'ignore', timeout: TIMEOUT_MS });
+  execFileSync(...(native ? ([rawComExe, args] as const) : wineTool('wine', [rawComExe, ...args], 'x64')), { env, stdio: 'ignore', timeout: TIMEOUT_MS });
   const raw = JSON.parse(readFileSync(out, 'utf8')) as RawRun;
   if (raw.listed !== connections.length || !raw.disconnected) throw new Error(`raw-com listed ${raw.listed} of ${connections.length}, disconnected: ${raw.disconnected}`);
   return raw;

@@ -64,7 +64,8 @@ const mounts = [];
 const mount = (target, args) => {
   mkdirSync(target, { recursive: true });
   if (spawnSync('mountpoint', ['-q', target]).status !== 0) run('mount', [...args, target]);
-  mounts.unshift(target);
+  // Once each: the first run mounts the system before it installs Wine, and again for the tests.
+  if (!mounts.includes(target)) mounts.unshift(target);
 };
 const unmountAll = () => {
   for (const target of mounts.splice(0)) spawnSync('umount', ['-R', '-l', target], { stdio: 'inherit' });
