@@ -5,8 +5,10 @@
 #include <wchar.h>
 
 #include <new>
+#include <vector>
 
 #include "com_ptr.h"
+#include "com_threads.h"
 
 namespace {
 
@@ -356,13 +358,81 @@ ActionOutcome RenameConnection(const std::wstring& progId, const std::wstring& g
   });
 }
 
+namespace {
+
+// Who may call into COM objects this process exposes, once COM security is the process's:
+// local SYSTEM, the Administrators and the process's own user, on this machine only. A null
+// descriptor would turn off access checks on every object the process ever exposes (a
+// callback, an event sink of the host app's). Built once and never freed: COM may keep
+// referring to it for the life of the process.
+struct AccessDescriptor {
+  SECURITY_DESCRIPTOR descriptor;
+  std::vector<BYTE> user, system, administrators, acl;
+};
+
+constexpr DWORD kComRightsExecute = 1 | 2;  // COM_RIGHTS_EXECUTE | COM_RIGHTS_EXECUTE_LOCAL
+constexpr char kSecurityDescriptorStep[] = "CoInitializeSecurity (its security descriptor)";
+
+DWORD WellKnownSid(WELL_KNOWN_SID_TYPE type, std::vector<BYTE>& sid) {
+  DWORD size = SECURITY_MAX_SID_SIZE;
+  sid.resize(size);
+  return CreateWellKnownSid(type, nullptr, sid.data(), &size) ? ERROR_SUCCESS : GetLastError();
+}
+
+DWORD ProcessUserSid(std::vector<BYTE>& sid) {
+  HANDLE token;
+  if (!OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &token)) return GetLastError();
+  DWORD size = 0;
+  GetTokenInformation(token, TokenUser, nullptr, 0, &size);
+  std::vector<BYTE> info(size ? size : 1);
+  DWORD error = GetTokenInformation(token, TokenUser, info.data(), size, &size) ? ERROR_SUCCESS : GetLastError();
+  CloseHandle(token);
+  if (error != ERROR_SUCCESS) return error;
+  PSID user = reinterpret_cast<TOKEN_USER*>(info.data())->User.Sid;
+  sid.resize(GetLengthSid(user));
+  return CopySid(static_cast<DWORD>(sid.size()), sid.data(), user) ? ERROR_SUCCESS : GetLastError();
+}
+
+// In absolute form, with owner and group set, as CoInitializeSecurity requires.
+DWORD BuildAccessDescriptor(AccessDescriptor& d) {
+  DWORD error;
+  if ((error = ProcessUserSid(d.user)) != ERROR_SUCCESS ||
+      (error = WellKnownSid(WinLocalSystemSid, d.system)) != ERROR_SUCCESS ||
+      (error = WellKnownSid(WinBuiltinAdministratorsSid, d.administrators)) != ERROR_SUCCESS)
+    return error;
+  DWORD size = sizeof(ACL);
+  for (const std::vector<BYTE>* sid : {&d.system, &d.administrators, &d.user})
+    size += sizeof(ACCESS_ALLOWED_ACE) - sizeof(DWORD) + GetLengthSid(const_cast<BYTE*>(sid->data()));
+  d.acl.resize(size);
+  auto* acl = reinterpret_cast<ACL*>(d.acl.data());
+  if (!InitializeAcl(acl, size, ACL_REVISION)) return GetLastError();
+  for (std::vector<BYTE>* sid : {&d.system, &d.administrators, &d.user})
+    if (!AddAccessAllowedAce(acl, ACL_REVISION, kComRightsExecute, sid->data())) return GetLastError();
+  if (!InitializeSecurityDescriptor(&d.descriptor, SECURITY_DESCRIPTOR_REVISION) ||
+      !SetSecurityDescriptorOwner(&d.descriptor, d.user.data(), FALSE) ||
+      !SetSecurityDescriptorGroup(&d.descriptor, d.user.data(), FALSE) ||
+      !SetSecurityDescriptorDacl(&d.descriptor, TRUE, acl, FALSE))
+    return GetLastError();
+  return ERROR_SUCCESS;
+}
+
+}  // namespace
+
 SecurityOutcome InitializeComSecurity() {
   SecurityOutcome out;
+  auto* access = new (std::nothrow) AccessDescriptor;
+  DWORD error = access ? BuildAccessDescriptor(*access) : ERROR_NOT_ENOUGH_MEMORY;
+  if (error != ERROR_SUCCESS) {
+    delete access;
+    Fail(out.failure, HRESULT_FROM_WIN32(error), kSecurityDescriptorStep);
+    return out;
+  }
   // The process-wide default every proxy starts from: identify is Windows' own default,
   // impersonate is what the Network Connections service needs to show RAS connections.
-  HRESULT hr = CoInitializeSecurity(nullptr, -1, nullptr, nullptr, RPC_C_AUTHN_LEVEL_DEFAULT,
+  HRESULT hr = CoInitializeSecurity(&access->descriptor, -1, nullptr, nullptr, RPC_C_AUTHN_LEVEL_DEFAULT,
                                     RPC_C_IMP_LEVEL_IMPERSONATE, nullptr, EOAC_NONE, nullptr);
   out.ok = SUCCEEDED(hr) || Fail(out.failure, hr, "CoInitializeSecurity");
+  if (!out.ok) delete access;  // COM did not take it
   return out;
 }
 

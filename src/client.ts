@@ -7,6 +7,7 @@ import { diagnoseWith, type Diagnosis } from './diagnose';
 import {
   CallTimeoutError,
   ComError,
+  ComSecurityTooLateError,
   ConnectionNameTakenError,
   ConnectionNotFoundError,
   ConnectionNotShareableError,
@@ -79,8 +80,10 @@ export interface ClientOptions {
   readonly progId?: string;
   /**
    * `'impersonate'`: before its first call that reaches COM, the client calls
-   * initializeComSecurity() (once per process), and a call fails with its error if that does.
-   * For a process that owns its COM security, as netcon's CLI does.
+   * initializeComSecurity() (once per process), and that call fails with its error if it does.
+   * RPC_E_TOO_LATE (the process's COM security is set already) is final: it is reported once,
+   * by the call whose request got it, and every later call goes ahead with the security the
+   * process has. For a process that owns its COM security, as netcon's CLI does.
    */
   readonly comSecurity?: 'impersonate';
 }
@@ -173,7 +176,9 @@ export interface NetConClient {
    * Network Connections service needs to show VPN and dial-up connections. Process-wide and
    * once only: call it at start-up, before anything else in the process uses COM. Rejects with
    * ComSecurityTooLateError (code RPC_E_TOO_LATE) when something set COM security first
-   * (Electron does). Resolves at once after a success.
+   * (Electron does), and again, without asking COM, each time it is asked after that.
+   * Resolves at once after a success. Access to COM objects this process exposes is granted
+   * to local SYSTEM, Administrators and the process's own user.
    */
   initializeComSecurity(options?: CallOptions): Promise<void>;
   /**
@@ -189,8 +194,10 @@ export interface NetConClient {
 }
 
 // COM security is the process's, set once: one request per backend (the process's addon) is
-// made, and every caller shares it; a second CoInitializeSecurity would only answer
-// RPC_E_TOO_LATE. A failed request is forgotten, so a later call may try again.
+// made, and every caller shares it. RPC_E_TOO_LATE is final for the process (something set it
+// first, or COM set its defaults when an interface was first marshalled): the call that asked
+// reports it, and every later opted-in call goes ahead with the security the process has. Any
+// other failure is forgotten, so a later call may try again.
 const securityRequests = new WeakMap<Backend, Promise<void>>();
 
 /** Where a native call happens, for its errors: the public call, and what it is about. */
@@ -233,21 +240,28 @@ export function createClientWith(
   progId: string = DEFAULT_PROG_ID,
   { comSecurity = false }: { comSecurity?: boolean } = {},
 ): NetConClient {
-  function initializeSecurity(backend: Backend, bounds: Limits): Promise<void> {
-    let request = securityRequests.get(backend);
-    if (!request) {
-      const context: CallContext = { operation: 'security' };
-      request = within(bounds, (hook) => backend.initializeSecurity(hook), (why) => stoppedError(why, bounds, context, false)).then((result) => {
-        if (!result.ok) throw toError(result, progId, context);
+  // `asked`: initializeComSecurity() itself, which answers RPC_E_TOO_LATE every time it is
+  // asked; an opted-in call hears of it only if its own request got that answer.
+  function initializeSecurity(backend: Backend, bounds: Limits, asked: boolean): Promise<void> {
+    const earlier = securityRequests.get(backend);
+    if (earlier) {
+      return earlier.catch((error: unknown) => {
+        if (asked || !(error instanceof ComSecurityTooLateError)) throw error;
       });
-      securityRequests.set(backend, request);
-      request.catch(() => securityRequests.delete(backend));
     }
+    const context: CallContext = { operation: 'security' };
+    const request = within(bounds, (hook) => backend.initializeSecurity(hook), (why) => stoppedError(why, bounds, context, false)).then((result) => {
+      if (!result.ok) throw toError(result, progId, context);
+    });
+    securityRequests.set(backend, request);
+    request.catch((error: unknown) => {
+      if (!(error instanceof ComSecurityTooLateError)) securityRequests.delete(backend);
+    });
     return request;
   }
 
   // Every call's first native step: with the comSecurity option, the process's COM security.
-  const prepare = (backend: Backend, bounds: Limits) => (comSecurity ? initializeSecurity(backend, bounds) : undefined);
+  const prepare = (backend: Backend, bounds: Limits) => (comSecurity ? initializeSecurity(backend, bounds, false) : undefined);
 
   async function list(backend: Backend, bounds: Limits, context: CallContext): Promise<NetConnection[]> {
     await prepare(backend, bounds);
@@ -494,7 +508,7 @@ export function createClientWith(
     shareConnection: (publicTarget, privateTarget, options) => share(publicTarget, privateTarget, options),
     rename: (target, newName, options) => rename(target, newName, options),
     async initializeComSecurity(options) {
-      return initializeSecurity(getBackend(), boundsFor(optionsObject(options), 'security'));
+      return initializeSecurity(getBackend(), boundsFor(optionsObject(options), 'security'), true);
     },
     isSupported() {
       try {

@@ -165,7 +165,10 @@ export function createClient(options?: ClientOptions): NetConClient {
  * Windows leaves VPN and dial-up connections out of listConnections(). netcon never does this
  * by itself, because it is process-wide and once only: call it at start-up, before anything
  * else uses COM. Rejects with ComSecurityTooLateError (code RPC_E_TOO_LATE) when something set
- * COM security first (Electron's main process does); resolves at once after a success.
+ * COM security first (Electron's main process does), and again, without asking COM, each time
+ * it is asked after that; netcon's calls then go ahead with the security the process has.
+ * Resolves at once after a success. The security descriptor it passes grants access to COM
+ * objects this process exposes to local SYSTEM, Administrators and the process's own user.
  */
 export function initializeComSecurity(options?: CallOptions): Promise<void> {
   return client.initializeComSecurity(options);

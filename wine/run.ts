@@ -180,8 +180,10 @@ export interface NativeHelper {
    * make it answer as Windows would. True once patched.
    */
   interceptCoInitializeSecurity(modulePath: string, answer: number): boolean;
-  /** The calls the interceptor saw. */
-  interceptedSecurityCalls(): { authServices: number; authnLevel: number; impLevel: number; capabilities: number }[];
+  /** The calls the interceptor saw; `descriptor` is the security descriptor's owner, group and DACL as SDDL, `''` for none. */
+  interceptedSecurityCalls(): { descriptor: string; authServices: number; authnLevel: number; impLevel: number; capabilities: number }[];
+  /** The process's user SID as SDDL writes it (`S-1-5-21-…`). */
+  processUserSid(): string;
   /** CoInitializeSecurity at identify level, as another module of the process may call it first. */
   initializeSecurityFirst(): number;
   /**

@@ -44,32 +44,52 @@ describe('error texts', () => {
 });
 
 describe('COM security', () => {
-  it('is set only when asked, once, at impersonate level, and RPC_E_TOO_LATE is reported as such', async () => {
+  it('is set only when asked, once, at impersonate level, with a descriptor that lets in only SYSTEM, Administrators and the process\'s user', async () => {
     const { value, live } = await inWine({ fake: { connections: machine } }, async (netcon, t) => {
       const helper = t.nativeHelper();
       await netcon.listConnections(); // loads the addon; asks for no security
-      const path = t.addonPath();
-      // Make COM answer as Windows does once something set security first.
-      const patched = helper.interceptCoInitializeSecurity(path, 0x80010119);
+      const patched = helper.interceptCoInitializeSecurity(t.addonPath(), 0);
       const beforeAsking = helper.interceptedSecurityCalls().length;
-      const tooLate = await t.capture(netcon.initializeComSecurity());
-      const seen = helper.interceptedSecurityCalls();
-      helper.interceptCoInitializeSecurity(path, 0);
       const first = await t.capture(netcon.initializeComSecurity());
       const again = await t.capture(netcon.initializeComSecurity());
-      return { patched, beforeAsking, tooLate, seen, first, again, calls: helper.interceptedSecurityCalls().length, live: t.live() };
+      return { patched, beforeAsking, first, again, seen: helper.interceptedSecurityCalls(), user: helper.processUserSid(), live: t.live() };
     });
     expect(value.patched).toBe(true);
     expect(value.beforeAsking).toBe(0);
-    expect(value.tooLate).toMatchObject({
-      ok: false,
-      error: { name: 'ComSecurityTooLateError', code: 'RPC_E_TOO_LATE', hresult: 0x80010119, step: 'CoInitializeSecurity', operation: 'security' },
-    });
-    // cAuthSvc -1, RPC_C_AUTHN_LEVEL_DEFAULT, RPC_C_IMP_LEVEL_IMPERSONATE, EOAC_NONE.
-    expect(value.seen).toEqual([{ authServices: -1, authnLevel: 0, impLevel: 3, capabilities: 0 }]);
     expect(value.first).toEqual({ ok: true });
     expect(value.again).toEqual({ ok: true });
-    expect(value.calls).toBe(1); // the second request had nothing to do
+    expect(value.user).toMatch(/^S-1-5-21-/);
+    // Owner and group the process's user; COM_RIGHTS_EXECUTE | COM_RIGHTS_EXECUTE_LOCAL (CC and
+    // DC in SDDL) to local SYSTEM, the Administrators and that user, and to nobody else.
+    // cAuthSvc -1, RPC_C_AUTHN_LEVEL_DEFAULT, RPC_C_IMP_LEVEL_IMPERSONATE, EOAC_NONE; the second
+    // request had nothing to do.
+    expect(value.seen).toEqual([
+      { descriptor: `O:${value.user}G:${value.user}D:(A;;CCDC;;;SY)(A;;CCDC;;;BA)(A;;CCDC;;;${value.user})`, authServices: -1, authnLevel: 0, impLevel: 3, capabilities: 0 },
+    ]);
+    expect(live).toEqual({});
+  });
+
+  it('RPC_E_TOO_LATE is final for the process: an opted-in client reports it once, and its next ten calls go ahead without asking again', async () => {
+    const { value, live } = await inWine({ fake: { connections: machine } }, async (netcon, t) => {
+      const helper = t.nativeHelper();
+      await netcon.listConnections(); // loads the addon, and (on Windows) sets COM's defaults
+      // Make COM answer as Windows does once the process's security is set.
+      const patched = helper.interceptCoInitializeSecurity(t.addonPath(), 0x80010119);
+      const client = netcon.createClient({ comSecurity: 'impersonate' });
+      const tooLate = await t.capture(client.listConnections());
+      const later = [];
+      for (let i = 0; i < 10; i++) later.push(await t.capture(i % 2 ? client.disconnect('Ethernet') : client.listConnections()));
+      const asked = await t.capture(netcon.initializeComSecurity());
+      return { patched, tooLate, later, asked, calls: helper.interceptedSecurityCalls().length, live: t.live() };
+    });
+    expect(value.patched).toBe(true);
+    const error = { name: 'ComSecurityTooLateError', code: 'RPC_E_TOO_LATE', hresult: 0x80010119, step: 'CoInitializeSecurity', operation: 'security' };
+    expect(value.tooLate).toMatchObject({ ok: false, error });
+    expect(value.later.filter((r) => !r.ok)).toEqual([]);
+    expect(value.later).toHaveLength(10);
+    // initializeComSecurity() itself still says so, from what COM answered the first time.
+    expect(value.asked).toMatchObject({ ok: false, error });
+    expect(value.calls).toBe(1);
     expect(live).toEqual({});
   });
 
@@ -79,8 +99,8 @@ describe('COM security', () => {
     expect(out.code).toBe(0);
     expect(JSON.parse(out.stdout).map((c: { name: string }) => c.name)).toEqual(machine.map((c) => c.name));
     if (!native) {
-      // (sd, cAuthSvc -1, asAuthSvc, reserved, RPC_C_AUTHN_LEVEL_DEFAULT, RPC_C_IMP_LEVEL_IMPERSONATE, reserved, EOAC_NONE, reserved)
-      expect(out.stderr).toMatch(/CoInitializeSecurity 0+, -1, 0+, 0+, 0, 3, 0+, 0, 0+ stub/);
+      // (sd, which is not null, cAuthSvc -1, asAuthSvc, reserved, RPC_C_AUTHN_LEVEL_DEFAULT, RPC_C_IMP_LEVEL_IMPERSONATE, reserved, EOAC_NONE, reserved)
+      expect(out.stderr).toMatch(/CoInitializeSecurity [0-9A-F]*[1-9A-F][0-9A-F]*, -1, 0+, 0+, 0, 3, 0+, 0, 0+ stub/);
       expect(out.stderr.match(/CoInitializeSecurity/g)).toHaveLength(1);
     }
   });

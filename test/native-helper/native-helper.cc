@@ -5,6 +5,7 @@
 #include <windows.h>
 #include <objbase.h>
 #include <ole2.h>
+#include <sddl.h>
 
 // Every Node-API function is resolved at run time from the executable that loaded us
 // (node.exe or a renamed host), so no import library or delay-load hook is needed and
@@ -18,6 +19,7 @@
 #include <cstdint>
 #include <cstring>
 #include <mutex>
+#include <string>
 #include <vector>
 
 namespace {
@@ -224,6 +226,7 @@ napi_value PoolThreadApartments(napi_env env, napi_callback_info info) { return 
 // own is a stub that answers S_OK whatever came first, so this is how a test under Wine sees
 // the arguments netcon passes and makes COM answer what Windows would (RPC_E_TOO_LATE).
 struct SecurityCall {
+  std::string descriptor;  // SDDL of owner, group and DACL; "" for none
   LONG authServices;
   DWORD authnLevel;
   DWORD impLevel;
@@ -233,11 +236,40 @@ std::mutex g_securityMutex;
 std::vector<SecurityCall> g_securityCalls;
 HRESULT g_securityAnswer = S_OK;
 
-HRESULT WINAPI RecordSecurity(PSECURITY_DESCRIPTOR, LONG authServices, SOLE_AUTHENTICATION_SERVICE*, void*,
+std::string Sddl(PSECURITY_DESCRIPTOR descriptor) {
+  char* text = nullptr;
+  if (!descriptor || !ConvertSecurityDescriptorToStringSecurityDescriptorA(
+                         descriptor, SDDL_REVISION_1, OWNER_SECURITY_INFORMATION | GROUP_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION,
+                         &text, nullptr))
+    return std::string();
+  std::string out(text);
+  LocalFree(text);
+  return out;
+}
+
+HRESULT WINAPI RecordSecurity(PSECURITY_DESCRIPTOR descriptor, LONG authServices, SOLE_AUTHENTICATION_SERVICE*, void*,
                               DWORD authnLevel, DWORD impLevel, void*, DWORD capabilities, void*) {
   std::lock_guard<std::mutex> lock(g_securityMutex);
-  g_securityCalls.push_back({authServices, authnLevel, impLevel, capabilities});
+  g_securityCalls.push_back({Sddl(descriptor), authServices, authnLevel, impLevel, capabilities});
   return g_securityAnswer;
+}
+
+// The process's user as SDDL writes a SID, to compare a descriptor's entries with.
+napi_value ProcessUserSid(napi_env env, napi_callback_info) {
+  HANDLE token;
+  std::string sid;
+  if (OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &token)) {
+    BYTE buffer[sizeof(TOKEN_USER) + SECURITY_MAX_SID_SIZE];
+    DWORD size = sizeof(buffer);
+    char* text = nullptr;
+    if (GetTokenInformation(token, TokenUser, buffer, size, &size) &&
+        ConvertSidToStringSidA(reinterpret_cast<TOKEN_USER*>(buffer)->User.Sid, &text)) {
+      sid = text;
+      LocalFree(text);
+    }
+    CloseHandle(token);
+  }
+  return String(env, sid.c_str());
 }
 
 // Points `module`'s import of `function` (by name, from any DLL) at `replacement`.
@@ -298,6 +330,7 @@ napi_value InterceptedSecurityCalls(napi_env env, napi_callback_info) {
     const SecurityCall& c = g_securityCalls[i];
     napi_value item = nullptr;
     NAPI(napi_create_object)(env, &item);
+    SetNamed(env, item, "descriptor", String(env, c.descriptor.c_str()));
     SetNamed(env, item, "authServices", Number(env, c.authServices));
     SetNamed(env, item, "authnLevel", Number(env, c.authnLevel));
     SetNamed(env, item, "impLevel", Number(env, c.impLevel));
@@ -491,6 +524,7 @@ NAPI_MODULE_INIT() {
   Export(env, exports, "handleCount", HandleCount);
   Export(env, exports, "interceptCoInitializeSecurity", InterceptCoInitializeSecurity);
   Export(env, exports, "interceptedSecurityCalls", InterceptedSecurityCalls);
+  Export(env, exports, "processUserSid", ProcessUserSid);
   Export(env, exports, "initializeSecurityFirst", InitializeSecurityFirst);
   Export(env, exports, "interceptChangeNotifications", InterceptChangeNotifications);
   Export(env, exports, "fireInterfaceChange", FireInterfaceChange);

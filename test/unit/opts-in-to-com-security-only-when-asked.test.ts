@@ -19,12 +19,19 @@ describe('initializeComSecurity()', () => {
     expect(fake.calls).toEqual([{ method: 'security' }]);
   });
 
-  it('reports RPC_E_TOO_LATE as ComSecurityTooLateError naming CoInitializeSecurity, and may be asked again', async () => {
+  it('reports RPC_E_TOO_LATE as ComSecurityTooLateError naming CoInitializeSecurity, and again when asked again, without asking COM', async () => {
     const fake = fakeMachine({ connections: ALL, failures: [TOO_LATE] });
     const error = await rejectionOf(fake.client.initializeComSecurity(), ComSecurityTooLateError);
     expect(error).toMatchObject({ code: 'RPC_E_TOO_LATE', hresult: 0x80010119, step: 'CoInitializeSecurity', operation: 'security' });
     expect(error.message).toMatch(/^Initialize COM security failed: RPC_E_TOO_LATE \(0x80010119\) at CoInitializeSecurity — .*set COM security first/);
-    await rejectionOf(fake.client.initializeComSecurity(), ComSecurityTooLateError);
+    expect(await rejectionOf(fake.client.initializeComSecurity(), ComSecurityTooLateError)).toBe(error);
+    expect(fake.calls).toEqual([{ method: 'security' }]);
+  });
+
+  it('forgets any other failure, so a later call tries again', async () => {
+    const fake = fakeMachine({ connections: ALL, failures: [{ on: 'security', hresult: 0x8007000e }] });
+    await expect(fake.client.initializeComSecurity()).rejects.toMatchObject({ code: 'E_OUTOFMEMORY' });
+    await expect(fake.client.initializeComSecurity()).rejects.toMatchObject({ code: 'E_OUTOFMEMORY' });
     expect(fake.calls).toEqual([{ method: 'security' }, { method: 'security' }]);
   });
 
@@ -47,11 +54,37 @@ describe("createClient's comSecurity: 'impersonate'", () => {
     expect(fake.calls.map((c) => c.method)).toEqual(['security', 'list', 'list', 'list', 'connect']);
   });
 
-  it('fails the call with the security error when it cannot be set', async () => {
+  it('reports RPC_E_TOO_LATE once, by the call that asked, and lets every later call go ahead without asking again', async () => {
     const fake = fakeMachine({ connections: ALL, failures: [TOO_LATE] });
     const client = createClientWith(() => fake.backend, undefined, { comSecurity: true });
     await rejectionOf(client.listConnections(), ComSecurityTooLateError);
-    expect(fake.calls).toEqual([{ method: 'security' }]);
+    for (let i = 0; i < 10; i++) expect(await client.listConnections()).toHaveLength(ALL.length);
+    await client.disconnect('Ethernet');
+    // Another opted-in client of the same process: the answer is the process's.
+    const other = createClientWith(() => fake.backend, undefined, { comSecurity: true });
+    await other.connect('Ethernet');
+    expect(fake.calls.filter((c) => c.method === 'security')).toHaveLength(1);
+    // initializeComSecurity() itself still answers what COM said, without asking again.
+    await rejectionOf(client.initializeComSecurity(), ComSecurityTooLateError);
+    expect(fake.calls.filter((c) => c.method === 'security')).toHaveLength(1);
+  });
+
+  it('lets calls that joined a request answered RPC_E_TOO_LATE go ahead; only the one that made it reports it', async () => {
+    const fake = fakeMachine({ connections: ALL, failures: [TOO_LATE] });
+    const client = createClientWith(() => fake.backend, undefined, { comSecurity: true });
+    const [first, second, third] = await Promise.allSettled([client.listConnections(), client.listConnections(), client.connect('Ethernet')]);
+    expect(first).toMatchObject({ status: 'rejected', reason: { code: 'RPC_E_TOO_LATE' } });
+    expect(second).toMatchObject({ status: 'fulfilled' });
+    expect(third).toMatchObject({ status: 'fulfilled' });
+    expect(fake.calls.filter((c) => c.method === 'security')).toHaveLength(1);
+  });
+
+  it('fails each call with any other security error, and asks again on the next', async () => {
+    const fake = fakeMachine({ connections: ALL, failures: [{ on: 'security', hresult: 0x80070005 }] });
+    const client = createClientWith(() => fake.backend, undefined, { comSecurity: true });
+    await expect(client.listConnections()).rejects.toMatchObject({ code: 'E_ACCESSDENIED', step: 'CoInitializeSecurity' });
+    await expect(client.listConnections()).rejects.toMatchObject({ code: 'E_ACCESSDENIED', step: 'CoInitializeSecurity' });
+    expect(fake.calls).toEqual([{ method: 'security' }, { method: 'security' }]);
   });
 
   it('works the same in netcon/testing, where a failure can be scripted', async () => {
@@ -78,7 +111,12 @@ describe('what real Windows answers that needs its own words', () => {
     expect(atEnum.message).not.toMatch(/hnetcfg\.dll is missing/);
   });
 
-  it('the disabled Network Connections service says how to enable it', () => {
+  it('the disabled service named is the one the step needs: Netman, or SharedAccess for a sharing change', () => {
     expect(errorFromHResult(0x80070422, { operation: 'list', step: 'CoCreateInstance' }).message).toMatch(/Netman\) is disabled: .*sc config Netman start= demand/);
+    for (const step of ['INetSharingConfiguration::EnableSharing', 'INetSharingConfiguration::DisableSharing']) {
+      const message = errorFromHResult(0x80070422, { operation: 'enableSharing', step }).message;
+      expect(message).toMatch(/Internet Connection Sharing service \(SharedAccess\) is disabled: .*sc config SharedAccess start= demand/);
+      expect(message).not.toMatch(/Netman/);
+    }
   });
 });
