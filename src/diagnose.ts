@@ -8,6 +8,7 @@ import { CallTimeoutError, NativeModuleLoadError, NetConAbortError, UnsupportedP
 import { HRESULTS } from './hresults';
 import { hresultToHex } from './messages';
 import type { NativeApartment, NativeDiagnosis } from './native';
+import { guidePath } from './package-root';
 
 /** How a check came out: `'fail'` means netcon cannot work here until it is fixed. */
 export type CheckStatus = 'ok' | 'warn' | 'fail';
@@ -107,7 +108,7 @@ export async function diagnoseWith(context: DiagnoseContext): Promise<Diagnosis>
     if (error instanceof NetConAbortError) throw error;
     const code = (error as { code?: unknown }).code;
     const message = error instanceof Error ? error.message : String(error);
-    checks.push(fail('trial-list', `listConnections() failed: ${typeof code === 'string' ? `${code}: ` : ''}${message}`, 'See the other checks, and docs/errors.md for this code.'));
+    checks.push(fail('trial-list', `listConnections() failed: ${typeof code === 'string' ? `${code}: ` : ''}${message}`, `See the other checks, and ${guidePath('errors.md')} for this code.`));
   }
   if (!(facts instanceof Error)) checks.push(serviceCheck(facts, context.progId, listWorked));
   return done();

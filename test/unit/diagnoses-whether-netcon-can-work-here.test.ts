@@ -1,5 +1,7 @@
 // diagnose() and `netcon doctor` judge what the addon reads about the machine. Here the facts
 // come from netcon/testing's machine or are set by the test; the Wine suite reads real ones.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import type { Backend } from '../../src/backend';
@@ -45,6 +47,13 @@ describe('diagnose()', () => {
     const diagnosis = await client.diagnose();
     expect(diagnosis.ok).toBe(false);
     expect(find(diagnosis, 'trial-list')).toMatchObject({ status: 'fail', summary: expect.stringMatching(/^listConnections\(\) failed: E_ACCESSDENIED: List connections failed/) });
+  });
+
+  it("sends a failed trial list to docs/errors.md by its path in the package, which ships it", async () => {
+    const client = createFakeClient({ connections: [ETHERNET], failures: [{ on: 'list', hresult: 'E_FAIL' }] });
+    const errorsPage = join(__dirname, '..', '..', 'docs', 'errors.md');
+    expect(find(await client.diagnose(), 'trial-list').fix).toBe(`See the other checks, and ${errorsPage} for this code.`);
+    expect(existsSync(errorsPage)).toBe(true);
   });
 
   it('reports the platform off Windows, and nothing else', async () => {
