@@ -19,7 +19,9 @@ try {
 } catch (err) {
   if (err instanceof WaitTimeoutError) {
     // The disconnect itself succeeded; Windows had not finished it when the wait ran out.
-    console.error(`Windows accepted the disconnect, but "${err.target}" was still ${err.lastStatus ?? 'not seen'} after ${err.timeoutMs} ms.`);
+    // lastStatus is absent when no look at the connection returned in time.
+    const state = err.lastStatus === undefined ? 'never read' : `still ${err.lastStatus}`;
+    console.error(`Windows accepted the disconnect, but "${err.target}" was ${state} after ${err.timeoutMs} ms.`);
   } else if (err instanceof CallTimeoutError || err instanceof NetConAbortError) {
     // Stopped while Windows was at work (outcome 'unknown'): the disconnect may still happen.
     const maybe = err.outcome === 'unknown' ? ' Windows may still finish it: look at its status before trying again.' : '';

@@ -17,7 +17,9 @@ try {
   if (err instanceof AccessDeniedError) {
     console.error('Access denied: run this from an elevated prompt (Run as administrator).');
   } else if (err instanceof WaitTimeoutError) {
-    console.error(`Disconnect accepted, but "${err.target}" was still ${err.lastStatus} after ${err.timeoutMs} ms.`);
+    // lastStatus is absent when no look at the connection returned in time.
+    const state = err.lastStatus === undefined ? 'never read' : `still ${err.lastStatus}`;
+    console.error(`Disconnect accepted, but "${err.target}" was ${state} after ${err.timeoutMs} ms.`);
   } else if (err instanceof AmbiguousConnectionError) {
     console.error(`Several connections are called "${err.target}"; pass one of these GUIDs: ${err.candidates.join(', ')}`);
   } else if (err instanceof NetConError) {
