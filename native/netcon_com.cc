@@ -39,12 +39,15 @@ bool CreateManager(const std::wstring& progId, ComPtr<INetSharingManager>& manag
 }
 
 // A connection can vanish while it is being enumerated (a USB adapter pulled, a Hyper-V
-// switch or a VPN removed): these answers, on that connection alone, say it no longer
-// exists rather than that the call failed.
-bool Vanished(HRESULT hr) {
-  return hr == HRESULT_FROM_WIN32(ERROR_NOT_FOUND) || hr == RPC_E_DISCONNECTED ||
-         hr == HRESULT_FROM_WIN32(RPC_S_SERVER_UNAVAILABLE);
-}
+// switch or a VPN removed): ERROR_NOT_FOUND on that connection alone says it no longer
+// exists, and so, while it is only being read, does RPC_E_DISCONNECTED (its object is gone).
+// RPC_S_SERVER_UNAVAILABLE is not among them: it says the Network Connections service is
+// unreachable, and a list without its connections would be a false one.
+bool Vanished(HRESULT hr) { return hr == HRESULT_FROM_WIN32(ERROR_NOT_FOUND) || hr == RPC_E_DISCONNECTED; }
+
+// What an action's own call answers when its connection was removed before the call: only
+// ERROR_NOT_FOUND. RPC_E_DISCONNECTED there may come after Windows acted, so it is reported.
+bool GoneBeforeTheAction(HRESULT hr) { return hr == HRESULT_FROM_WIN32(ERROR_NOT_FOUND); }
 
 // What a visitor tells ForEachConnection after each connection. Failed means the visitor
 // has filled in the failure; Stop ends the walk successfully.
@@ -268,7 +271,7 @@ ActionOutcome ActOnConnection(const std::wstring& progId, const std::wstring& gu
     Acted acted = act(manager.get(), connection);
     out.hr = acted.hr;
     // Removed between the walk and the call: the same answer as a connection never there.
-    if (Vanished(out.hr)) return Walk::Stop;
+    if (GoneBeforeTheAction(out.hr)) return Walk::Stop;
     out.found = true;
     if (FAILED(out.hr)) {
       Fail(out.failure, out.hr, acted.step);

@@ -21,7 +21,7 @@ import {
   type ShareStep,
 } from './errors';
 import { canonicalGuid } from './guid';
-import { errorFromHResult, successCodeName } from './hresults';
+import { errorFromHResult, outcomeOf, successCodeName } from './hresults';
 import { abortedStop, limits, within, type CallOptions, type Limits, type Stop } from './limits';
 import type { NativeActionResult, NativeFailure, NativeRefusal, NativeSharingChange } from './native';
 import { SHARING_TYPES, planShare, toConnectionSharing, type ConnectionSharing, type RenameResult, type ShareResult, type SharingResult } from './sharing';
@@ -224,6 +224,7 @@ function toError(failure: NativeFailure | NativeRefusal, progId: string, context
     shareStep: context.shareStep,
     restored: context.restored,
     restoreErrors: context.restoreErrors,
+    outcome: outcomeOf(failure.hresult, failure.step),
   });
 }
 
@@ -395,6 +396,7 @@ export function createClientWith(
           shareStep: step,
           restored,
           restoreErrors: restored ? undefined : restoreErrors,
+          outcome: error.outcome,
         });
       }
     }

@@ -315,6 +315,8 @@ export interface ComErrorContext {
   readonly restored?: boolean;
   /** shareConnection() only: what failed while putting it back. */
   readonly restoreErrors?: readonly Error[];
+  /** `'unknown'` when the action's own call failed in a way that leaves open whether Windows acted. */
+  readonly outcome?: 'unknown';
 }
 
 /** A COM call returned a failing HRESULT. Known HRESULTs get a subclass (see HRESULTS). */
@@ -338,6 +340,13 @@ export class ComError extends NetConError {
   readonly restored?: boolean;
   /** shareConnection() only: what failed while putting the sharing back. */
   readonly restoreErrors?: readonly Error[];
+  /**
+   * `'unknown'` when a disconnect, connect, sharing change or rename failed in its own call
+   * with an answer that leaves open whether Windows acted: the service went away mid-call
+   * (RPC_E_DISCONNECTED, RPC_S_SERVER_UNAVAILABLE, RPC_S_CALL_FAILED) or the call was
+   * cancelled. Check the connection before retrying.
+   */
+  readonly outcome?: 'unknown';
 
   /** `code` is the HRESULT's name in HRESULTS, or `'E_UNKNOWN_HRESULT'`; `hresult` may be signed. */
   constructor(message: string, code: string, hresult: number, context: ComErrorContext = {}) {
@@ -352,6 +361,7 @@ export class ComError extends NetConError {
     if (context.shareStep !== undefined) this.shareStep = context.shareStep;
     if (context.restored !== undefined) this.restored = context.restored;
     if (context.restoreErrors !== undefined) this.restoreErrors = Object.freeze([...context.restoreErrors]);
+    if (context.outcome !== undefined) this.outcome = context.outcome;
   }
 }
 
@@ -387,7 +397,11 @@ export class ComNotInitializedError extends ComError {}
 export class ApartmentModeChangedError extends ComError {}
 /** A ComError for ERROR_ELEVATION_REQUIRED (see HRESULTS): an access-denied kind, so also `instanceof AccessDeniedError`. */
 export class ElevationRequiredError extends AccessDeniedError {}
-/** A ComError for ERROR_SERVICE_DISABLED (see HRESULTS): the Network Connections service is disabled. */
+/**
+ * A ComError for ERROR_SERVICE_DISABLED (see HRESULTS): a service the step needs is disabled,
+ * the Network Connections service (Netman), or for a sharing change Internet Connection
+ * Sharing (SharedAccess).
+ */
 export class ServiceDisabledError extends ComError {}
 /** A ComError for CO_E_SERVER_EXEC_FAILURE (see HRESULTS): the service's server did not start. */
 export class ServerExecutionError extends ComError {}

@@ -187,6 +187,32 @@ export function successCodeName(hresult: number): string {
   return Object.keys(SUCCESS_CODES).find((code) => SUCCESS_CODES[code] === value) ?? hresultToHex(value);
 }
 
+// The steps that change sharing, which the SharedAccess service carries out.
+const SHARING_CHANGES: ReadonlySet<string> = new Set(['INetSharingConfiguration::EnableSharing', 'INetSharingConfiguration::DisableSharing']);
+
+// An action's own calls: a failure there may come after Windows acted.
+const ACTION_STEPS: ReadonlySet<string> = new Set([
+  'INetConnection::Disconnect',
+  'INetConnection::Connect',
+  'INetConnection::Rename',
+  ...SHARING_CHANGES,
+]);
+
+// Answers that say the call did not come back, not that Windows refused it: the service went
+// away mid-call, or the call was cancelled.
+const LEFT_OPEN: ReadonlySet<number> = new Set([
+  0x80010108, // RPC_E_DISCONNECTED
+  0x800706ba, // RPC_S_SERVER_UNAVAILABLE
+  0x800706be, // RPC_S_CALL_FAILED
+  0x80010002, // RPC_E_CALL_CANCELED
+  0x8007071a, // RPC_S_CALL_CANCELLED
+]);
+
+/** `'unknown'` when `hresult` at `step`, an action's own call, leaves open whether Windows acted. */
+export function outcomeOf(hresult: number, step: string | undefined): 'unknown' | undefined {
+  return step !== undefined && ACTION_STEPS.has(step) && LEFT_OPEN.has(hresult >>> 0) ? 'unknown' : undefined;
+}
+
 // The operations that change the machine's settings rather than a connection's state.
 const CHANGES_SETTINGS: ReadonlySet<string> = new Set(['enableSharing', 'disableSharing', 'share', 'rename']);
 
@@ -197,6 +223,9 @@ function hintFor(code: string, hint: string | undefined, context: ComErrorContex
   const { progId, step, operation } = context;
   if (code === 'E_ACCESSDENIED' && operation !== undefined && CHANGES_SETTINGS.has(operation)) {
     return 'Changing sharing or a connection\'s name needs an elevated process: Run as administrator.';
+  }
+  if (code === 'ERROR_SERVICE_DISABLED' && step !== undefined && SHARING_CHANGES.has(step)) {
+    return 'The Internet Connection Sharing service (SharedAccess) is disabled: set its startup type to Manual (sc config SharedAccess start= demand).';
   }
   if (code === 'E_NOINTERFACE' && step === 'INetSharingConfigurationForINetConnection') {
     return 'Windows gives this connection no sharing configuration: it cannot take part in Internet Connection Sharing (.NET code sees an InvalidCastException here).';

@@ -56,6 +56,7 @@ export function comFailureMessage(hresult: number, code: string | undefined, exp
     (context.step ? ` at ${context.step}` : '') +
     connectionSuffix(context) +
     (explanation ? ` — ${explanation}` : '.') +
+    (context.outcome === 'unknown' ? ' Windows may have acted before it stopped answering: check the connection before retrying.' : '') +
     restoreSentence(context)
   );
 }

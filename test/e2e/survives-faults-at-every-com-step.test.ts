@@ -38,9 +38,15 @@ const steps = {
 };
 type Operation = keyof typeof steps;
 
-// A step about one connection: a "connection gone" answer there means it vanished.
-const PER_CONNECTION = new Set(['QueryInterface(INetConnection)', 'GetProperties', 'Disconnect', 'Connect', ...Object.keys(GETTERS_FOR_LIST)]);
-const VANISHED = new Set([0x80070490, 0x80010108, 0x800706ba]);
+// A read of one connection: ERROR_NOT_FOUND or RPC_E_DISCONNECTED there means it vanished.
+// RPC_S_SERVER_UNAVAILABLE means the service is unreachable, and fails the call.
+const READS_ONE = new Set(['QueryInterface(INetConnection)', 'GetProperties', ...Object.keys(GETTERS_FOR_LIST)]);
+const VANISHED = new Set([0x80070490, 0x80010108]);
+// The action's own call: only ERROR_NOT_FOUND says the connection was gone before it. These
+// leave open whether Windows acted.
+const ACTIONS = new Set(['Disconnect', 'Connect']);
+const NOT_FOUND = 0x80070490;
+const LEFT_OPEN = new Set([0x80010108, 0x800706ba, 0x80010002, 0x8007071a]);
 const E_NOTIMPL = 0x80004001;
 const E_NOINTERFACE = 0x80004002;
 
@@ -55,10 +61,12 @@ interface Case {
 // (a connection that vanished meanwhile is not listed, and is not found to act on; a
 // GetProperties that is not implemented is read with the getters instead).
 function expectedOutcome(operation: Operation, c: Case) {
-  if (PER_CONNECTION.has(c.method) && VANISHED.has(c.hresult)) return operation === 'list' ? { listed: 0 } : { code: 'ERR_CONNECTION_NOT_FOUND' };
+  if (READS_ONE.has(c.method) && VANISHED.has(c.hresult)) return operation === 'list' ? { listed: 0 } : { code: 'ERR_CONNECTION_NOT_FOUND' };
+  if (ACTIONS.has(c.method) && c.hresult === NOT_FOUND) return { code: 'ERR_CONNECTION_NOT_FOUND' };
   if (c.method === 'GetProperties' && (c.hresult === E_NOTIMPL || c.hresult === E_NOINTERFACE)) return operation === 'list' ? { listed: 2 } : { code: 'S_OK' };
   const known = codes.find((k) => k.hresult === c.hresult)!;
-  return { code: known.code, hresult: c.hresult, step: (steps[operation] as Record<string, string>)[c.method], operation, cls: known.cls };
+  const outcome = ACTIONS.has(c.method) && LEFT_OPEN.has(c.hresult) ? 'unknown' : undefined;
+  return { code: known.code, hresult: c.hresult, step: (steps[operation] as Record<string, string>)[c.method], operation, cls: known.cls, outcome };
 }
 
 describe.each(Object.keys(steps) as Operation[])('%s with a fault at each COM step', (operation) => {
@@ -93,7 +101,7 @@ describe.each(Object.keys(steps) as Operation[])('%s with a fault at each COM st
     const actual = value.map((r) => {
       const want = expectedOutcome(operation, r);
       const outcome = r.error
-        ? { code: r.error.code, hresult: r.error.hresult, step: r.error.step, operation: r.error.operation, cls: 'cls' in want ? (r.error.classes.includes(want.cls!) ? want.cls : r.error.classes.join()) : undefined }
+        ? { code: r.error.code, hresult: r.error.hresult, step: r.error.step, operation: r.error.operation, cls: 'cls' in want ? (r.error.classes.includes(want.cls!) ? want.cls : r.error.classes.join()) : undefined, outcome: r.error.outcome }
         : Array.isArray(r.value) ? { listed: r.value.length } : { code: (r.value as { code: string }).code };
       return { fault: `${r.method} ${r.hresult.toString(16)}`, ...outcome, live: r.live, warnings: r.warnings };
     });
