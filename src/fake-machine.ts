@@ -6,7 +6,16 @@ import { CONNECTION_STATUSES, MEDIA_TYPES, toNetConnection, type ConnectionStatu
 import { NetConInvalidArgTypeError, NetConInvalidArgValueError } from './errors';
 import { canonicalGuid } from './guid';
 import { HRESULTS, SUCCESS_CODES, type HResultCode } from './hresults';
-import type { NativeActionResult, NativeDiagnosis, NativeFailure, NativeListResult, NativeRawConnection, NativeSharingChange, NativeSharingResult } from './native';
+import type {
+  NativeActionResult,
+  NativeDiagnosis,
+  NativeFailure,
+  NativeListResult,
+  NativeRawConnection,
+  NativeSharing,
+  NativeSharingChange,
+  NativeSharingResult,
+} from './native';
 import { SHARING_TYPES } from './sharing';
 import { optionsObject } from './validate';
 
@@ -36,27 +45,41 @@ export interface FakeConnectionInput {
   readonly shareable?: boolean;
 }
 
-/** A scripted COM failure: which call fails, for which connection, with which HRESULT. */
+/**
+ * A scripted COM failure: which call fails, for which connection, with which HRESULT. The
+ * machine answers it as netcon answers Windows: on one connection while netcon walks them,
+ * `ERROR_NOT_FOUND` or `RPC_E_DISCONNECTED` says that connection is gone (lists leave it out,
+ * an action on it is ConnectionNotFoundError), and `ERROR_NOT_FOUND` from an action's own call
+ * says so too; any other failure is the HRESULT's typed error.
+ */
 export interface FakeFailure {
   /**
-   * `'list'` fails every lookup (listConnections, findConnection, name targets, waits);
-   * `'security'` initializeComSecurity; `'sharing'` every read of the sharing (listSharing,
-   * getSharing and the read the sharing changes start with); `'enableSharing'`,
-   * `'disableSharing'` and `'rename'` those COM calls, including the ones shareConnection makes.
+   * `'list'` fails the walk through the connections, which every call makes: lists, finds,
+   * name targets, waits, sharing reads, and each action's search for its connection, by GUID
+   * too. `'sharing'` fails reading a connection's sharing (listSharing, getSharing and the read
+   * enableSharing and shareConnection start with). `'disconnect'`, `'connect'`,
+   * `'enableSharing'`, `'disableSharing'` and `'rename'` fail that call on its connection
+   * (shareConnection's too); `'security'` fails initializeComSecurity.
    */
   readonly on: 'list' | 'disconnect' | 'connect' | 'security' | 'sharing' | 'enableSharing' | 'disableSharing' | 'rename';
   /**
-   * disconnect/connect: only for this connection; every one when absent. list: the connection
-   * being read when the list failed (`err.connection`).
+   * The connection it fails on; every one when absent. `'list'` with an `id` fails reading that
+   * connection (`err.connection`), without one the walk as a whole, before any connection.
    */
   readonly id?: string;
   /** A code of the HRESULTS table (`'E_ACCESSDENIED'`) or any failing HRESULT. */
   readonly hresult: HResultCode | number;
   /**
-   * The COM call that fails, as `err.step` names it. Default: the call's own, as netcon names
-   * it (`'EnumEveryConnection'`, `'INetConnection::Disconnect'`, `'INetConnection::Connect'`,
-   * `'CoInitializeSecurity'`). A disconnect or connect failing at another step (such as
-   * `'CoCreateInstance'`) fails before it reached the connection, so the error names none.
+   * The COM call that fails, as `err.step` names it. Default: the one netcon makes there
+   * (`'EnumEveryConnection'`; with an `id`, `'INetConnection::GetProperties'`;
+   * `'INetSharingConfiguration::get_SharingEnabled'`, `'INetConnection::Disconnect'`,
+   * `'INetConnection::Connect'`, `'INetSharingConfiguration::EnableSharing'`,
+   * `'INetSharingConfiguration::DisableSharing'`, `'INetConnection::Rename'`,
+   * `'CoInitializeSecurity'`). A step of the walk (`'INetConnection::GetProperties'`, an
+   * `INetConnectionProps` getter) without an `id` fails on every connection. An action failing
+   * at a step before its connection (such as `'CoCreateInstance'`) names none. A getter of a
+   * field an action does not read (`get_Status`, `get_DeviceName`, `get_MediaType`,
+   * `get_Characteristics`) fails lists only.
    */
   readonly step?: string;
   /** Windows' own text for the failure (`err.systemMessage`); the message of an HRESULT netcon does not know quotes it. */
@@ -189,6 +212,37 @@ const STEPS = {
   rename: 'INetConnection::Rename',
 } as const;
 
+type OnOne = 'disconnect' | 'connect' | 'enableSharing' | 'disableSharing' | 'rename';
+
+/** A failure as the machine keeps it: its GUID canonical, its HRESULT a number, its step named. */
+type Scripted = FakeFailure & { guid: string | undefined; value: number; at: string };
+
+// The addon's reads of one connection while it walks them. A list reads every field; an
+// action's walk and a sharing read only the id and the name.
+const READ_STEP = 'INetConnection::GetProperties';
+const LIST_ONLY = ['get_DeviceName', 'get_Status', 'get_MediaType', 'get_Characteristics'].map((getter) => `INetConnectionProps::${getter}`);
+const READS = new Set([READ_STEP, 'QueryInterface(INetConnection)', 'NetConnectionProps', 'INetConnectionProps::get_Guid', 'INetConnectionProps::get_Name', ...LIST_ONLY]);
+
+// The reads of one connection's sharing: the configuration always, whether it is shared only
+// when it has one, and its type only while shared.
+const CONFIGURATION_STEP = 'INetSharingConfigurationForINetConnection';
+const TYPE_STEP = 'INetSharingConfiguration::get_SharingConnectionType';
+const SHARING_READS = new Set([CONFIGURATION_STEP, STEPS.sharing, TYPE_STEP]);
+
+// An action's own calls on its connection, as the addon makes them; a sharing change gets the
+// connection's configuration first.
+const OWN_STEPS: Record<OnOne, readonly string[]> = {
+  disconnect: [STEPS.disconnect],
+  connect: [STEPS.connect],
+  enableSharing: [CONFIGURATION_STEP, STEPS.enableSharing],
+  disableSharing: [CONFIGURATION_STEP, STEPS.disableSharing],
+  rename: [STEPS.rename],
+};
+
+// What these answers on one connection mean to the addon while it walks them: the connection
+// is gone (a USB adapter pulled, a VPN deleted), so it is left out.
+const GONE = new Set([HRESULTS.ERROR_NOT_FOUND.hresult, HRESULTS.RPC_E_DISCONNECTED.hresult]);
+
 // What the COM fake (test/fake-hnetshare) answers when a change breaks Windows' rules; what
 // Windows itself answers there is not known, and netcon checks first so as never to ask.
 const RULE_BROKEN = { sharing: HRESULTS.E_UNEXPECTED.hresult, name: HRESULTS.ERROR_DUP_NAME.hresult } as const;
@@ -283,12 +337,11 @@ function stateOf(c: FakeConnectionInput, field: string): State {
 export function createFakeMachine(options: FakeClientOptions = {}): FakeMachine {
   optionsObject(options);
   const states: State[] = (options.connections ?? []).map((c, i) => stateOf(c, `connections[${i}]`));
-  const scripted = (list: readonly FakeFailure[], field: string) =>
-    list.map((f, i) => ({
-      ...f,
-      guid: f.id === undefined ? undefined : guidOf(f.id, `${field}[${i}].id`),
-      value: hresultOf(f, `${field}[${i}]`),
-    }));
+  const scripted = (list: readonly FakeFailure[], field: string): Scripted[] =>
+    list.map((f, i) => {
+      const guid = f.id === undefined ? undefined : guidOf(f.id, `${field}[${i}].id`);
+      return { ...f, guid, value: hresultOf(f, `${field}[${i}]`), at: f.step ?? (f.on === 'list' && guid ? READ_STEP : STEPS[f.on]) };
+    });
   let failures = scripted(options.failures ?? [], 'failures');
   const successes = (options.successes ?? []).map((s, i) => ({
     ...s,
@@ -316,14 +369,29 @@ export function createFakeMachine(options: FakeClientOptions = {}): FakeMachine 
 
   // The record the addon answers for a failure: the step, Windows' text, and the connection
   // it was working on, if it had reached one.
-  function failed(failure: ReturnType<typeof scripted>[number], method: FakeFailure['on'], state: State | undefined): NativeFailure {
-    const step = failure.step ?? STEPS[method];
-    const reached = method === 'list' || method === 'sharing' || step === STEPS[method] ? state : undefined;
-    const record: NativeFailure = { ok: false, hresult: failure.value, step, message: failure.message ?? '' };
-    return reached ? { ...record, connection: { id: reached.raw.id, name: reached.raw.name } } : record;
+  function failed(failure: Scripted, state: State | undefined): NativeFailure {
+    const record: NativeFailure = { ok: false, hresult: failure.value, step: failure.at, message: failure.message ?? '' };
+    return state ? { ...record, connection: { id: state.raw.id, name: state.raw.name } } : record;
   }
 
-  type OnOne = 'disconnect' | 'connect' | 'enableSharing' | 'disableSharing' | 'rename';
+  // The failures scripted for `method`; with `guid`, those that apply to that connection.
+  const on = (method: FakeFailure['on'], guid?: string) => failures.filter((f) => f.on === method && (!guid || !f.guid || f.guid === guid));
+
+  // The addon's walk through the connections, in order, up to `target` if given: the ones it
+  // read, or the failure that ended it. Reading one that answers as gone leaves it out.
+  function walk(fields: 'all' | 'idAndName', target?: string): State[] | NativeFailure {
+    const list = on('list');
+    const whole = list.find((f) => !f.guid && !READS.has(f.at));
+    if (whole) return failed(whole, undefined);
+    const read: State[] = [];
+    for (const state of states) {
+      const failure = list.find((f) => (!f.guid || f.guid === state.guid) && (fields === 'all' || !LIST_ONLY.includes(f.at)));
+      if (failure && !GONE.has(failure.value)) return failed(failure, state);
+      if (!failure) read.push(state);
+      if (state.guid === target) break;
+    }
+    return read;
+  }
 
   // A COM call on one connection, up to the point where it would do its work: the connection,
   // or the record the addon answers instead.
@@ -331,20 +399,27 @@ export function createFakeMachine(options: FakeClientOptions = {}): FakeMachine 
     calls.push(call);
     await sleep(delayMs, hook);
     const { method, id: guid } = call;
-    const failure = failures.find((f) => f.on === method && (!f.guid || f.guid === guid));
-    const state = stateAt(guid);
     // A step before the connection fails whether or not the connection is there.
-    if (failure && failure.step !== undefined && failure.step !== STEPS[method]) return failed(failure, method, undefined);
-    if (!state) return { ok: true, found: false };
-    if (failure) return failed(failure, method, state);
-    return state;
+    const early = on(method, guid).find((f) => !OWN_STEPS[method].includes(f.at));
+    if (early) return failed(early, undefined);
+    const read = walk('idAndName', guid);
+    if (!Array.isArray(read)) return read;
+    return read.find((s) => s.guid === guid) ?? { ok: true, found: false };
+  }
+
+  // The action's own call at `step` on its connection, if it is scripted to fail: the addon
+  // takes ERROR_NOT_FOUND there to mean the connection went before the call, as one never there.
+  function ownFailure(method: OnOne, state: State, step: string): NativeActionResult | undefined {
+    const failure = on(method, state.guid).find((f) => f.at === step);
+    if (!failure) return undefined;
+    return failure.value === HRESULTS.ERROR_NOT_FOUND.hresult ? { ok: true, found: false } : failed(failure, state);
   }
 
   const succeeded = (state: State, hresult = 0): NativeActionResult => ({ ok: true, found: true, hresult, connection: { id: state.raw.id, name: state.raw.name } });
-  const refused = (state: State, method: OnOne, hresult: number): NativeFailure => ({
+  const refused = (state: State, step: string, hresult: number): NativeFailure => ({
     ok: false,
     hresult,
-    step: STEPS[method],
+    step,
     message: '',
     connection: { id: state.raw.id, name: state.raw.name },
   });
@@ -353,13 +428,15 @@ export function createFakeMachine(options: FakeClientOptions = {}): FakeMachine 
     const method = change === 'off' ? 'disableSharing' : 'enableSharing';
     const state = await reach(change === 'off' ? { method, id: guid } : { method, id: guid, type: change }, options.delays?.setSharing, hook);
     if (!('raw' in state)) return state;
-    if (!state.shareable) return { ...refused(state, method, HRESULTS.E_NOINTERFACE.hresult), step: 'INetSharingConfigurationForINetConnection' };
+    const noConfiguration = state.shareable ? undefined : refused(state, CONFIGURATION_STEP, HRESULTS.E_NOINTERFACE.hresult);
+    const failure = ownFailure(method, state, CONFIGURATION_STEP) ?? noConfiguration ?? ownFailure(method, state, STEPS[method]);
+    if (failure) return failure;
     // Windows' rule: one public and one private connection. A new public one takes public off
     // the one before, as Microsoft documents; a second private one is refused (undocumented:
     // E_UNEXPECTED is netcon's guess). A type netcon does not know is taken as it is, so that
     // shareConnection can put back what it read.
     const holder = change === 'off' ? undefined : states.find((s) => s !== state && s.sharing === change);
-    if (holder && change !== SHARING_TYPES.public) return refused(state, method, RULE_BROKEN.sharing);
+    if (holder && change !== SHARING_TYPES.public) return refused(state, STEPS[method], RULE_BROKEN.sharing);
     if (holder) holder.sharing = null;
     state.sharing = change === 'off' ? null : change;
     return succeeded(state);
@@ -368,7 +445,9 @@ export function createFakeMachine(options: FakeClientOptions = {}): FakeMachine 
   async function rename(guid: string, newName: string, hook?: AbandonHook): Promise<NativeActionResult> {
     const state = await reach({ method: 'rename', id: guid, newName }, options.delays?.rename, hook);
     if (!('raw' in state)) return state;
-    if (states.some((s) => s !== state && s.raw.name.toUpperCase() === newName.toUpperCase())) return refused(state, 'rename', RULE_BROKEN.name);
+    const failure = ownFailure('rename', state, STEPS.rename);
+    if (failure) return failure;
+    if (states.some((s) => s !== state && s.raw.name.toUpperCase() === newName.toUpperCase())) return refused(state, STEPS.rename, RULE_BROKEN.name);
     state.raw = { ...state.raw, name: newName };
     changed();
     return succeeded(state);
@@ -377,6 +456,8 @@ export function createFakeMachine(options: FakeClientOptions = {}): FakeMachine 
   async function act(method: 'disconnect' | 'connect', guid: string, hook?: AbandonHook): Promise<NativeActionResult> {
     const state = await reach({ method, id: guid }, options.delays?.[method], hook);
     if (!('raw' in state)) return state;
+    const failure = ownFailure(method, state, STEPS[method]);
+    if (failure) return failure;
     const { settling, done } = OUTCOME[method];
     const settleMs = options.settle?.[method] ?? 0;
     state.settling = settleMs > 0 ? { status: done, at: Date.now() + settleMs } : undefined;
@@ -386,34 +467,43 @@ export function createFakeMachine(options: FakeClientOptions = {}): FakeMachine 
     return succeeded(state, success?.value);
   }
 
+  // One connection's sharing as the addon reads it, or the failure of a read it makes.
+  function sharingOf(state: State): NativeSharing | NativeFailure | undefined {
+    const reads = (step: string) => step === CONFIGURATION_STEP || (state.shareable && (step !== TYPE_STEP || state.sharing !== null));
+    const failure = on('sharing', state.guid).find((f) => SHARING_READS.has(f.at) && reads(f.at));
+    if (failure) return GONE.has(failure.value) ? undefined : failed(failure, state);
+    const { id, name } = state.raw;
+    if (!state.shareable) return { id, name, shareable: false, enabled: false, type: 0 };
+    return { id, name, shareable: true, enabled: state.sharing !== null, type: state.sharing ?? 0 };
+  }
+
   const backend: Backend = {
     async list(_progId, hook): Promise<NativeListResult> {
       calls.push({ method: 'list' });
       await sleep(options.delays?.list, hook);
-      const failure = failures.find((f) => f.on === 'list');
-      if (failure) return failed(failure, 'list', stateAt(failure.guid));
-      return { ok: true, connections: states.map(current) };
+      const read = walk('all');
+      return Array.isArray(read) ? { ok: true, connections: read.map(current) } : read;
     },
     async initializeSecurity() {
       calls.push({ method: 'security' });
       const failure = failures.find((f) => f.on === 'security');
-      return failure ? failed(failure, 'security', undefined) : { ok: true };
+      return failure ? failed(failure, undefined) : { ok: true };
     },
     async sharing(_progId, hook): Promise<NativeSharingResult> {
       calls.push({ method: 'sharing' });
       await sleep(options.delays?.sharing, hook);
-      const failure = failures.find((f) => f.on === 'sharing');
-      if (failure) return failed(failure, 'sharing', stateAt(failure.guid));
-      return {
-        ok: true,
-        connections: states.map((s) => ({
-          id: s.raw.id,
-          name: s.raw.name,
-          shareable: s.shareable,
-          enabled: s.shareable && s.sharing !== null,
-          type: s.shareable ? (s.sharing ?? 0) : 0,
-        })),
-      };
+      // A step of no connection's sharing (CoCreateInstance, …) fails the read before the walk.
+      const whole = on('sharing').find((f) => !SHARING_READS.has(f.at));
+      if (whole) return failed(whole, undefined);
+      const read = walk('idAndName');
+      if (!Array.isArray(read)) return read;
+      const connections: NativeSharing[] = [];
+      for (const state of read) {
+        const sharing = sharingOf(state);
+        if (sharing && 'hresult' in sharing) return sharing;
+        if (sharing) connections.push(sharing);
+      }
+      return { ok: true, connections };
     },
     setSharing: (_progId, guid, change, hook) => setSharing(guid, change, hook),
     rename: (_progId, guid, newName, hook) => rename(guid, newName, hook),
