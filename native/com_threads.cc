@@ -97,6 +97,19 @@ class Pool {
     unserved.Fail();
   }
 
+  // On the thread itself. DeleteTimerQueueTimer waits for a tick in progress, so once this
+  // returns no cancel can reach the thread's next call.
+  bool Wanted(Thread* self) {
+    HANDLE cancelTimer;
+    {
+      Lock lock(lock_);
+      if (!self->stuck) return true;
+      cancelTimer = std::exchange(self->cancelTimer, nullptr);
+    }
+    if (cancelTimer) DeleteTimerQueueTimer(nullptr, cancelTimer, INVALID_HANDLE_VALUE);
+    return false;
+  }
+
   ComThreadStats Stats() {
     Lock lock(lock_);
     return {static_cast<uint32_t>(threads_.size()), static_cast<uint32_t>(waiting_), static_cast<uint32_t>(stuck_),
@@ -206,8 +219,11 @@ Pool& ThePool() {
   return *pool;
 }
 
+thread_local Thread* tSelf = nullptr;
+
 DWORD WINAPI ThreadMain(void* param) {
   auto* self = static_cast<Thread*>(param);
+  tSelf = self;
   // One MTA membership for the thread's whole life, in balance on this thread. On a fresh
   // thread CoInitializeEx can only fail for lack of resources; its jobs then report that.
   ThreadSetup setup{CoInitializeEx(nullptr, COINIT_MULTITHREADED), "CoInitializeEx"};
@@ -239,3 +255,4 @@ DWORD Pool::Start() {
 uint64_t SubmitComJob(std::shared_ptr<ComJob> job) { return ThePool().Submit(std::move(job)); }
 void AbandonComJob(uint64_t ticket) { ThePool().Abandon(ticket); }
 ComThreadStats GetComThreadStats() { return ThePool().Stats(); }
+bool JobWanted() { return !tSelf || ThePool().Wanted(tSelf); }

@@ -31,8 +31,14 @@ uint64_t SubmitComJob(std::shared_ptr<ComJob> job);
 
 // Nobody waits for this job any more. A queued job is dropped. A running one's thread is
 // retired (a new thread takes its place for queued work) and, where Windows supports it,
-// the COM call it is blocked in is cancelled; the thread exits when the call returns.
+// the COM call it is blocked in is cancelled until that call returns (JobWanted).
 void AbandonComJob(uint64_t ticket);
+
+// For a job's code, on its thread, between its COM calls: false once the job was abandoned.
+// The job then makes no further calls but its Releases, and the first false stops the
+// cancelling: the call it was abandoned in has returned, and a cancelled Release would leave
+// its object alive in the service. True off netcon's threads.
+bool JobWanted();
 
 struct ComThreadStats {
   uint32_t threads;  // alive, stuck ones included

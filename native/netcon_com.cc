@@ -26,8 +26,12 @@ HRESULT NullOutIsFailure(HRESULT hr, const void* out) { return SUCCEEDED(hr) && 
 bool Fail(ComFailure& failure, HRESULT hr, const char* step) {
   failure.hr = hr;
   failure.step = step;
+  JobWanted();  // a call that failed has returned: an abandoned job's cancelling stops here
   return false;
 }
+
+// The answer an abandoned job ends with. Nobody reads it; it only stops the job's calls.
+constexpr char kAbandoned[] = "abandoned";
 
 bool CreateManager(const std::wstring& progId, ComPtr<INetSharingManager>& manager, ComFailure& failure) {
   CLSID clsid;
@@ -35,7 +39,7 @@ bool CreateManager(const std::wstring& progId, ComPtr<INetSharingManager>& manag
   if (FAILED(hr)) return Fail(failure, hr, "CLSIDFromProgID");
   hr = CoCreateInstance(clsid, nullptr, CLSCTX_ALL, kIidNetSharingManager, manager.put_void());
   if (FAILED(hr = NullOutIsFailure(hr, manager.get()))) return Fail(failure, hr, "CoCreateInstance");
-  return true;
+  return JobWanted() || Fail(failure, E_ABORT, kAbandoned);
 }
 
 // A connection can vanish while it is being enumerated (a USB adapter pulled, a Hyper-V
@@ -71,6 +75,7 @@ bool ForEachConnection(INetSharingManager* manager, ComFailure& failure, Visit&&
   if (FAILED(hr = NullOutIsFailure(hr, items.get()))) return Fail(failure, hr, "QueryInterface(IEnumVARIANT)");
 
   for (;;) {
+    if (!JobWanted()) return Fail(failure, E_ABORT, kAbandoned);
     Variant item;
     ULONG fetched = 0;
     hr = items->Next(1, item.put(), &fetched);
@@ -93,7 +98,9 @@ bool ForEachConnection(INetSharingManager* manager, ComFailure& failure, Visit&&
     }
     if (FAILED(hr = NullOutIsFailure(hr, connection.get()))) return Fail(failure, hr, "QueryInterface(INetConnection)");
     Walk next = visit(connection.get());
+    bool wanted = JobWanted();  // before this item's Releases
     if (next != Walk::Next) return next == Walk::Stop;
+    if (!wanted) return Fail(failure, E_ABORT, kAbandoned);
     if (last) return true;
   }
 }
@@ -105,6 +112,7 @@ class Reader {
  public:
   explicit Reader(ComFailure& failure) : failure_(failure) {}
   bool Step(HRESULT hr, const char* step) {
+    if (!JobWanted()) hr = E_ABORT, step = kAbandoned;
     if (SUCCEEDED(hr)) return true;
     if (Vanished(hr)) {
       outcome_ = Read::Vanished;
@@ -268,6 +276,12 @@ ActionOutcome ActOnConnection(const std::wstring& progId, const std::wstring& gu
     out.name = raw.name;
     out.failure.connectionId = raw.id;
     out.failure.connectionName = raw.name;
+    // An abandoned job never acts: its caller has been told the outcome is unknown, and a
+    // change made later still would surprise it.
+    if (!JobWanted()) {
+      Fail(out.failure, E_ABORT, kAbandoned);
+      return Walk::Failed;
+    }
     Acted acted = act(manager.get(), connection);
     out.hr = acted.hr;
     // Removed between the walk and the call: the same answer as a connection never there.
@@ -349,6 +363,7 @@ ActionOutcome SetSharing(const std::wstring& progId, const std::wstring& guid, i
     ComPtr<INetSharingConfiguration> configuration;
     HRESULT hr = GetSharingConfiguration(manager, connection, configuration);
     if (FAILED(hr)) return Acted{hr, kSharingConfigurationStep};
+    if (!JobWanted()) return Acted{E_ABORT, kAbandoned};
     if (type == kDisableSharing) return Acted{configuration->DisableSharing(), "INetSharingConfiguration::DisableSharing"};
     return Acted{configuration->EnableSharing(static_cast<SHARINGCONNECTIONTYPE>(type)),
                  "INetSharingConfiguration::EnableSharing"};

@@ -184,6 +184,15 @@ export interface NativeHelper {
   interceptedSecurityCalls(): { descriptor: string; authServices: number; authnLevel: number; impLevel: number; capabilities: number }[];
   /** The process's user SID as SDDL writes it (`S-1-5-21-…`). */
   processUserSid(): string;
+  /**
+   * Points the module's imports of CoCancelCall at a recorder (Wine's is a stub that raises)
+   * and of GetProcAddress at one that hides Wine's ntdll export, so that the module cancels as
+   * on Windows. Each cancel is a `CoCancelCall` call in the fake's log. Install before the
+   * module's first abandoned call or comThreads(). True once both are patched.
+   */
+  interceptCancellation(modulePath: string): boolean;
+  /** CoCancelCall calls the recorder saw since interceptCancellation. */
+  cancels(): number;
   /** CoInitializeSecurity at identify level, as another module of the process may call it first. */
   initializeSecurityFirst(): number;
   /**

@@ -233,6 +233,41 @@ describe('timeoutMs and signal against the real addon', () => {
     expect(live).toEqual({});
   });
 
+  it('cancels an abandoned call only until it returns, then makes no further call but its Releases', async () => {
+    // Ethernet's GetProperties hangs past the deadline. The VPN's takes a while too, so a job
+    // that went on walking after it would be seen reading the VPN, and cancelled meanwhile.
+    const delays = [
+      { method: 'GetProperties', ms: 1500 * slowdown, id: ethernet.id },
+      { method: 'GetProperties', ms: 500 * slowdown, id: vpn.id },
+    ];
+    const { value, live } = await inWine({ fake: { connections: [ethernet, vpn], delays } }, async (netcon, t, input) => {
+      const helper = t.nativeHelper();
+      netcon.isSupported(); // loads the addon
+      // Wine's CoCancelCall is a stub: with these imports ours, netcon cancels as on Windows.
+      const patched = helper.interceptCancellation(t.addonPath());
+      t.clearLog();
+      const error = await t.capture(netcon.listConnections({ timeoutMs: input.timeoutMs }));
+      await t.waitFor(() => t.addon().comThreads().abandonedReturned === 1);
+      await new Promise((r) => setTimeout(r, input.settleMs)); // where a tick still to come would land
+      return { patched, error: error.ok ? undefined : error.error.code, threads: t.addon().comThreads(), calls: t.calls() };
+    }, { timeoutMs: 300 * slowdown, settleMs: 300 * slowdown });
+
+    expect(value.patched).toBe(true);
+    expect(value.error).toBe('ERR_TIMEOUT');
+    const names: Record<string, string> = { [ethernet.id]: 'Ethernet', [vpn.id]: 'VPN' };
+    const order = value.calls.map((c) => (c.method === 'GetProperties' ? `GetProperties ${names[c.id]}` : c.method));
+    const returned = order.indexOf('GetProperties Ethernet');
+    expect(returned).toBeGreaterThan(0);
+    // Cancelled every 50 ms while it hung, about 24 times...
+    expect(order.slice(0, returned).filter((m) => m === 'CoCancelCall').length).toBeGreaterThanOrEqual(5);
+    // ...and no more once it returned (a tick under way as it returned may still land), with
+    // the VPN never read.
+    expect(order.slice(returned + 1).filter((m) => m === 'CoCancelCall').length).toBeLessThanOrEqual(1);
+    expect(order).not.toContain('GetProperties VPN');
+    expect(value.threads).toMatchObject({ stuck: 0, abandonedReturned: 1, canCancel: true });
+    expect(live).toEqual({});
+  });
+
   it('refuses new calls with ERR_TOO_MANY_HUNG_CALLS once 16 threads are stuck', async () => {
     const { value, calls } = await inWine({ fake: hangingDisconnect }, async (netcon, t, input) => {
       // Each must time out inside Disconnect, not before reaching it: scaled under qemu.

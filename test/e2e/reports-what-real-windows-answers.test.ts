@@ -78,7 +78,7 @@ describe('COM security', () => {
       const client = netcon.createClient({ comSecurity: 'impersonate' });
       const tooLate = await t.capture(client.listConnections());
       const later = [];
-      for (let i = 0; i < 10; i++) later.push(await t.capture(i % 2 ? client.disconnect('Ethernet') : client.listConnections()));
+      for (let i = 0; i < 10; i++) later.push(await t.capture<unknown>(i % 2 ? client.disconnect('Ethernet') : client.listConnections()));
       const asked = await t.capture(netcon.initializeComSecurity());
       return { patched, tooLate, later, asked, calls: helper.interceptedSecurityCalls().length, live: t.live() };
     });

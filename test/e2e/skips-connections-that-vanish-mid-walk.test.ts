@@ -83,7 +83,7 @@ describe('a connection that vanishes during the walk', () => {
       const results = [];
       for (const s of input.scenarios) {
         t.configure({ connections: input.machine, hresults: [{ method: s.method, hresult: s.hresult, id: input.vpn }] });
-        const call =
+        const call: Promise<unknown> =
           s.method === 'Disconnect' ? netcon.disconnect(input.vpn)
           : s.method === 'Connect' ? netcon.connect(input.vpn)
           : s.method === 'Rename' ? netcon.rename(input.vpn, 'VPN renamed')

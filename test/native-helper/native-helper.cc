@@ -347,6 +347,61 @@ napi_value InitializeSecurityFirst(napi_env env, napi_callback_info) {
                                            RPC_C_IMP_LEVEL_IDENTIFY, nullptr, EOAC_NONE, nullptr));
 }
 
+// CoCancelCall as netcon's binary calls it on an abandoned call's thread. Wine's is a stub that
+// raises, so netcon does not call it under Wine; with these two imports ours, netcon takes
+// the process for Windows and cancels, and each cancel becomes a `call CoCancelCall` line in
+// the fake server's log (NETCON_FAKE_LOG), in order with the calls the fake logs as they return.
+std::atomic<uint32_t> g_cancels{0};
+
+void AppendToFakeLog(const char* line) {
+  wchar_t path[MAX_PATH];
+  DWORD length = GetEnvironmentVariableW(L"NETCON_FAKE_LOG", path, MAX_PATH);
+  if (length == 0 || length >= MAX_PATH) return;
+  // As the fake writes its lines: one WriteFile per line, appended, shared.
+  HANDLE file = CreateFileW(path, FILE_APPEND_DATA, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr,
+                            OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL, nullptr);
+  if (file == INVALID_HANDLE_VALUE) return;
+  DWORD written;
+  WriteFile(file, line, static_cast<DWORD>(strlen(line)), &written, nullptr);
+  CloseHandle(file);
+}
+
+HRESULT WINAPI RecordCancel(DWORD, ULONG) {
+  ++g_cancels;
+  AppendToFakeLog("call\tCoCancelCall\t-\t0x00000000\n");
+  return S_OK;
+}
+
+// GetProcAddress for netcon's binary: Wine's ntdll export that netcon looks for to tell
+// Wine apart is not found; everything else is.
+FARPROC WINAPI WithoutWineVersion(HMODULE module, LPCSTR name) {
+  if (reinterpret_cast<ULONG_PTR>(name) > 0xFFFF && strcmp(name, "wine_get_version") == 0) return nullptr;
+  return GetProcAddress(module, name);
+}
+
+// interceptCancellation(modulePath): true once both imports are ours. Before the module first
+// asks whether it can cancel (its first abandoned call, or comThreads()).
+napi_value InterceptCancellation(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value arg = nullptr;
+  NAPI(napi_get_cb_info)(env, info, &argc, &arg, nullptr, nullptr);
+  char16_t path[MAX_PATH] = {};
+  size_t length = 0;
+  if (argc < 1 || NAPI(napi_get_value_string_utf16)(env, arg, path, MAX_PATH, &length) != napi_ok) {
+    NAPI(napi_throw_type_error)(env, nullptr, "expected (modulePath)");
+    return nullptr;
+  }
+  g_cancels = 0;
+  HMODULE module = GetModuleHandleW(reinterpret_cast<const wchar_t*>(path));
+  bool patched = module && PatchImport(module, "CoCancelCall", reinterpret_cast<void*>(&RecordCancel)) &&
+                 PatchImport(module, "GetProcAddress", reinterpret_cast<void*>(&WithoutWineVersion));
+  napi_value out = nullptr;
+  NAPI(napi_get_boolean)(env, patched, &out);
+  return out;
+}
+
+napi_value Cancels(napi_env env, napi_callback_info) { return Number(env, g_cancels.load()); }
+
 // Windows' change notifications as netcon's binary registers them, seen through its import
 // table: Wine's are stubs that never fire, so a test records the registrations and fires them
 // itself. The types are spelled out here so that this file needs no winsock/iphlpapi headers.
@@ -525,6 +580,8 @@ NAPI_MODULE_INIT() {
   Export(env, exports, "interceptCoInitializeSecurity", InterceptCoInitializeSecurity);
   Export(env, exports, "interceptedSecurityCalls", InterceptedSecurityCalls);
   Export(env, exports, "processUserSid", ProcessUserSid);
+  Export(env, exports, "interceptCancellation", InterceptCancellation);
+  Export(env, exports, "cancels", Cancels);
   Export(env, exports, "initializeSecurityFirst", InitializeSecurityFirst);
   Export(env, exports, "interceptChangeNotifications", InterceptChangeNotifications);
   Export(env, exports, "fireInterfaceChange", FireInterfaceChange);
