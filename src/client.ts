@@ -228,6 +228,8 @@ function toError(failure: NativeFailure | NativeRefusal, progId: string, context
   });
 }
 
+const E_NOINTERFACE = 0x80004002;
+
 // A disconnect or connect stopped once Windows may have started on it has an unknown outcome.
 function stoppedError(why: Stop, limits: Limits, context: CallContext, actionStarted: boolean): NetConError {
   const outcome = actionStarted ? ('unknown' as const) : undefined;
@@ -333,6 +335,11 @@ export function createClientWith(
       (hook) => backend.setSharing(progId, context.connection.id, change, hook),
       (why) => stoppedError(why, bounds, context, true),
     );
+    // A connection Windows gives no sharing configuration: the same answer as a read gives.
+    if (!result.ok && 'step' in result && result.step === 'INetSharingConfigurationForINetConnection' && result.hresult === E_NOINTERFACE) {
+      const reported = result.connection ? { ...result.connection, id: canonicalGuid(result.connection.id) ?? result.connection.id } : undefined;
+      throw new ConnectionNotShareableError(reported ?? context.connection);
+    }
     return found(result, context).connection;
   }
 
@@ -382,7 +389,7 @@ export function createClientWith(
         await setSharing(backend, bounds, { operation: 'share', target, connection, shareStep: step }, change);
       } catch (error) {
         // Stopped while Windows was at work: that change may still land, so nothing is undone.
-        if (!(error instanceof ComError) && !(error instanceof ConnectionNotFoundError)) throw error;
+        if (!(error instanceof ComError) && !(error instanceof ConnectionNotFoundError) && !(error instanceof ConnectionNotShareableError)) throw error;
         const restoreErrors = await putBack(backend, bounds.timeoutMs, plan.slice(0, i), target);
         const restored = restoreErrors.length === 0;
         if (!(error instanceof ComError)) throw error;
@@ -490,9 +497,9 @@ export function createClientWith(
       const bounds = boundsFor(optionsObject(options), 'disableSharing');
       const backend = getBackend();
       const context = { operation: 'disableSharing' as const, target: describeTarget(parsed) };
-      // A GUID needs no look first; a name does.
+      // A GUID needs no look first; a name does, and then refuses one that cannot be shared.
       const ref: ConnectionRef =
-        parsed.kind === 'guid' ? { id: parsed.guid } : selectConnection(await readSharing(backend, bounds, context), parsed);
+        parsed.kind === 'guid' ? { id: parsed.guid } : shareable(await readSharing(backend, bounds, context), parsed);
       const connection = await setSharing(backend, bounds, { ...context, connection: { id: ref.id, name: ref.name } }, 'off');
       return { connection, sharing: null };
     },
