@@ -251,6 +251,8 @@ Napi::Value DiagnosisToJs(Napi::Env env, const Diagnosis& d) {
                         {"serverPath", text(d.serverPath)},
                         {"serverFileExists", Napi::Boolean::New(env, d.serverFileExists)},
                         {"threadingModel", text(d.threadingModel)},
+                        {"otherView", text(d.otherView)},
+                        {"otherViewServerPath", text(d.otherViewServerPath)},
                         {"serviceError", number(d.serviceError)},
                         {"serviceState", number(d.serviceState)},
                         {"serviceStartType", number(d.serviceStartType)},

@@ -151,6 +151,35 @@ void ReadRegistration(Diagnosis& d, const std::wstring& progId) {
   }
 }
 
+// Under WoW64 a 32-bit and a 64-bit process see their own HKCR\CLSID (and on Wine their own
+// ProgIDs): a class registered for the other kind of process only is "not registered" here.
+void ReadOtherView(Diagnosis& d, const std::wstring& progId) {
+  bool is64 = sizeof(void*) == 8;
+  BOOL wow64 = FALSE;
+  if (!is64 && (!IsWow64Process(GetCurrentProcess(), &wow64) || !wow64)) return;  // 32-bit Windows has one view
+  REGSAM view = is64 ? KEY_WOW64_32KEY : KEY_WOW64_64KEY;
+  std::wstring clsid = d.clsid;
+  LONG error;
+  if (FAILED(d.clsidHr)) {
+    HKEY raw = nullptr;
+    if (RegOpenKeyExW(HKEY_CLASSES_ROOT, (progId + L"\\CLSID").c_str(), 0, KEY_QUERY_VALUE | view, &raw) != ERROR_SUCCESS) return;
+    Key key(raw);
+    clsid = QueryString(key.get(), nullptr, error);
+    if (error != ERROR_SUCCESS) return;
+  }
+  for (const wchar_t* kind : {L"InprocServer32", L"LocalServer32"}) {
+    HKEY raw = nullptr;
+    if (RegOpenKeyExW(HKEY_CLASSES_ROOT, (L"CLSID\\" + clsid + L"\\" + kind).c_str(), 0, KEY_QUERY_VALUE | view, &raw) != ERROR_SUCCESS)
+      continue;
+    Key key(raw);
+    std::wstring path = QueryString(key.get(), nullptr, error);
+    if (error != ERROR_SUCCESS) continue;
+    d.otherView = is64 ? L"32-bit" : L"64-bit";
+    d.otherViewServerPath = path;
+    return;
+  }
+}
+
 void ReadService(Diagnosis& d) {
   Service manager(OpenSCManagerW(nullptr, nullptr, SC_MANAGER_CONNECT));
   if (!manager) {
@@ -207,6 +236,7 @@ Diagnosis Diagnose(const std::wstring& progId) {
     d.addonPath = ModulePath(self);
   }
   ReadRegistration(d, progId);
+  if (FAILED(d.clsidHr) || d.serverError == ERROR_FILE_NOT_FOUND) ReadOtherView(d, progId);
   ReadService(d);
   ReadElevation(d);
   return d;

@@ -30,6 +30,10 @@ struct Diagnosis {
   std::wstring serverPath;           // environment variables expanded
   bool serverFileExists = false;
   std::wstring threadingModel;
+  // When this process's registry view has no class for the ProgID, or no server for it: the
+  // other view (32-bit or 64-bit) that has both, and the server registered there.
+  std::wstring otherView;  // L"32-bit", L"64-bit", or empty
+  std::wstring otherViewServerPath;
 
   // The Network Connections service, which HNetShare's objects talk to.
   DWORD serviceError = ERROR_SUCCESS;

@@ -154,9 +154,19 @@ function binaryCheck(facts: NativeDiagnosis): DiagnosisCheck {
 
 function comClassCheck(facts: NativeDiagnosis, progId: string): DiagnosisCheck {
   const isHNetShare = progId === DEFAULT_PROG_ID;
+  // A 32-bit process on 64-bit Windows reads the 32-bit registry and loads SysWOW64's DLLs.
+  const wow64 = facts.binaryArch === 'ia32' && facts.osArch !== 'ia32' && facts.osArch !== 'unknown';
+  const system = wow64 ? '%SystemRoot%\\SysWOW64' : '%SystemRoot%\\System32';
   const register = isHNetShare
-    ? 'hnetcfg.dll is missing or not registered (Windows Server Core and containers lack it). From an elevated prompt: regsvr32 %SystemRoot%\\System32\\hnetcfg.dll'
+    ? `hnetcfg.dll is missing or not registered${wow64 ? ' for 32-bit processes' : ''} (Windows Server Core and containers lack it). From an elevated prompt: ${wow64 ? `${system}\\regsvr32` : 'regsvr32'} ${system}\\hnetcfg.dll`
     : `Register the COM server for ${progId} on this machine.`;
+  if (facts.otherView) {
+    const bits = facts.binaryArch === 'ia32' ? '32-bit' : '64-bit';
+    const fix = isHNetShare
+      ? register
+      : `Register ${progId} for ${bits} processes too (its ${bits} server, with reg import … /reg:${bits.slice(0, 2)} or that build's regsvr32), or run netcon in a ${facts.otherView} process.`;
+    return fail('com-class', `${progId} is registered only for ${facts.otherView} processes (${facts.otherViewServerPath}); this is a ${bits} process`, fix);
+  }
   if (facts.clsidHresult !== 0) return fail('com-class', `${progId} is not registered (CLSIDFromProgID: ${hresultToHex(facts.clsidHresult)})`, register);
   if (facts.serverError !== 0) {
     return fail('com-class', `${progId} → ${facts.clsid}, which has no server registered (Win32 error ${facts.serverError})`, register);

@@ -193,6 +193,8 @@ const HEALTHY_MACHINE: NativeDiagnosis = Object.freeze({
   serverPath: 'C:\\Windows\\System32\\hnetcfg.dll',
   serverFileExists: true,
   threadingModel: 'Both',
+  otherView: '',
+  otherViewServerPath: '',
   serviceError: 0,
   serviceState: 4,
   serviceStartType: 3,

@@ -92,6 +92,13 @@ export interface NativeDiagnosis {
   serverPath: string;
   serverFileExists: boolean;
   threadingModel: string;
+  /**
+   * `'32-bit'` or `'64-bit'` when this process's registry view has no class or server for the
+   * ProgID and that other view has both; `''` otherwise.
+   */
+  otherView: string;
+  /** The server registered in that other view. */
+  otherViewServerPath: string;
   /** Win32 error reading the Netman service (1060: not installed); 0 when read. */
   serviceError: number;
   /** SERVICE_STOPPED (1) … SERVICE_RUNNING (4) … */

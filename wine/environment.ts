@@ -157,6 +157,22 @@ export const FAKE_SERVER = { progId: 'NetCon.FakeHNetShare', clsid: '{6B1F0C3E-2
 export const FAKE_SERVER_STA = { progId: 'NetCon.FakeHNetShareSta', clsid: '{6B1F0C3E-2D4A-4E8B-9C57-3A1E8D204F6B}' } as const;
 /** A ProgID whose CLSID has no server: what a machine without HNetShare looks like natively. */
 export const MISSING_SERVER = { progId: 'NetCon.MissingServer', clsid: '{0D3B8E61-7A2C-4F95-B4E0-5C9A1D6E2F83}' } as const;
+/**
+ * The fake registered only in the other registry view than the suite's node.exe reads (the
+ * 64-bit one for a 32-bit process, else the 32-bit one): what a class registered for the
+ * other kind of process looks like. Not on arm64 under Wine, whose prefix has no 32-bit view.
+ */
+export const OTHER_VIEW_SERVER = { progId: 'NetCon.OtherViewServer', clsid: '{0D3B8E61-7A2C-4F95-B4E0-5C9A1D6E2F84}' } as const;
+export const otherView = { bits: suiteArch === 'ia32' ? 64 : 32, registered: native || suiteArch !== 'arm64' } as const;
+
+/** OTHER_VIEW_SERVER's keys, as `registrations` gives the others'. */
+export function otherViewRegistrations(dll: string) {
+  return [
+    { key: `CLSID\\${OTHER_VIEW_SERVER.clsid}\\InprocServer32`, name: '', value: dll },
+    { key: `CLSID\\${OTHER_VIEW_SERVER.clsid}\\InprocServer32`, name: 'ThreadingModel', value: 'Both' },
+    { key: `${OTHER_VIEW_SERVER.progId}\\CLSID`, name: '', value: OTHER_VIEW_SERVER.clsid },
+  ];
+}
 
 /**
  * The registry values (under HKLM\Software\Classes) that make a server reachable:

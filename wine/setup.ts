@@ -13,6 +13,7 @@ import {
   FAKE_SERVER,
   FAKE_SERVER_STA,
   MISSING_SERVER,
+  OTHER_VIEW_SERVER,
   cacheDir,
   fakeBuildDir,
   fakeDll,
@@ -23,6 +24,8 @@ import {
   nodeBuilds,
   nodeExe,
   nodeVersion,
+  otherView,
+  otherViewRegistrations,
   prefixes,
   rawComBuildDir,
   rawComExe,
@@ -140,6 +143,7 @@ function makePrefixes() {
   }
   copyPrefix('bare', 'hnetshare');
   registerFake('hnetshare', { asHNetShare: true });
+  if (otherView.registered) registerInOtherView('hnetshare');
   suitePrefixes.forEach(keepWineServerUp);
 }
 
@@ -183,6 +187,19 @@ export function registerFake(prefix: PrefixName, { asHNetShare }: { asHNetShare:
   wine('wine', ['reg', 'import', windowsPath(reg), arch === 'ia32' ? '/reg:32' : '/reg:64'], prefix);
 }
 
+// OTHER_VIEW_SERVER, in the view the suite's node.exe does not read, pointing at the fake built
+// for the processes that do.
+function registerInOtherView(prefix: PrefixName) {
+  const reg = join(dirname(prefixes[prefix]), `other-view-${prefix}.reg`);
+  const quote = (text: string) => `"${text.replace(/\\/g, '\\\\')}"`;
+  const lines = ['REGEDIT4'];
+  for (const { key, name, value } of otherViewRegistrations(windowsPath(fakeDll(otherView.bits === 64 ? 'x64' : 'ia32')))) {
+    lines.push('', `[HKEY_LOCAL_MACHINE\\Software\\Classes\\${key}]`, `${name === '' ? '@' : quote(name)}=${quote(value)}`);
+  }
+  writeFileSync(reg, [...lines, ''].join('\r\n'));
+  wine('wine', ['reg', 'import', windowsPath(reg), `/reg:${otherView.bits}`], prefix);
+}
+
 /** Starts the prefix's wineserver to stay up: each wine start is then about a second faster. */
 export function keepWineServerUp(prefix: PrefixName) {
   execFileSync(...wineTool('wineserver', ['-p']), { env: wineEnv(prefix), stdio: 'ignore' });
@@ -216,12 +233,18 @@ function registerNatively() {
     const target = name === '' ? ['/ve'] : ['/v', name];
     run('reg', ['add', `HKLM\\Software\\Classes\\${key}`, ...target, '/d', value, '/f']);
   }
+  // Only the registry view matters to the test, not whether that DLL was built.
+  for (const { key, name, value } of otherViewRegistrations(fakeDll())) {
+    const target = name === '' ? ['/ve'] : ['/v', name];
+    run('reg', ['add', `HKLM\\Software\\Classes\\${key}`, ...target, '/d', value, '/f', `/reg:${otherView.bits}`]);
+  }
 }
 
 function unregisterNatively() {
-  for (const key of nativeKeys) {
+  const inEachView = [`CLSID\\${OTHER_VIEW_SERVER.clsid}`, OTHER_VIEW_SERVER.progId].flatMap((key) => ['/reg:32', '/reg:64'].map((view) => [key, view]));
+  for (const [key, view] of [...nativeKeys.map((k) => [k]), ...inEachView]) {
     try {
-      run('reg', ['delete', `HKLM\\Software\\Classes\\${key}`, '/f']);
+      run('reg', ['delete', `HKLM\\Software\\Classes\\${key}`, '/f', ...(view ? [view] : [])]);
     } catch {
       // not there
     }

@@ -3,7 +3,7 @@
 // fails at the class's registration and says how to fix it.
 import { describe, expect, it } from 'vitest';
 import { machine } from '../../wine/connections';
-import { native, suiteArch } from '../../wine/environment';
+import { OTHER_VIEW_SERVER, native, otherView, suiteArch } from '../../wine/environment';
 import { cliInWine, inWine } from '../../wine/run';
 
 const line = (stdout: string, check: string) => stdout.split(/\r?\n/).find((l) => new RegExp(`^(ok|warn|fail)\\s+${check}\\s`).test(l)) ?? '';
@@ -43,6 +43,21 @@ describe('netcon doctor', () => {
     expect(lines[comClass]).toMatch(/is not registered \(CLSIDFromProgID: 0x800401F3\)|which has no server registered/);
     expect(lines[comClass + 1]).toMatch(/^\s+fix: (hnetcfg\.dll is missing or not registered.*regsvr32|Register the COM server for )/);
     expect(line(out.stdout, 'trial-list')).toMatch(/^fail\s+trial-list\s+listConnections\(\) failed: (REGDB_E_CLASSNOTREG|CO_E_CLASSSTRING): /);
+  });
+
+  // Under Wine the ProgID itself is in one view only; on Windows 7 and later ProgIDs are
+  // shared and only the CLSID is, so there the class is found and its server is not.
+  it.runIf(otherView.registered)(`reports a class registered only for ${otherView.bits}-bit processes as such, not as missing`, async () => {
+    const { value } = await inWine({ fake: { connections: machine } }, async (netcon, t, progId) => netcon.createClient({ progId }).diagnose(), OTHER_VIEW_SERVER.progId);
+    const bits = otherView.bits === 64 ? 32 : 64;
+    const comClass = value.checks.find((c) => c.check === 'com-class');
+    expect(comClass).toMatchObject({
+      status: 'fail',
+      summary: expect.stringMatching(
+        new RegExp(`^NetCon\\.OtherViewServer is registered only for ${otherView.bits}-bit processes \\(.*fake-hnetshare.*\\.dll\\); this is a ${bits}-bit process$`, 'i'),
+      ),
+      fix: `Register NetCon.OtherViewServer for ${bits}-bit processes too (its ${bits}-bit server, with reg import … /reg:${bits} or that build's regsvr32), or run netcon in a ${otherView.bits}-bit process.`,
+    });
   });
 
   it('gives the same checks to diagnose() in a script, and JSON with --json', async () => {

@@ -90,6 +90,30 @@ describe('diagnose()', () => {
     expect(diagnosis.ok).toBe(false);
   });
 
+  it('gives a 32-bit process on 64-bit Windows the SysWOW64 regsvr32 and DLL for a missing HNetShare', async () => {
+    for (const osArch of ['x64', 'arm64']) {
+      const diagnosis = await (await machineWith({ clsidHresult: 0x800401f3, clsid: '', binaryArch: 'ia32', osArch })).diagnose();
+      expect(find(diagnosis, 'com-class')).toMatchObject({
+        status: 'fail',
+        fix: expect.stringMatching(/for 32-bit processes .*: %SystemRoot%\\SysWOW64\\regsvr32 %SystemRoot%\\SysWOW64\\hnetcfg\.dll$/),
+      });
+    }
+    // On 32-bit Windows there is no SysWOW64.
+    const on32 = await (await machineWith({ clsidHresult: 0x800401f3, clsid: '', binaryArch: 'ia32', osArch: 'ia32' })).diagnose();
+    expect(find(on32, 'com-class').fix).toMatch(/: regsvr32 %SystemRoot%\\System32\\hnetcfg\.dll$/);
+  });
+
+  it('reports a class registered only in the other registry view as such, not as missing', async () => {
+    const facts = { clsidHresult: 0x800401f3, clsid: '', otherView: '64-bit', otherViewServerPath: 'C:\\x64\\server.dll', binaryArch: 'ia32', osArch: 'x64' };
+    const diagnosis = await (await machineWith(facts, 'Vendor.Server')).diagnose();
+    expect(find(diagnosis, 'com-class')).toEqual({
+      check: 'com-class',
+      status: 'fail',
+      summary: 'Vendor.Server is registered only for 64-bit processes (C:\\x64\\server.dll); this is a 32-bit process',
+      fix: 'Register Vendor.Server for 32-bit processes too (its 32-bit server, with reg import … /reg:32 or that build\'s regsvr32), or run netcon in a 64-bit process.',
+    });
+  });
+
   it('fails a registered class whose server file is missing', async () => {
     const diagnosis = await (await machineWith({ serverFileExists: false })).diagnose();
     expect(find(diagnosis, 'com-class')).toMatchObject({ status: 'fail', summary: expect.stringMatching(/hnetcfg\.dll \(InprocServer32, ThreadingModel Both\): the file is missing$/) });
