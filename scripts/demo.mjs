@@ -1,8 +1,9 @@
 // npm run demo: the netcon CLI at work, from a fresh clone, in one command.
 // On Linux it installs what is missing (Wine, mingw-w64, cmake) when run as root, builds the
 // package for x64 if needed, then runs the real CLI in Windows node.exe under Wine against
-// netcon's test COM server (scripts/demo-under-wine.ts): list, disconnect, connect, and an
-// access-denied failure. It exits 1 when any command does not behave as shown.
+// netcon's test COM server (scripts/demo-under-wine.ts): list, disconnect and connect with
+// --wait, an access-denied failure, sharing, share (and a refused one), rename and unshare. It
+// exits 1 when any command does not behave as shown.
 // On Windows it runs `netcon list` against the machine's real connections, read-only.
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';

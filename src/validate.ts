@@ -69,7 +69,7 @@ export interface ParsedClientOptions {
   comSecurity: boolean;
 }
 
-// Microsoft's rules for a ProgID: at most 39 characters, not starting with a digit, no
+// Microsoft's rules for a ProgID: at most 39 characters, starting with a letter, no
 // punctuation but periods. Underscores and hyphens are tolerated because registered
 // ProgIDs carry them in the wild. Checking here keeps a backslash (another registry key),
 // spaces or a NUL from ever reaching CLSIDFromProgID.
@@ -84,7 +84,7 @@ export function parseClientOptions(options: unknown): ParsedClientOptions {
   if (progId !== undefined && !PROG_ID.test(progId)) {
     throw new NetConInvalidArgValueError(
       'options.progId',
-      'a ProgID such as "HNetCfg.HNetShare" (1 to 39 letters, digits, ".", "_" or "-", not starting with a digit)',
+      'a ProgID such as "HNetCfg.HNetShare" (1 to 39 letters, digits, ".", "_" or "-", starting with a letter)',
       progId,
     );
   }

@@ -38,7 +38,7 @@ beforeAll(() => {
 const linuxSide = nodeLinePass ? (_name: string, _body: () => void) => {} : describe;
 
 linuxSide('the npm pack tarball', () => {
-  it('holds dist (ESM, CJS, types), every prebuild, the fallback build sources, README and LICENSE', () => {
+  it('holds dist (ESM, CJS, types), every prebuild, the fallback build sources, README, the guides, the examples and LICENSE', () => {
     const files = packed.files.map((f) => f.path);
     expect(files).toEqual(
       expect.arrayContaining([
@@ -47,10 +47,13 @@ linuxSide('the npm pack tarball', () => {
         'dist/testing.cjs', 'dist/testing.mjs', 'dist/testing.d.cts', 'dist/testing.d.mts',
         'native/addon.cc', 'native/netcon_com.cc', 'native/netcon_com.h', 'native/com_ptr.h',
         ...Object.keys(TARGETS).map((arch) => `prebuilds/win32-${arch}/netcon.napi.node`),
+        'docs/README.md', 'docs/errors.md', 'docs/platforms.md', 'examples/node-script.mjs',
       ]),
     );
-    // Nothing of the repository's own machinery: tests, fixtures, build trees, sources of dist/.
-    expect(files.filter((f) => /^(test|build|src|cmake|bench|wine|docs|\.ci|\.github)\/|^CMakeLists|^tsconfig|^vitest/.test(f))).toEqual([]);
+    // Nothing of the repository's own machinery: tests, fixtures, build trees, sources of dist/,
+    // the generated API pages (the type declarations carry the same comments).
+    expect(files.filter((f) => /^(test|build|src|cmake|bench|wine|docs\/api|\.ci|\.github)\/|^CMakeLists|^tsconfig|^vitest/.test(f))).toEqual([]);
+    expect(files.filter((f) => f.startsWith('docs/') && !/^docs\/[^/]+\.md$/.test(f))).toEqual([]);
     expect(files.filter((f) => f.startsWith('scripts/'))).toEqual(['scripts/install-check.js']);
   });
 
