@@ -4,7 +4,7 @@
 #include <objbase.h>
 #include <wchar.h>
 
-#include <new>
+#include <memory>
 #include <vector>
 
 #include "com_ptr.h"
@@ -112,7 +112,10 @@ class Reader {
  public:
   explicit Reader(ComFailure& failure) : failure_(failure) {}
   bool Step(HRESULT hr, const char* step) {
-    if (!JobWanted()) hr = E_ABORT, step = kAbandoned;
+    if (!JobWanted()) {
+      hr = E_ABORT;
+      step = kAbandoned;
+    }
     if (SUCCEEDED(hr)) return true;
     if (Vanished(hr)) {
       outcome_ = Read::Vanished;
@@ -438,10 +441,9 @@ DWORD BuildAccessDescriptor(AccessDescriptor& d) {
 
 SecurityOutcome InitializeComSecurity() {
   SecurityOutcome out;
-  auto* access = new (std::nothrow) AccessDescriptor;
-  DWORD error = access ? BuildAccessDescriptor(*access) : ERROR_NOT_ENOUGH_MEMORY;
+  auto access = std::make_unique<AccessDescriptor>();
+  DWORD error = BuildAccessDescriptor(*access);
   if (error != ERROR_SUCCESS) {
-    delete access;
     Fail(out.failure, HRESULT_FROM_WIN32(error), kSecurityDescriptorStep);
     return out;
   }
@@ -450,7 +452,7 @@ SecurityOutcome InitializeComSecurity() {
   HRESULT hr = CoInitializeSecurity(&access->descriptor, -1, nullptr, nullptr, RPC_C_AUTHN_LEVEL_DEFAULT,
                                     RPC_C_IMP_LEVEL_IMPERSONATE, nullptr, EOAC_NONE, nullptr);
   out.ok = SUCCEEDED(hr) || Fail(out.failure, hr, "CoInitializeSecurity");
-  if (!out.ok) delete access;  // COM did not take it
+  if (out.ok) access.release();  // the process's now
   return out;
 }
 
