@@ -185,6 +185,19 @@ export const WINDOWS_IMPORTS: WindowsImport[] = [
     'RegOpenKeyExW',
     'RegQueryValueExW',
   ]),
+  ...rows('kernel32.dll', 'xp', 'learn', ['IsWow64Process'], 'XP SP2; `netcon doctor` in a 32-bit process (64-bit builds drop the call)'),
+  // For initializeComSecurity(): the security descriptor CoInitializeSecurity is given.
+  ...rows('advapi32.dll', 'xp', 'learn', [
+    'AddAccessAllowedAce',
+    'CopySid',
+    'CreateWellKnownSid',
+    'GetLengthSid',
+    'InitializeAcl',
+    'InitializeSecurityDescriptor',
+    'SetSecurityDescriptorDacl',
+    'SetSecurityDescriptorGroup',
+    'SetSecurityDescriptorOwner',
+  ]),
 
   // Windows's own C runtime, which mingw-w64 links against (not the Visual C++ redistributable).
   ...rows('msvcrt.dll', 'xp', 'msvcrt.def', [
