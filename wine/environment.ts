@@ -166,7 +166,7 @@ export const OTHER_VIEW_SERVER = { progId: 'NetCon.OtherViewServer', clsid: '{0D
 export const otherView = { bits: suiteArch === 'ia32' ? 64 : 32, registered: native || suiteArch !== 'arm64' } as const;
 
 /** OTHER_VIEW_SERVER's keys, as `registrations` gives the others'. */
-export function otherViewRegistrations(dll: string) {
+export function otherViewRegistrations(dll: string): Registration[] {
   return [
     { key: `CLSID\\${OTHER_VIEW_SERVER.clsid}\\InprocServer32`, name: '', value: dll },
     { key: `CLSID\\${OTHER_VIEW_SERVER.clsid}\\InprocServer32`, name: 'ThreadingModel', value: 'Both' },
@@ -174,12 +174,19 @@ export function otherViewRegistrations(dll: string) {
   ];
 }
 
+/** One registry value under HKLM\Software\Classes: `name` '' is the key's default value. */
+export interface Registration {
+  key: string;
+  name: string;
+  value: string;
+}
+
 /**
  * The registry values (under HKLM\Software\Classes) that make a server reachable:
  * the fake under its own ProgID, the missing one, and, under Wine only, the fake in
  * HNetShare's place.
  */
-export function registrations(dll: string, { asHNetShare }: { asHNetShare: boolean }) {
+export function registrations(dll: string, { asHNetShare }: { asHNetShare: boolean }): Registration[] {
   // Any model but Both makes Wine marshal, and it has no proxies for these interfaces.
   const server = (clsid: string, threadingModel = 'Both') => [
     { key: `CLSID\\${clsid}\\InprocServer32`, name: '', value: dll },

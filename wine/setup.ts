@@ -30,6 +30,7 @@ import {
   rawComBuildDir,
   rawComExe,
   registrations,
+  type Registration,
   renamedHost,
   repoRoot,
   suiteArch,
@@ -176,28 +177,26 @@ function wineInstalled() {
  * 64-bit node.exe does not look (REGDB_E_CLASSNOTREG).
  */
 export function registerFake(prefix: PrefixName, { asHNetShare }: { asHNetShare: boolean }, arch: Arch = suiteArch) {
-  // Wine ignores HKCU registrations: HKLM it is, in a prefix thrown away after the run.
-  const reg = join(dirname(prefixes[prefix]), `fake-hnetshare-${prefix}.reg`);
-  const quote = (text: string) => `"${text.replace(/\\/g, '\\\\')}"`;
-  const lines = ['REGEDIT4'];
-  for (const { key, name, value } of registrations(windowsPath(fakeDll(arch)), { asHNetShare })) {
-    lines.push('', `[HKEY_LOCAL_MACHINE\\Software\\Classes\\${key}]`, `${name === '' ? '@' : quote(name)}=${quote(value)}`);
-  }
-  writeFileSync(reg, [...lines, ''].join('\r\n'));
-  wine('wine', ['reg', 'import', windowsPath(reg), arch === 'ia32' ? '/reg:32' : '/reg:64'], prefix);
+  importRegistrations(prefix, `fake-hnetshare-${prefix}`, registrations(windowsPath(fakeDll(arch)), { asHNetShare }), arch === 'ia32' ? 32 : 64);
 }
 
 // OTHER_VIEW_SERVER, in the view the suite's node.exe does not read, pointing at the fake built
 // for the processes that do.
 function registerInOtherView(prefix: PrefixName) {
-  const reg = join(dirname(prefixes[prefix]), `other-view-${prefix}.reg`);
+  const dll = windowsPath(fakeDll(otherView.bits === 64 ? 'x64' : 'ia32'));
+  importRegistrations(prefix, `other-view-${prefix}`, otherViewRegistrations(dll), otherView.bits);
+}
+
+// Wine ignores HKCU registrations: HKLM it is, in a prefix thrown away after the run.
+function importRegistrations(prefix: PrefixName, file: string, entries: Registration[], bits: 32 | 64) {
+  const reg = join(dirname(prefixes[prefix]), `${file}.reg`);
   const quote = (text: string) => `"${text.replace(/\\/g, '\\\\')}"`;
   const lines = ['REGEDIT4'];
-  for (const { key, name, value } of otherViewRegistrations(windowsPath(fakeDll(otherView.bits === 64 ? 'x64' : 'ia32')))) {
+  for (const { key, name, value } of entries) {
     lines.push('', `[HKEY_LOCAL_MACHINE\\Software\\Classes\\${key}]`, `${name === '' ? '@' : quote(name)}=${quote(value)}`);
   }
   writeFileSync(reg, [...lines, ''].join('\r\n'));
-  wine('wine', ['reg', 'import', windowsPath(reg), `/reg:${otherView.bits}`], prefix);
+  wine('wine', ['reg', 'import', windowsPath(reg), `/reg:${bits}`], prefix);
 }
 
 /** Starts the prefix's wineserver to stay up: each wine start is then about a second faster. */
@@ -229,15 +228,11 @@ const nativeKeys = [`CLSID\\${FAKE_SERVER.clsid}`, FAKE_SERVER.progId, `CLSID\\$
 
 function registerNatively() {
   unregisterNatively();
-  for (const { key, name, value } of registrations(fakeDll(), { asHNetShare: false })) {
-    const target = name === '' ? ['/ve'] : ['/v', name];
-    run('reg', ['add', `HKLM\\Software\\Classes\\${key}`, ...target, '/d', value, '/f']);
-  }
+  const add = ({ key, name, value }: Registration, view: string[] = []) =>
+    run('reg', ['add', `HKLM\\Software\\Classes\\${key}`, ...(name === '' ? ['/ve'] : ['/v', name]), '/d', value, '/f', ...view]);
+  for (const entry of registrations(fakeDll(), { asHNetShare: false })) add(entry);
   // Only the registry view matters to the test, not whether that DLL was built.
-  for (const { key, name, value } of otherViewRegistrations(fakeDll())) {
-    const target = name === '' ? ['/ve'] : ['/v', name];
-    run('reg', ['add', `HKLM\\Software\\Classes\\${key}`, ...target, '/d', value, '/f', `/reg:${otherView.bits}`]);
-  }
+  for (const entry of otherViewRegistrations(fakeDll())) add(entry, [`/reg:${otherView.bits}`]);
 }
 
 function unregisterNatively() {
