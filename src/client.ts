@@ -21,7 +21,7 @@ import {
   type ShareStep,
 } from './errors';
 import { canonicalGuid } from './guid';
-import { errorFromHResult, outcomeOf, successCodeName } from './hresults';
+import { HRESULTS, errorFromHResult, outcomeOf, successCodeName } from './hresults';
 import { abortedStop, limits, within, type CallOptions, type Limits, type Stop } from './limits';
 import type { NativeActionResult, NativeFailure, NativeRefusal, NativeSharingChange } from './native';
 import { SHARING_TYPES, planShare, toConnectionSharing, type ConnectionSharing, type RenameResult, type ShareResult, type SharingResult } from './sharing';
@@ -210,6 +210,11 @@ interface CallContext {
   readonly restoreErrors?: readonly Error[];
 }
 
+// A connection the addon reported, its id upper-cased as listConnections() reports ids.
+function asListed<C extends { id: string }>(connection: C): C {
+  return { ...connection, id: canonicalGuid(connection.id) ?? connection.id };
+}
+
 function toError(failure: NativeFailure | NativeRefusal, progId: string, context: CallContext): NetConError {
   if ('refused' in failure) return new TooManyHungCallsError(context.operation, failure.stuck, context.target);
   return errorFromHResult(failure.hresult, {
@@ -218,7 +223,7 @@ function toError(failure: NativeFailure | NativeRefusal, progId: string, context
     step: failure.step,
     // Upper-cased as listConnections() reports ids, so err.connection.id matches a listed id
     // whether the call named a GUID (the server's own case) or a name (a listed id).
-    connection: failure.connection ? { ...failure.connection, id: canonicalGuid(failure.connection.id) ?? failure.connection.id } : context.connection,
+    connection: failure.connection ? asListed(failure.connection) : context.connection,
     systemMessage: failure.message,
     target: context.target,
     shareStep: context.shareStep,
@@ -227,8 +232,6 @@ function toError(failure: NativeFailure | NativeRefusal, progId: string, context
     outcome: outcomeOf(failure.hresult, failure.step),
   });
 }
-
-const E_NOINTERFACE = 0x80004002;
 
 // A disconnect or connect stopped once Windows may have started on it has an unknown outcome.
 function stoppedError(why: Stop, limits: Limits, context: CallContext, actionStarted: boolean): NetConError {
@@ -336,9 +339,8 @@ export function createClientWith(
       (why) => stoppedError(why, bounds, context, true),
     );
     // A connection Windows gives no sharing configuration: the same answer as a read gives.
-    if (!result.ok && 'step' in result && result.step === 'INetSharingConfigurationForINetConnection' && result.hresult === E_NOINTERFACE) {
-      const reported = result.connection ? { ...result.connection, id: canonicalGuid(result.connection.id) ?? result.connection.id } : undefined;
-      throw new ConnectionNotShareableError(reported ?? context.connection);
+    if (!result.ok && 'step' in result && result.step === 'INetSharingConfigurationForINetConnection' && result.hresult === HRESULTS.E_NOINTERFACE.hresult) {
+      throw new ConnectionNotShareableError(result.connection ? asListed(result.connection) : context.connection);
     }
     return found(result, context).connection;
   }
@@ -349,7 +351,7 @@ export function createClientWith(
     // Listed a moment ago but gone now (adapter removed, VPN deleted): the same answer as a
     // GUID never there.
     if (!result.found) throw new ConnectionNotFoundError(context.target ?? context.connection?.id ?? '');
-    return { connection: { id: canonicalGuid(result.connection.id) ?? result.connection.id, name: result.connection.name }, hresult: result.hresult };
+    return { connection: asListed(result.connection), hresult: result.hresult };
   }
 
   // The connection `parsed` names, from a sharing read; one it cannot share is refused here.
