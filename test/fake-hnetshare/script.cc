@@ -651,9 +651,12 @@ class Spy : public IMallocSpy {
 }  // namespace
 
 void* ClientBlock(size_t bytes) {
-  static LONG registered = 0;
   static Spy spy;
-  if (InterlockedExchange(&registered, 1) == 0) CoRegisterMallocSpy(&spy);
+  // A static's initialisation makes every other thread wait until the spy is registered: a
+  // flag set before the call let a second thread allocate, and the client free, blocks the
+  // spy never saw (three lists at once, the first calls of a process, left 3 "live").
+  static const HRESULT registered = CoRegisterMallocSpy(&spy);
+  (void)registered;
   void* p = CoTaskMemAlloc(bytes);
   if (!p) return nullptr;
   AcquireSRWLockExclusive(&g_blocksLock);
