@@ -201,11 +201,11 @@ const ACTION_STEPS: ReadonlySet<string> = new Set([
 // Answers that say the call did not come back, not that Windows refused it: the service went
 // away mid-call, or the call was cancelled.
 const LEFT_OPEN: ReadonlySet<number> = new Set([
-  0x80010108, // RPC_E_DISCONNECTED
-  0x800706ba, // RPC_S_SERVER_UNAVAILABLE
-  0x800706be, // RPC_S_CALL_FAILED
-  0x80010002, // RPC_E_CALL_CANCELED
-  0x8007071a, // RPC_S_CALL_CANCELLED
+  table.RPC_E_DISCONNECTED.hresult,
+  table.RPC_S_SERVER_UNAVAILABLE.hresult,
+  0x800706be, // RPC_S_CALL_FAILED, which has no class of its own
+  table.RPC_E_CALL_CANCELED.hresult,
+  table.RPC_S_CALL_CANCELLED.hresult,
 ]);
 
 /** `'unknown'` when `hresult` at `step`, an action's own call, leaves open whether Windows acted. */
