@@ -18,11 +18,12 @@ export const native = process.platform === 'win32';
  * prebuild under the Wine of an arm64 chroot, run by qemu-user). Natively the running node's.
  */
 export type Arch = 'x64' | 'ia32' | 'arm64';
-const passArch = native ? undefined : process.env.NETCON_E2E_ARCH;
+// Natively NETCON_E2E_ARCH names the architecture of NETCON_E2E_NODE_EXE (wine/setup.ts checks it).
+const passArch = native && !process.env.NETCON_E2E_NODE_EXE ? undefined : process.env.NETCON_E2E_ARCH;
 if (passArch !== undefined && passArch !== 'x64' && passArch !== 'ia32' && passArch !== 'arm64') {
   throw new Error(`NETCON_E2E_ARCH=${passArch}: not one of the architectures run under Wine (x64, ia32, arm64)`);
 }
-export const suiteArch = (native ? process.arch : (passArch ?? 'x64')) as Arch;
+export const suiteArch = (passArch ?? (native ? process.arch : 'x64')) as Arch;
 
 /**
  * How many times slower than x86_64 code under Wine the pass's code runs: qemu-user emulates
@@ -78,6 +79,19 @@ export const suiteNodeLines: readonly NodeLine[] = nodeLinePass ? [suiteNode] : 
  */
 export const suiteWindows: 'win7' | 'win10' = suiteNode === '16' ? 'win7' : 'win10';
 
+/**
+ * The netcon the runs require: the repository by default. Natively the workflow's prebuild
+ * jobs set NETCON_E2E_PACKAGE to the netcon that a fresh project installed from the packed
+ * tarball, so that the binary tested is the one users install.
+ */
+export const packageUnderTest = native && process.env.NETCON_E2E_PACKAGE ? resolve(process.env.NETCON_E2E_PACKAGE) : repoRoot;
+/**
+ * The binary node-gyp-build loads from it: natively in the repository the MSVC build of
+ * `npm ci`, which it prefers to prebuilds; everywhere else the pass's prebuild as it ships.
+ */
+export const binaryUnderTest =
+  native && packageUnderTest === repoRoot ? join(repoRoot, 'build', 'Release', 'netcon.node') : join(packageUnderTest, 'prebuilds', `win32-${suiteArch}`, 'netcon.napi.node');
+
 /** Each pass's own folder: its prefixes and runs, so that passes never share a prefix. */
 export const workDir = join(repoRoot, 'build', ['e2e', suiteArch === 'x64' || native ? '' : suiteArch, passLine ? `node${passLine}` : ''].filter(Boolean).join('-'));
 
@@ -116,9 +130,13 @@ export const prefixes = {
 } as const;
 export type PrefixName = keyof typeof prefixes;
 
-/** Natively the workflow's matrix picks the Node version: every line is the running node. */
+/**
+ * Natively the workflow's matrix picks the Node version: every line is one node.exe, the
+ * running one unless NETCON_E2E_NODE_EXE names another (Node 16 and 32-bit Node, which the
+ * suite's tools do not run on, while vitest runs on a newer x64 Node).
+ */
 export const nodeExe = (line: NodeLine, arch: Arch = suiteArch) => {
-  if (native) return process.execPath;
+  if (native) return process.env.NETCON_E2E_NODE_EXE || process.execPath;
   const version = nodeVersion(line, arch);
   if (version === undefined) throw new Error(`no Windows Node.js ${line} for ${arch} runs under Wine`);
   return join(cacheDir, `${nodeBuilds[arch].package}-${version}`, 'node.exe');
@@ -217,7 +235,7 @@ export function progIdFor(run: { prefix?: PrefixName; progId?: string }): string
 }
 
 /** The package's `netcon` bin (package.json `bin.netcon`), wherever the CLI's source lives. */
-export const netconBin = (packageRoot = repoRoot) =>
+export const netconBin = (packageRoot = packageUnderTest) =>
   join(packageRoot, (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { bin: { netcon: string } }).bin.netcon);
 
 /** A path as the Windows process sees it: Z: maps to / in every Wine prefix. */

@@ -9,6 +9,7 @@ import {
   nativeHelperAddon,
   netconBin,
   nodeExe,
+  packageUnderTest,
   progIdFor,
   renamedHost,
   repoRoot,
@@ -193,6 +194,11 @@ export interface NativeHelper {
   interceptCancellation(modulePath: string): boolean;
   /** CoCancelCall calls the recorder saw since interceptCancellation. */
   cancels(): number;
+  /**
+   * Makes the module's GetTokenInformation answer TokenElevation as for a limited token (not
+   * elevated): Wine runs everything elevated. True once the import is ours.
+   */
+  interceptElevation(modulePath: string): boolean;
   /** CoInitializeSecurity at identify level, as another module of the process may call it first. */
   initializeSecurityFirst(): number;
   /**
@@ -266,7 +272,7 @@ export interface WineRun {
   fake?: FakeSetup;
   /** Reach the server through createClient({ progId }) (CLI: --prog-id); see progIdFor. */
   progId?: string;
-  /** The netcon folder the scenario requires; the repository itself by default. */
+  /** The netcon folder the scenario requires; packageUnderTest (the repository's) by default. */
   packageRoot?: string;
   /**
    * 'events' (default): the fake logs every call and object. 'tally': it only counts them and
@@ -279,6 +285,8 @@ export interface WineRun {
   timeoutMs?: number;
   /** WINEDEBUG for this run (default '-all'): Wine's own trace of what a program called. */
   wineDebug?: string;
+  /** More environment for node.exe (scriptInWine's stand-ins read theirs from it). */
+  env?: Record<string, string>;
 }
 
 const TIMEOUT_MS = 60_000;
@@ -323,6 +331,7 @@ function launch(run: WineRun, dir: string, config: string, log: string, args: st
         env: wineEnv(run.prefix ?? 'hnetshare', {
           NETCON_FAKE_CONFIG: windowsPath(config),
           ...(run.wineDebug === undefined ? {} : { WINEDEBUG: run.wineDebug }),
+          ...run.env,
           ...(run.fakeLog === 'none' ? {} : { NETCON_FAKE_LOG: windowsPath(log), NETCON_FAKE_LOG_MODE: run.fakeLog ?? 'events' }),
         }),
       },
@@ -422,7 +431,7 @@ function scenarioFiles<I>(run: WineRun, script: (...args: never[]) => unknown, i
   const marksPath = join(dir, 'marks.jsonl');
   const scenario = join(dir, 'scenario.json');
   writeFileSync(scenario, JSON.stringify({
-    packageRoot: windowsPath(run.packageRoot ?? repoRoot),
+    packageRoot: windowsPath(run.packageRoot ?? packageUnderTest),
     progId: progIdFor(run),
     nativeHelper: windowsPath(nativeHelperAddon),
     source: script.toString(),
@@ -452,6 +461,20 @@ export async function cliInWine(args: string[], run: WineRun = {}) {
 function cliArgs(args: string[], run: WineRun) {
   const progId = progIdFor(run);
   return [windowsPath(netconBin(run.packageRoot)), ...(progId ? ['--prog-id', progId] : []), ...args];
+}
+
+/**
+ * Runs a script file of the repository or of a test (a path here) with `args` in Windows
+ * node.exe, as `node <file> <args>` would: for programs netcon ships or documents, such as
+ * `npm run prove` and the Electron check. `config` is the fake's config file, which the run
+ * may rewrite (NETCON_FAKE_CONFIG holds its Windows path).
+ */
+export async function scriptInWine(file: string, args: string[], run: WineRun = {}) {
+  const { dir, config, log } = scratch();
+  writeFileSync(config, fake.configText(run.fake ?? {}));
+  const out = await wine(run, dir, config, log, [windowsPath(file), ...args]);
+  const events = readLog(log);
+  return { ...out, dir, config, live: fake.liveObjects(events), calls: fake.calls(events) };
 }
 
 /** What a scenario marked with t.mark: when (Date.now() in node.exe, the same clock as here) and its value. */

@@ -14,6 +14,7 @@ import {
   FAKE_SERVER_STA,
   MISSING_SERVER,
   OTHER_VIEW_SERVER,
+  binaryUnderTest,
   cacheDir,
   fakeBuildDir,
   fakeDll,
@@ -26,6 +27,7 @@ import {
   nodeVersion,
   otherView,
   otherViewRegistrations,
+  packageUnderTest,
   prefixes,
   rawComBuildDir,
   rawComExe,
@@ -50,18 +52,16 @@ const run = (file: string, args: string[], env?: NodeJS.ProcessEnv) =>
 const wine = (tool: 'wine' | 'wineboot' | 'wineserver', args: string[], prefix: PrefixName) => run(...wineTool(tool, args), wineEnv(prefix));
 
 export default function setup() {
-  const addon = native
-    ? join(repoRoot, 'build', 'Release', 'netcon.node')
-    : join(repoRoot, 'prebuilds', `win32-${suiteArch}`, 'netcon.napi.node');
-  if (!existsSync(addon) || !existsSync(join(repoRoot, 'dist', 'index.cjs'))) {
-    throw new Error(`The end-to-end suite needs the built package: run "npm test" (missing ${addon} or dist/).`);
+  if (!existsSync(binaryUnderTest) || !existsSync(join(packageUnderTest, 'dist', 'index.cjs'))) {
+    throw new Error(`The end-to-end suite needs the built package: run "npm test" (missing ${binaryUnderTest} or dist/).`);
   }
+  if (packageUnderTest !== repoRoot) checkInstalledPackage();
   buildFakeServer();
   buildNativeHelper();
   if (suiteArch === 'x64') buildRawCom();
   mkdirSync(join(renamedHost, '..'), { recursive: true });
   if (native) {
-    copyFileSync(process.execPath, renamedHost);
+    copyFileSync(nodeExe(suiteNode), renamedHost);
     registerNatively();
     return unregisterNatively;
   }
@@ -71,6 +71,17 @@ export default function setup() {
   // No windres for ARM64 here: the arm64 pass runs no test of RAS texts.
   if (suiteArch !== 'arm64') installMprmsg();
   return () => suitePrefixes.forEach(stopWineServer);
+}
+
+// The workflow's prebuild jobs: netcon as a fresh project installed it from the packed
+// tarball, run in the node.exe the job names. Its install step must have built nothing, and
+// that node.exe must be the architecture whose prebuild is expected.
+function checkInstalledPackage() {
+  if (existsSync(join(packageUnderTest, 'build'))) {
+    throw new Error(`${packageUnderTest} has a build/ folder: its install step built the addon instead of using the prebuild`);
+  }
+  const arch = execFileSync(nodeExe(suiteNode), ['-p', 'process.arch'], { encoding: 'utf8' }).trim();
+  if (arch !== suiteArch) throw new Error(`${nodeExe(suiteNode)} is ${arch}, not ${suiteArch} (NETCON_E2E_ARCH)`);
 }
 
 export function buildFakeServer(arch: Arch = suiteArch) {
@@ -97,7 +108,7 @@ function cmakeBuild(source: string, buildDir: string, arch: Arch) {
   // Natively CMake picks Visual Studio, whose generator chooses Release at build time. It must
   // also be told the architecture: an x64-hosted CMake on windows-11-arm would build x64
   // binaries that arm64 node.exe cannot load.
-  if (native) configure.push('-A', ({ x64: 'x64', arm64: 'ARM64', ia32: 'Win32' } as Record<string, string>)[process.arch] ?? 'x64');
+  if (native) configure.push('-A', { x64: 'x64', arm64: 'ARM64', ia32: 'Win32' }[arch]);
   if (!native) configure.push('-DCMAKE_BUILD_TYPE=Release', `-DCMAKE_TOOLCHAIN_FILE=${join(repoRoot, 'cmake', TOOLCHAINS[arch])}`);
   if (!native && arch === 'arm64') {
     const zig = zigPath(repoRoot);
@@ -226,20 +237,24 @@ function installMprmsg() {
 // Only our own ProgIDs and CLSIDs: the machine's HNetShare registration is never touched.
 const nativeKeys = [`CLSID\\${FAKE_SERVER.clsid}`, FAKE_SERVER.progId, `CLSID\\${FAKE_SERVER_STA.clsid}`, FAKE_SERVER_STA.progId, MISSING_SERVER.progId];
 
+// The view the suite's node.exe reads: a 32-bit one (the workflow's x86 job) reads the 32-bit
+// view, which reg.exe started from the x64 Node that runs vitest does not write by default.
+const suiteView = `/reg:${suiteArch === 'ia32' ? 32 : 64}`;
+
 function registerNatively() {
   unregisterNatively();
-  const add = ({ key, name, value }: Registration, view: string[] = []) =>
-    run('reg', ['add', `HKLM\\Software\\Classes\\${key}`, ...(name === '' ? ['/ve'] : ['/v', name]), '/d', value, '/f', ...view]);
-  for (const entry of registrations(fakeDll(), { asHNetShare: false })) add(entry);
+  const add = ({ key, name, value }: Registration, view: string) =>
+    run('reg', ['add', `HKLM\\Software\\Classes\\${key}`, ...(name === '' ? ['/ve'] : ['/v', name]), '/d', value, '/f', view]);
+  for (const entry of registrations(fakeDll(), { asHNetShare: false })) add(entry, suiteView);
   // Only the registry view matters to the test, not whether that DLL was built.
-  for (const entry of otherViewRegistrations(fakeDll())) add(entry, [`/reg:${otherView.bits}`]);
+  for (const entry of otherViewRegistrations(fakeDll())) add(entry, `/reg:${otherView.bits}`);
 }
 
 function unregisterNatively() {
   const inEachView = [`CLSID\\${OTHER_VIEW_SERVER.clsid}`, OTHER_VIEW_SERVER.progId].flatMap((key) => ['/reg:32', '/reg:64'].map((view) => [key, view]));
-  for (const [key, view] of [...nativeKeys.map((k) => [k]), ...inEachView]) {
+  for (const [key, view] of [...nativeKeys.map((k) => [k, suiteView]), ...inEachView]) {
     try {
-      run('reg', ['delete', `HKLM\\Software\\Classes\\${key}`, '/f', ...(view ? [view] : [])]);
+      run('reg', ['delete', `HKLM\\Software\\Classes\\${key}`, '/f', view]);
     } catch {
       // not there
     }

@@ -3,9 +3,10 @@
 // fails at the class's registration and says how to fix it.
 import { describe, expect, it } from 'vitest';
 import { machine } from '../../wine/connections';
-import { OTHER_VIEW_SERVER, native, otherView, suiteArch } from '../../wine/environment';
+import { OTHER_VIEW_SERVER, binaryUnderTest, native, otherView, suiteArch, windowsPath } from '../../wine/environment';
 import { cliInWine, inWine } from '../../wine/run';
 
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const line = (stdout: string, check: string) => stdout.split(/\r?\n/).find((l) => new RegExp(`^(ok|warn|fail)\\s+${check}\\s`).test(l)) ?? '';
 
 describe('netcon doctor', () => {
@@ -16,17 +17,16 @@ describe('netcon doctor', () => {
     expect(out.code).toBe(0);
     expect(out.stdout).toMatch(/^netcon can work here\.\r?\n/);
     expect(line(out.stdout, 'windows')).toMatch(native ? /^ok\s+windows\s+Windows \d/ : /^ok\s+windows\s+Windows .*, under Wine \d/);
-    // Natively the workflow's runner decides the architecture (windows-11-arm: arm64), and its
-    // own npm ci built the addon from source, which node-gyp-build prefers to the prebuilds.
-    // Under Wine the pass's architecture: a 32-bit process on a 64-bit machine in the ia32 pass.
+    // Natively the workflow's job decides the architecture (windows-11-arm: arm64; x86 Node: a
+    // 32-bit process). Under Wine the pass's: a 32-bit process on a 64-bit machine in the ia32 pass.
     expect(line(out.stdout, 'architecture')).toMatch(
       suiteArch === 'ia32' ? /^ok\s+architecture\s+ia32 process \(node\.exe\), ia32 binary, x64 machine \(WoW64\)$/ : /^ok\s+architecture\s+(x64|arm64) process \(node\.exe\), \1 binary, \1 machine$/,
     );
-    expect(line(out.stdout, 'binary')).toMatch(
-      native
-        ? /^ok\s+binary\s+local build: .*\\build\\Release\\netcon\.node$/i
-        : new RegExp(`^ok\\s+binary\\s+prebuild: .*\\\\prebuilds\\\\win32-${suiteArch}\\\\netcon\\.napi\\.node$`, 'i'),
-    );
+    // The binary under test, by its full path: the prebuild of the package the run requires (the
+    // workflow's prebuild jobs: the one a fresh project installed from the packed tarball), or
+    // in the workflow's source-build job the MSVC build that node-gyp-build prefers.
+    const kind = binaryUnderTest.endsWith('.napi.node') ? 'prebuild' : 'local build';
+    expect(line(out.stdout, 'binary')).toMatch(new RegExp(`^ok\\s+binary\\s+${kind}: ${escapeRegExp(windowsPath(binaryUnderTest))}$`, 'i'));
     expect(line(out.stdout, 'com-class')).toMatch(/^ok\s+com-class\s+\S+ → \{[0-9A-F-]{36}\} → .*fake-hnetshare.*\.dll \(InprocServer32, ThreadingModel Both\)$/i);
     expect(line(out.stdout, 'trial-list')).toMatch(new RegExp(`^ok\\s+trial-list\\s+listConnections\\(\\) found ${machine.length} connections in \\d+ ms$`));
     expect(out.stdout.split(/\r?\n/).filter((l) => /^fail\s/.test(l))).toEqual([]);
