@@ -402,6 +402,31 @@ napi_value InterceptCancellation(napi_env env, napi_callback_info info) {
 
 napi_value Cancels(napi_env env, napi_callback_info) { return Number(env, g_cancels.load()); }
 
+// GetTokenInformation for netcon's binary as a limited token answers it: Wine runs every
+// process elevated, and has no `runas /trustlevel:0x20000` to run one that is not.
+BOOL WINAPI AsLimitedToken(HANDLE token, TOKEN_INFORMATION_CLASS type, void* info, DWORD size, DWORD* returned) {
+  BOOL ok = GetTokenInformation(token, type, info, size, returned);
+  if (ok && type == TokenElevation) static_cast<TOKEN_ELEVATION*>(info)->TokenIsElevated = 0;
+  return ok;
+}
+
+// interceptElevation(modulePath): true once the module's import is ours.
+napi_value InterceptElevation(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value arg = nullptr;
+  NAPI(napi_get_cb_info)(env, info, &argc, &arg, nullptr, nullptr);
+  char16_t path[MAX_PATH] = {};
+  size_t length = 0;
+  if (argc < 1 || NAPI(napi_get_value_string_utf16)(env, arg, path, MAX_PATH, &length) != napi_ok) {
+    NAPI(napi_throw_type_error)(env, nullptr, "expected (modulePath)");
+    return nullptr;
+  }
+  HMODULE module = GetModuleHandleW(reinterpret_cast<const wchar_t*>(path));
+  napi_value out = nullptr;
+  NAPI(napi_get_boolean)(env, module && PatchImport(module, "GetTokenInformation", reinterpret_cast<void*>(&AsLimitedToken)), &out);
+  return out;
+}
+
 // Windows' change notifications as netcon's binary registers them, seen through its import
 // table: Wine's are stubs that never fire, so a test records the registrations and fires them
 // itself. The types are spelled out here so that this file needs no winsock/iphlpapi headers.
@@ -582,6 +607,7 @@ NAPI_MODULE_INIT() {
   Export(env, exports, "processUserSid", ProcessUserSid);
   Export(env, exports, "interceptCancellation", InterceptCancellation);
   Export(env, exports, "cancels", Cancels);
+  Export(env, exports, "interceptElevation", InterceptElevation);
   Export(env, exports, "initializeSecurityFirst", InitializeSecurityFirst);
   Export(env, exports, "interceptChangeNotifications", InterceptChangeNotifications);
   Export(env, exports, "fireInterfaceChange", FireInterfaceChange);
