@@ -2,6 +2,7 @@
 // Windows process is reached, for the setup, the e2e tests, the bench and the demo.
 // On Linux it drives Windows node.exe under Wine; on Windows (the CI workflow) it runs the
 // same scenarios natively, reaching the fake server through createClient({ progId }).
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
@@ -141,6 +142,10 @@ export const nodeExe = (line: NodeLine, arch: Arch = suiteArch) => {
   if (version === undefined) throw new Error(`no Windows Node.js ${line} for ${arch} runs under Wine`);
   return join(cacheDir, `${nodeBuilds[arch].package}-${version}`, 'node.exe');
 };
+/** What `process.version` says in the node.exe of `line`: natively the job's node.exe's. */
+export const expectedNodeVersion = (line: NodeLine) =>
+  !native ? `v${nodeVersion(line)}` : process.env.NETCON_E2E_NODE_EXE ? execFileSync(nodeExe(line), ['-p', 'process.version'], { encoding: 'utf8' }).trim() : process.version;
+
 /**
  * The command line, up to the program, that starts a Windows program of `arch`. Once wine32 is
  * installed, Debian's `wine` is the 32-bit loader, and it starts a 64-bit program through
