@@ -379,9 +379,9 @@ FARPROC WINAPI WithoutWineVersion(HMODULE module, LPCSTR name) {
   return GetProcAddress(module, name);
 }
 
-// interceptCancellation(modulePath): true once both imports are ours. Before the module first
-// asks whether it can cancel (its first abandoned call, or comThreads()).
-napi_value InterceptCancellation(napi_env env, napi_callback_info info) {
+// The loaded module a call's one argument names by its path (null if not loaded); false once
+// it has thrown for a missing or non-string argument.
+bool ModuleArgument(napi_env env, napi_callback_info info, HMODULE* module) {
   size_t argc = 1;
   napi_value arg = nullptr;
   NAPI(napi_get_cb_info)(env, info, &argc, &arg, nullptr, nullptr);
@@ -389,10 +389,18 @@ napi_value InterceptCancellation(napi_env env, napi_callback_info info) {
   size_t length = 0;
   if (argc < 1 || NAPI(napi_get_value_string_utf16)(env, arg, path, MAX_PATH, &length) != napi_ok) {
     NAPI(napi_throw_type_error)(env, nullptr, "expected (modulePath)");
-    return nullptr;
+    return false;
   }
+  *module = GetModuleHandleW(reinterpret_cast<const wchar_t*>(path));
+  return true;
+}
+
+// interceptCancellation(modulePath): true once both imports are ours. Before the module first
+// asks whether it can cancel (its first abandoned call, or comThreads()).
+napi_value InterceptCancellation(napi_env env, napi_callback_info info) {
+  HMODULE module = nullptr;
+  if (!ModuleArgument(env, info, &module)) return nullptr;
   g_cancels = 0;
-  HMODULE module = GetModuleHandleW(reinterpret_cast<const wchar_t*>(path));
   bool patched = module && PatchImport(module, "CoCancelCall", reinterpret_cast<void*>(&RecordCancel)) &&
                  PatchImport(module, "GetProcAddress", reinterpret_cast<void*>(&WithoutWineVersion));
   napi_value out = nullptr;
@@ -412,16 +420,8 @@ BOOL WINAPI AsLimitedToken(HANDLE token, TOKEN_INFORMATION_CLASS type, void* inf
 
 // interceptElevation(modulePath): true once the module's import is ours.
 napi_value InterceptElevation(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value arg = nullptr;
-  NAPI(napi_get_cb_info)(env, info, &argc, &arg, nullptr, nullptr);
-  char16_t path[MAX_PATH] = {};
-  size_t length = 0;
-  if (argc < 1 || NAPI(napi_get_value_string_utf16)(env, arg, path, MAX_PATH, &length) != napi_ok) {
-    NAPI(napi_throw_type_error)(env, nullptr, "expected (modulePath)");
-    return nullptr;
-  }
-  HMODULE module = GetModuleHandleW(reinterpret_cast<const wchar_t*>(path));
+  HMODULE module = nullptr;
+  if (!ModuleArgument(env, info, &module)) return nullptr;
   napi_value out = nullptr;
   NAPI(napi_get_boolean)(env, module && PatchImport(module, "GetTokenInformation", reinterpret_cast<void*>(&AsLimitedToken)), &out);
   return out;
