@@ -243,9 +243,11 @@ describe('watch() in Windows node.exe', () => {
     const { value, live } = await running.finished;
     console.info(`lists in 2 s at intervalMs 100: one watcher ${value.one}, two watchers ${value.two}`);
     // Each joining watcher starts a list at once (the second's waits for the first's), so two
-    // may take one more; a list each would take twice as many.
-    expect(value.two).toBeGreaterThanOrEqual(value.one - 3);
-    expect(value.two).toBeLessThanOrEqual(value.one + 3);
+    // may take one more; a list each would take twice as many. The two runs are 2 s apart on a
+    // machine whose load changes (18 against 15 was seen in a full npm test), so the bound is
+    // halfway to twice, not a count.
+    expect(value.two).toBeGreaterThan(value.one * 0.5);
+    expect(value.two).toBeLessThan(value.one * 1.5);
     // About 20; a loaded machine (Wine, the background builds) manages fewer. Enough for the
     // comparison above to tell one list per tick from one per watcher.
     expect(value.one).toBeGreaterThanOrEqual(8);
