@@ -99,17 +99,24 @@ export async function prove({ netcon, windows, bin, repoRoot, packageRoot, runId
   const name = `netcon-proof-${runId}`;
   const renamed = `${name}-renamed`;
   const stop = new AbortController();
-  /** @type {Set<string>} */
-  let before = new Set();
+  /** @type {Set<string> | undefined} unknown until the first list: nothing may be acted on before it */
+  let before;
   const made = { vpn: /** @type {string|undefined} */ (undefined), loopback: /** @type {string[]} */ ([]), devcon: /** @type {string|undefined} */ (undefined) };
 
   // The one rule that keeps the machine's own network up.
   const ours = (id) => {
+    if (!before) throw new Error(`refusing to act on ${id}: the connections there before the proof are unknown`);
     if (before.has(id)) throw new Error(`refusing to act on ${id}: it was listed before the proof started, so it is not the proof's own`);
     return id;
   };
 
   try {
+    // First: COM security can be set only before the process's first marshalled call, and
+    // every call netcon makes to the Network Connections service is one.
+    await checks.run('com-security', 'initializeComSecurity() before any other COM call', async () => {
+      await netcon.initializeComSecurity({ timeoutMs: 30_000 });
+      return 'resolved';
+    });
     const elevated = await checks.run('elevated', 'The proof runs elevated', async () => {
       const diagnosis = await netcon.diagnose({ timeoutMs: 60_000 });
       const elevation = diagnosis.checks.find((c) => c.check === 'elevation');
@@ -119,15 +126,13 @@ export async function prove({ netcon, windows, bin, repoRoot, packageRoot, runId
     });
     if (!elevated) return checks.list;
 
-    await checks.run('com-security', 'initializeComSecurity() before any other COM call', async () => {
-      await netcon.initializeComSecurity({ timeoutMs: 30_000 });
-      return 'resolved';
-    });
-    await checks.run('listed-before', 'The connections there before the proof (never acted on)', async () => {
+    const listed = await checks.run('listed-before', 'The connections there before the proof (never acted on)', async () => {
       const listed = await netcon.listConnections({ timeoutMs: 60_000 });
       before = new Set(listed.map((c) => c.id));
       return listed.map((c) => `${c.name} (${c.mediaType}, ${c.status})`).join('\n') || 'none';
     });
+    // Without that list nothing can be told apart from the machine's own: no action at all.
+    if (!listed) return checks.list;
 
     // Two watches: the default kind, which also lists every 2 s, and one of a client of its own
     // (its own list ticks) that lists only when Windows notifies a change.

@@ -52,7 +52,7 @@ describe.concurrent('npm run prove, with the Windows commands standing in', () =
     expect(run.report.ok).toBe(true);
     expect(run.report.checks.map((c) => `${c.name}: ${c.status}`)).toEqual(
       [
-        'elevated: pass', 'com-security: pass', 'listed-before: pass',
+        'com-security: pass', 'elevated: pass', 'listed-before: pass',
         'vpn-created: pass', 'vpn-listed: pass', 'watch-added: pass', 'notified-added: note',
         'vpn-renamed: pass', 'watch-changed: pass', 'notified-changed: note',
         'vpn-connect-fails: pass', 'vpn-disconnect: note',
