@@ -21,8 +21,8 @@ const inRoot = (args, options) => run('chroot', [root, ...args], { ...options, e
 // The e2e files this runs unless given others (`npm run test:arm64 -- test/e2e/` runs them all):
 // what a user's first calls meet (load, list, find, disconnect and connect with --wait, typed
 // errors at every step, vanished connections, deadlines, exit and worker
-// termination mid-call, worker threads, watch, sharing and rename, doctor, the CLI) and the
-// packed tarball installed. Each node.exe start costs seconds under qemu.
+// termination mid-call, worker threads, watch, sharing and rename, doctor, the CLI, the
+// Electron check with its stand-in) and the packed tarball installed. Each node.exe start costs seconds under qemu.
 const DEFAULT_FILES = [
   'test/e2e/lists-connections-through-com.test.ts',
   'test/e2e/finds-connections-by-name-and-guid.test.ts',
@@ -39,6 +39,7 @@ const DEFAULT_FILES = [
   'test/e2e/survives-faults-at-every-com-step.test.ts',
   'test/e2e/skips-connections-that-vanish-mid-walk.test.ts',
   'test/e2e/works-in-several-worker-threads-at-once.test.ts',
+  'test/e2e/electron-check-runs-the-example-app.test.ts',
   'test/e2e/installs-the-packed-tarball.test.ts',
 ];
 const FILES = process.argv.length > 2 ? process.argv.slice(2) : DEFAULT_FILES;
