@@ -15,7 +15,11 @@ export function run(file, args, { timeoutMs = 120_000, cwd, env, verbatim = fals
   return new Promise((resolve) => {
     const child = spawn(file, args, { cwd, env, stdio: ['ignore', fd, fd], windowsHide: true, windowsVerbatimArguments: verbatim });
     const timer = setTimeout(() => child.kill(), timeoutMs);
+    let settled = false;
+    // 'error' and 'exit' can both come (a process that failed to be killed): the first counts.
     const done = (code, why) => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
       closeSync(fd);
       const output = readFileSync(out, 'utf8').trim();
