@@ -41,6 +41,7 @@ import {
   type SharingRole,
 } from './validate';
 import { SETTLED_STATUSES, pollUntil, type StatusCondition, type WaitOption, type WaitOptions } from './wait';
+import { restoreOffline, runOffline, takeOffline, type OfflineContext, type OfflineOptions, type OfflineWindow, type RestoredConnection } from './offline';
 import { watchConnections, type ConnectionChange, type WatchOptions } from './watch';
 
 /** What disconnect and connect resolve with. */
@@ -191,6 +192,21 @@ export interface NetConClient {
   diagnose(options?: CallOptions): Promise<Diagnosis>;
   /** True only on Windows once the native module has loaded (it is loaded by this call if needed). */
   isSupported(): boolean;
+  /**
+   * Takes `targets` down (names, GUIDs or connections; by default every connection that is
+   * `connected`; one already down is left alone and never brought up) and resolves with the
+   * window once each is down. A guardian process brings them back when `maxMs` passes or this
+   * process ends however it ends; `window.restore()` brings them back now. A failed disconnect
+   * brings back what was taken down and rejects with OfflineWindowError.
+   */
+  takeOffline(targets?: readonly Target[], options?: OfflineOptions): Promise<OfflineWindow>;
+  /** takeOffline(), then `fn(window)`, then restore() whatever `fn` did: `fn`'s result, or its error after restoring. */
+  runOffline<T>(targets: readonly Target[] | undefined, fn: (window: OfflineWindow) => T | Promise<T>, options?: OfflineOptions): Promise<T>;
+  /**
+   * Brings back what offline windows of this client's COM class left down (after a reboot, or a
+   * guardian that was killed), from their state files; `netcon offline --restore` runs it.
+   */
+  restoreOffline(options?: CallOptions): Promise<readonly RestoredConnection[]>;
 }
 
 // COM security is the process's, set once: one request per backend (the process's addon) is
@@ -244,7 +260,7 @@ function stoppedError(why: Stop, limits: Limits, context: CallContext, actionSta
 export function createClientWith(
   getBackend: () => Backend,
   progId: string = DEFAULT_PROG_ID,
-  { comSecurity = false }: { comSecurity?: boolean } = {},
+  { comSecurity = false, guardian = false }: { comSecurity?: boolean; guardian?: boolean } = {},
 ): NetConClient {
   // `asked`: initializeComSecurity() itself, which answers RPC_E_TOO_LATE every time it is
   // asked; an opted-in call hears of it only if its own request got that answer.
@@ -433,7 +449,9 @@ export function createClientWith(
     return { connection: { id: renamed.id, name }, previousName: connection.name };
   }
 
-  return {
+  // The offline window works through this client's own calls; only a real one has a guardian.
+  const offline: OfflineContext = { get client() { return client; }, progId, comSecurity, guardian };
+  const client: NetConClient = {
     async listConnections(options) {
       return list(getBackend(), boundsFor(optionsObject(options), 'list'), { operation: 'list' });
     },
@@ -521,6 +539,9 @@ export function createClientWith(
     async initializeComSecurity(options) {
       return initializeSecurity(getBackend(), boundsFor(optionsObject(options), 'security'), true);
     },
+    takeOffline: (targets, options) => takeOffline(offline, targets, options),
+    runOffline: (targets, fn, options) => runOffline(offline, targets, fn, options),
+    restoreOffline: (options) => restoreOffline(offline, options),
     isSupported() {
       try {
         getBackend();
@@ -530,4 +551,5 @@ export function createClientWith(
       }
     },
   };
+  return client;
 }

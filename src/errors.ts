@@ -258,6 +258,34 @@ export class ConnectionNameTakenError extends NetConError {
   }
 }
 
+/**
+ * takeOffline() could not take every connection down: `step` says where it failed (the
+ * guardian did not start, or a disconnect failed: `cause` is that disconnect's error), and
+ * `restored` / `notRestored` name what it had taken down and brought back, or could not.
+ */
+export class OfflineWindowError extends NetConError {
+  /** `'guardian'` (nothing was taken down) or `'disconnect'`. */
+  readonly step: 'guardian' | 'disconnect';
+  /** The connection whose disconnect failed. */
+  readonly connection?: ConnectionRef;
+  /** The names of the connections taken down before the failure and brought back. */
+  readonly restored: readonly string[];
+  /** Those taken down that did not come back: see the message. */
+  readonly notRestored: readonly string[];
+
+  constructor(
+    message: string,
+    details: { step: 'guardian' | 'disconnect'; connection?: ConnectionRef; restored: readonly string[]; notRestored: readonly string[]; cause?: unknown },
+  ) {
+    super('ERR_OFFLINE_WINDOW', message, { cause: details.cause });
+    this.name = 'OfflineWindowError';
+    this.step = details.step;
+    if (details.connection) this.connection = copyConnection(details.connection);
+    this.restored = Object.freeze([...details.restored]);
+    this.notRestored = Object.freeze([...details.notRestored]);
+  }
+}
+
 /** Windows gives the connection no sharing configuration (E_NOINTERFACE from INetSharingConfigurationForINetConnection). */
 export class ConnectionNotShareableError extends NetConError {
   /** The connection. */

@@ -11,6 +11,7 @@ import { isAddonLoadable, loadBackend } from './addon';
 import { createClientWith, type ActionOptions, type ActionResult, type ClientOptions, type NetConClient } from './client';
 import type { NetConnection } from './connection';
 import type { Diagnosis } from './diagnose';
+import type { OfflineOptions, OfflineWindow, RestoredConnection } from './offline';
 import type { CallOptions } from './limits';
 import type { ConnectionSharing, RenameResult, ShareResult, SharingResult } from './sharing';
 import type { Target } from './target';
@@ -18,7 +19,7 @@ import { parseClientOptions, type SharingRole } from './validate';
 import type { StatusCondition, WaitOptions } from './wait';
 import type { ConnectionChange, WatchOptions } from './watch';
 
-const client = createClientWith(loadBackend);
+const client = createClientWith(loadBackend, undefined, { guardian: true });
 
 /**
  * Lists every network connection Windows shows in Network Connections (ncpa.cpl).
@@ -157,7 +158,7 @@ export function rename(target: Target, newName: string, options?: CallOptions): 
  */
 export function createClient(options?: ClientOptions): NetConClient {
   const { progId, comSecurity } = parseClientOptions(options);
-  return createClientWith(loadBackend, progId, { comSecurity });
+  return createClientWith(loadBackend, progId, { comSecurity, guardian: true });
 }
 
 /**
@@ -185,6 +186,31 @@ export function diagnose(options?: CallOptions): Promise<Diagnosis> {
   return client.diagnose(options);
 }
 
+/**
+ * Takes `targets` down (names, GUIDs or connections; by default every connection that is
+ * `connected` now; one already down is left alone and never brought up) and resolves with an
+ * OfflineWindow once each is down. Before the first disconnect a guardian process starts that
+ * brings them back when `maxMs` (default 5 minutes) passes or this process ends however it
+ * ends; `window.restore()` brings them back now. A failed disconnect brings back what was
+ * taken down and rejects with OfflineWindowError.
+ */
+export function takeOffline(targets?: readonly Target[], options?: OfflineOptions): Promise<OfflineWindow> {
+  return client.takeOffline(targets, options);
+}
+
+/** takeOffline(targets), then `fn(window)`, then restore() in every case: `fn`'s result, or its error after restoring. */
+export function runOffline<T>(targets: readonly Target[] | undefined, fn: (window: OfflineWindow) => T | Promise<T>, options?: OfflineOptions): Promise<T> {
+  return client.runOffline(targets, fn, options);
+}
+
+/**
+ * Brings back what offline windows left down (after a reboot, or a guardian that was killed),
+ * from their state files in `%LOCALAPPDATA%\netcon\offline`; `netcon offline --restore` runs it.
+ */
+export function restoreOffline(options?: CallOptions): Promise<readonly RestoredConnection[]> {
+  return client.restoreOffline(options);
+}
+
 /** True only on Windows once the native module has loaded (it is loaded by this call if needed). */
 export function isSupported(): boolean {
   return isAddonLoadable();
@@ -192,6 +218,7 @@ export function isSupported(): boolean {
 
 export type { Target } from './target';
 export type { ActionOptions, ActionResult, ClientOptions, NetConClient } from './client';
+export { DEFAULT_OFFLINE_MAX_MS, type OfflineConnection, type OfflineOptions, type OfflineWindow, type RestoredConnection } from './offline';
 export {
   DEFAULT_PROG_ID,
   DEFAULT_TIMEOUT_MS,
@@ -240,6 +267,7 @@ export {
   ConnectionNameTakenError,
   ConnectionNotFoundError,
   ConnectionNotShareableError,
+  OfflineWindowError,
   DuplicateNameError,
   ElementNotFoundError,
   ElevationRequiredError,

@@ -91,7 +91,10 @@ describe('a client for another ProgID', () => {
       'listConnections',
       'listSharing',
       'rename',
+      'restoreOffline',
+      'runOffline',
       'shareConnection',
+      'takeOffline',
       'waitForStatus',
       'watch',
     ]);
