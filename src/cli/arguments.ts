@@ -10,7 +10,7 @@ export class UsageError extends Error {
 }
 
 /** The options every command may be given (`--help`, `--version` and the rest are read too). */
-export type OptionName = 'json' | 'all' | 'wait' | 'interval';
+export type OptionName = 'json' | 'all' | 'wait' | 'interval' | 'for' | 'max' | 'restore';
 
 /** A command line, read. */
 export interface CommandLine {
@@ -29,12 +29,20 @@ export interface CommandLine {
   readonly wait?: string;
   /** `--interval`'s text; see intervalMs(). */
   readonly interval?: string;
+  /** `netcon offline`'s `--for` and `--max` texts, and `--restore`. */
+  readonly for?: string;
+  readonly max?: string;
+  readonly restore: boolean;
+  /** What follows `--`: `netcon offline`'s command and its arguments. */
+  readonly commandToRun?: readonly string[];
 }
 
 /** Reads argv (without node and the script). */
 export function readCommandLine(argv: readonly string[]): CommandLine {
-  const { values, positionals } = parseArgs({
-    args: withWaitValues(argv),
+  const args = withWaitValues(argv);
+  const { values, positionals, tokens } = parseArgs({
+    args,
+    tokens: true,
     options: {
       json: { type: 'boolean' },
       all: { type: 'boolean' },
@@ -44,23 +52,46 @@ export function readCommandLine(argv: readonly string[]): CommandLine {
       'prog-id': { type: 'string' },
       timeout: { type: 'string' },
       interval: { type: 'string' },
+      for: { type: 'string' },
+      max: { type: 'string' },
+      restore: { type: 'boolean' },
     },
     allowPositionals: true,
     strict: true,
   });
-  const [command, ...operands] = positionals;
+  let [command, ...operands] = positionals;
+  // After `--`, `netcon offline` takes the command it runs; elsewhere `--` lets a name start with "-".
+  const end = tokens.find((t) => t.kind === 'option-terminator');
+  let commandToRun: string[] | undefined;
+  if (command === 'offline' && end) {
+    commandToRun = args.slice(end.index + 1);
+    operands = operands.slice(0, operands.length - commandToRun.length);
+  }
   return {
     command,
     operands,
     help: values.help === true,
     version: values.version === true,
     json: values.json === true,
-    given: (['json', 'all', 'wait', 'interval'] as const).filter((option) => values[option] !== undefined),
+    given: (['json', 'all', 'wait', 'interval', 'for', 'max', 'restore'] as const).filter((option) => values[option] !== undefined),
     progId: values['prog-id'],
     timeout: values.timeout,
     wait: values.wait,
     interval: values.interval,
+    for: values.for,
+    max: values.max,
+    restore: values.restore === true,
+    ...(commandToRun ? { commandToRun } : {}),
   };
+}
+
+/** `--for` / `--max` in ms (from 1 to 24 h), or undefined when not given. */
+export function offlineMs(line: CommandLine, option: 'for' | 'max'): number | undefined {
+  const text = line[option];
+  if (text === undefined) return undefined;
+  const ms = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!(ms >= 1 && ms <= 86_400_000)) throw new UsageError(`--${option} takes milliseconds from 1 to 86400000 (24 h), got "${text}".`);
+  return ms;
 }
 
 // The two numbers are read when a command uses them, so that `--help` or a misplaced option

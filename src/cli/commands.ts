@@ -1,6 +1,8 @@
 // The CLI's commands, each over the part of the public API it needs.
 import type * as netcon from '../index';
-import { acceptOnly, intervalMs, oneTarget, timeoutMs, UsageError, waitMs, type CommandLine } from './arguments';
+import { spawn } from 'child_process';
+
+import { acceptOnly, intervalMs, offlineMs, oneTarget, timeoutMs, UsageError, waitMs, type CommandLine } from './arguments';
 import { EXIT_CODES } from './exit-codes';
 import {
   changeJsonLine,
@@ -31,6 +33,8 @@ export type CliApi = Pick<
   | 'disableSharing'
   | 'disableAllSharing'
   | 'rename'
+  | 'takeOffline'
+  | 'restoreOffline'
 >;
 
 // Asked for once the command line is checked: making the API checks --prog-id, and a usage
@@ -145,4 +149,73 @@ export async function rename(line: CommandLine, api: ApiOnDemand): Promise<strin
   const [target, newName] = line.operands;
   const result = await api().rename(target, newName, { timeoutMs: timeoutMs(line) });
   return line.json ? `${JSON.stringify(result, null, 2)}\n` : `Renamed "${result.previousName}" to "${result.connection.name}".\n`;
+}
+
+/**
+ * `netcon offline [<name|GUID>...] [--for <ms>] [--max <ms>] [--json] [-- <command> [args...]]`
+ * and `netcon offline --restore`: takes the connections down (by default every connected one),
+ * runs the command with this process's stdio, or waits `--for` ms or until Ctrl+C, and brings
+ * them back. The exit code is the command's, or NOT_RESTORED when one did not come back.
+ */
+export async function offline(line: CommandLine, api: ApiOnDemand, io: CliIo): Promise<{ text: string; exitCode: number }> {
+  const at = () => new Date().toISOString();
+  const print = (event: Record<string, unknown>, text: string) => io.stdout(line.json ? `${JSON.stringify({ time: at(), ...event })}\n` : `${at()}  ${text}\n`);
+  const report = (restored: readonly netcon.RestoredConnection[]) => {
+    for (const r of restored) {
+      print(
+        { event: r.ok ? 'back' : 'not-back', id: r.id, name: r.name, status: r.status, tookMs: r.tookMs, ...(r.error ? { error: { code: r.error.code, message: r.error.message } } : {}) },
+        r.ok ? `back      ${r.name}  ${r.status} after ${seconds(r.tookMs)}` : `NOT BACK  ${r.name}  ${r.error ? `${r.error.code}: ${oneLine(r.error.message)}` : r.status}`,
+      );
+    }
+    return restored.every((r) => r.ok) ? EXIT_CODES.OK : EXIT_CODES.NOT_RESTORED;
+  };
+
+  if (line.restore) {
+    acceptOnly(line, ['restore', 'json']);
+    if (line.operands.length > 0 || line.commandToRun) throw new UsageError('"offline --restore" takes no connections and no command: it brings back what earlier windows left down.');
+    return { text: '', exitCode: report(await api().restoreOffline({ timeoutMs: timeoutMs(line) })) };
+  }
+  acceptOnly(line, ['for', 'max', 'json']);
+  const command = line.commandToRun;
+  if (command && command.length === 0) throw new UsageError('nothing after "--": give the command to run offline.');
+  if (command && line.for !== undefined) throw new UsageError('--for does not apply with a command: the window lasts as long as the command runs.');
+  const forMs = offlineMs(line, 'for');
+  const maxMs = offlineMs(line, 'max');
+
+  const window = await api().takeOffline(line.operands.length ? line.operands : undefined, { maxMs, timeoutMs: timeoutMs(line) });
+  for (const c of window.connections) print({ event: 'down', id: c.id, name: c.name, tookMs: c.tookMs }, `down      ${c.name}  after ${seconds(c.tookMs)}`);
+  let commandExit: number = EXIT_CODES.OK;
+  try {
+    if (command) {
+      // Ctrl+C reaches the command too: this process waits for it, then restores.
+      io.interrupt?.();
+      commandExit = await runCommand(command);
+    }
+    else await waitFor(forMs, window.deadline, io.interrupt?.());
+  } finally {
+    const restoredCode = report(await window.restore());
+    if (restoredCode !== EXIT_CODES.OK) commandExit = restoredCode;
+  }
+  return { text: '', exitCode: commandExit };
+}
+
+// The command with this process's stdio; its exit code (a signal's end counts as a failure).
+function runCommand([file, ...args]: readonly string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { stdio: 'inherit' });
+    child.once('error', (error) => reject(new UsageError(`could not run "${file}": ${error.message}`)));
+    child.once('exit', (code) => resolve(code ?? EXIT_CODES.FAILURE));
+  });
+}
+
+// `--for` ms, or until the window's deadline or Ctrl+C, whichever comes first.
+function waitFor(forMs: number | undefined, deadline: Date, interrupt: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const ms = Math.min(forMs ?? Infinity, deadline.getTime() - Date.now());
+    const timer = setTimeout(resolve, Math.max(0, ms));
+    interrupt?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }

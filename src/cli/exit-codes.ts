@@ -20,6 +20,8 @@ export const EXIT_CODES = Object.freeze({
   TIMEOUT: 7,
   /** `netcon doctor` found a check that fails: netcon cannot work here as things are (ERR_UNSUPPORTED_PLATFORM and ERR_NATIVE_MODULE_LOAD still give 6). */
   DOCTOR_FAILED: 8,
+  /** `netcon offline`: a connection it took down did not come back (`netcon offline --restore` tries again). */
+  NOT_RESTORED: 9,
 } as const);
 
 const BY_ERROR_CODE: Readonly<Record<string, number>> = Object.freeze({

@@ -6,7 +6,8 @@ const EXIT_TEXT = `Exit codes: ${EXIT_CODES.OK} ok, ${EXIT_CODES.FAILURE} failur
 ${EXIT_CODES.CONNECTION_NOT_FOUND} not found,
 ${EXIT_CODES.AMBIGUOUS_CONNECTION} ambiguous name, ${EXIT_CODES.ACCESS_DENIED} access denied, \
 ${EXIT_CODES.UNSUPPORTED} not Windows or native module not loadable,
-${EXIT_CODES.TIMEOUT} --timeout or --wait ran out, ${EXIT_CODES.DOCTOR_FAILED} doctor found a failing check.`;
+${EXIT_CODES.TIMEOUT} --timeout or --wait ran out, ${EXIT_CODES.DOCTOR_FAILED} doctor found a failing check,
+${EXIT_CODES.NOT_RESTORED} offline: a connection did not come back (netcon offline --restore).`;
 
 /** `netcon --help` output. */
 export const HELP = `Usage: netcon <command> [options]
@@ -24,6 +25,10 @@ Commands:
   rename <name|GUID> <new name> [--json]
                                         Rename a connection
   doctor [--json]                       Will netcon work here? Checks and fixes, read-only
+  offline [<name|GUID>...] [-- <command> [args...]]
+                                        Take connections down (default: every connected
+                                        one), run the command or wait, bring them back
+  offline --restore                     Bring back what an offline window left down
   help [command]                        This help, or a command's
 
 Options:
@@ -95,6 +100,19 @@ from, the COM class's registration (ProgID, CLSID, server, ThreadingModel), the 
 Connections service, elevation, this thread's COM apartment, and a trial list. Each line is
 ok, warn or fail, with a fix. Exit code ${EXIT_CODES.OK} when netcon can work here, ${EXIT_CODES.DOCTOR_FAILED} when a check fails,
 ${EXIT_CODES.UNSUPPORTED} off Windows or when the native module cannot be loaded.
+`,
+  offline: `Usage: netcon offline [<name|GUID>...] [--for <ms>] [--max <ms>] [--json] [-- <command> [args...]]
+       netcon offline --restore [--json]
+
+Takes the connections down (by default every connection that is connected; one already
+down is left alone), then runs <command> with this terminal, or without one waits --for ms
+or until Ctrl+C, and brings them back, each until it is connected. A line per connection
+going down and coming back, with timings; --json prints JSON lines. A guardian process
+brings them back if this one is killed, and after --max ms (default 300000, at most 24 h)
+whatever happens. With a command the exit code is the command's; ${EXIT_CODES.NOT_RESTORED} when a
+connection did not come back. --restore brings back what a window left down (after a reboot
+or a killed guardian): put it in a CI runner's start-up script, since a disabled adapter
+stays disabled across a reboot. Needs an elevated prompt.
 `,
   sharing: `Usage: netcon sharing [--json] [--timeout <ms>]
 

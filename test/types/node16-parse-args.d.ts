@@ -25,5 +25,7 @@ declare module 'util' {
   ): {
     values: { [K in keyof NonNullable<T['options']>]?: ParsedValue16<NonNullable<T['options']>[K]> };
     positionals: string[];
+    /** With `tokens: true` (16.17 has it). */
+    tokens: { kind: 'option' | 'positional' | 'option-terminator'; index: number }[];
   };
 }

@@ -241,6 +241,7 @@ describe('exit-code table', () => {
       UNSUPPORTED: 6,
       TIMEOUT: 7,
       DOCTOR_FAILED: 8,
+      NOT_RESTORED: 9,
     });
     expect(Object.isFrozen(EXIT_CODES)).toBe(true);
   });
