@@ -450,7 +450,7 @@ export function createClientWith(
   }
 
   // The offline window works through this client's own calls; only a real one has a guardian.
-  const offline: OfflineContext = { get client() { return client; }, progId, comSecurity, guardian };
+  const offline: OfflineContext = { get client() { return client; }, progId, comSecurity, guardian, open: new Set() };
   const client: NetConClient = {
     async listConnections(options) {
       return list(getBackend(), boundsFor(optionsObject(options), 'list'), { operation: 'list' });

@@ -99,6 +99,8 @@ export interface OfflineContext {
   readonly comSecurity: boolean;
   /** False for netcon/testing's machine, which lives in this process only. */
   readonly guardian: boolean;
+  /** This client's windows not yet restored: restoreOffline() on netcon/testing's machine restores these. */
+  readonly open: Set<OfflineWindow>;
 }
 
 function parseMaxMs(options: OfflineOptions | undefined): number {
@@ -208,7 +210,15 @@ export async function takeOffline(context: OfflineContext, targetsArg?: unknown,
     })();
     return restoring;
   };
-  const deadlineTimer = setTimeout(() => void restore(), maxMs);
+  const window: OfflineWindow = {
+    connections: taken,
+    deadline: new Date(deadline),
+    restore(restoreOptions) {
+      context.open.delete(window);
+      return restore(restoreOptions);
+    },
+  };
+  const deadlineTimer = setTimeout(() => void window.restore(), maxMs);
   deadlineTimer.unref?.();
 
   for (const connection of chosen) {
@@ -228,7 +238,8 @@ export async function takeOffline(context: OfflineContext, targetsArg?: unknown,
     taken.push({ id: connection.id, name: connection.name, tookMs: Date.now() - started });
   }
   if (taken.length === 0) clearTimeout(deadlineTimer);
-  return { connections: taken, deadline: new Date(deadline), restore };
+  else context.open.add(window);
+  return window;
 }
 
 export async function runOffline<T>(context: OfflineContext, targets: unknown, fn: (window: OfflineWindow) => T | Promise<T>, options?: OfflineOptions): Promise<T> {
@@ -259,6 +270,8 @@ function readPlan(file: string, progId: string): GuardianPlan | undefined {
  * its connections are back.
  */
 export async function restoreOffline(context: OfflineContext, options?: CallOptions): Promise<readonly RestoredConnection[]> {
+  // netcon/testing's machine: the windows of this client that nothing restored.
+  if (!context.guardian) return (await Promise.all([...context.open].map((w) => w.restore(options)))).flat();
   const dir = offlineStateDir();
   if (!existsSync(dir)) return [];
   const results: RestoredConnection[] = [];

@@ -185,6 +185,8 @@ describe('failures map to exit codes', () => {
       disableSharing: () => Promise.reject(new Error('unused')),
       disableAllSharing: () => Promise.reject(new Error('unused')),
       rename: () => Promise.reject(new Error('unused')),
+      takeOffline: () => Promise.reject(new Error('unused')),
+      restoreOffline: () => Promise.reject(new Error('unused')),
     };
     expect(await run(['list'], api)).toEqual({ exitCode: 1, stdout: '', stderr: 'netcon: Error: boom\n' });
     expect(await run(['disconnect', 'x'], api)).toEqual({ exitCode: 1, stdout: '', stderr: 'netcon: ERROR: a string\n' });

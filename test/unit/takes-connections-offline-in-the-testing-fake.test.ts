@@ -72,6 +72,15 @@ describe('an offline window on netcon/testing', () => {
     expect(restored.map((r) => [r.name, r.ok, r.error?.code])).toEqual([['Ethernet', true, undefined], ['Wi-Fi', false, 'E_FAIL']]);
   });
 
+  it('restoreOffline() brings back what a window left down, once', async () => {
+    const client = createFakeClient({ connections: [ETHERNET, WIFI] });
+    await client.takeOffline(['Ethernet']);
+    const restored = await client.restoreOffline();
+    expect(restored.map((r) => [r.name, r.ok])).toEqual([['Ethernet', true]]);
+    expect(await statuses(client)).toEqual({ Ethernet: 'connected', 'Wi-Fi': 'connected' });
+    expect(await client.restoreOffline()).toEqual([]);
+  });
+
   it('checks its arguments before any call', async () => {
     const client = createFakeClient({ connections: [ETHERNET] });
     await expect(client.takeOffline('Ethernet' as never)).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_TYPE' });
