@@ -16,7 +16,8 @@ import type { ConnectionStatus, NetConnection } from './connection';
 import { NetConError, NetConInvalidArgTypeError, NetConInvalidArgValueError, OfflineWindowError } from './errors';
 import { canonicalGuid } from './guid';
 import type { CallOptions } from './limits';
-import type { Target } from './target';
+import { selectConnection } from './target';
+import { parseTarget, type ParsedTarget } from './validate';
 
 /** Options of takeOffline() and runOffline(). */
 export interface OfflineOptions extends CallOptions {
@@ -113,10 +114,10 @@ function parseMaxMs(options: OfflineOptions | undefined): number {
   return value;
 }
 
-function parseTargets(targets: unknown): readonly Target[] | undefined {
+function parseTargets(targets: unknown): readonly ParsedTarget[] | undefined {
   if (targets === undefined) return undefined;
   if (!Array.isArray(targets)) throw new NetConInvalidArgTypeError('targets', 'an array of names, GUIDs or connections', targets);
-  return targets as Target[];
+  return targets.map((target, i) => parseTarget(target, { allowConnection: true }, `targets[${i}]`));
 }
 
 /** Starts the guardian and resolves once it holds the plan (its state file is written). */
@@ -179,7 +180,7 @@ export async function takeOffline(context: OfflineContext, targetsArg?: unknown,
     chosen.push(...listed.filter((c) => c.status === 'connected'));
   } else {
     for (const target of targets) {
-      const found = await client.findConnection(typeof target === 'string' ? target : target.id, call);
+      const found = selectConnection(listed, target);
       if (!DOWN.includes(found.status) && !chosen.some((c) => c.id === found.id)) chosen.push(found);
     }
   }
