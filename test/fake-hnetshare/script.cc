@@ -5,6 +5,9 @@
 #include <cstdio>
 #include <cstring>
 #include <map>
+#include <optional>
+
+#include "shared-state.h"
 
 namespace {
 
@@ -62,6 +65,11 @@ SRWLOCK g_lock = SRWLOCK_INIT;
 State g_state;
 bool g_loaded = false;
 std::string g_loadedBytes;
+// The state file the connections' changes go to, and the counter's value when this process last
+// read or wrote it; none when there is no config file to put it beside.
+std::shared_ptr<SharedState> g_shared;
+LONG g_seen = 0;
+uint64_t g_configHash = 0;
 
 // Tally mode: one counter per kind and name, in a fixed table so that counting needs no
 // lock and WriteTally can run at process exit, when another thread may have died holding one.
@@ -110,24 +118,6 @@ std::string Narrow(const std::wstring& wide) {
   WideCharToMultiByte(CP_UTF8, 0, wide.data(), static_cast<int>(wide.size()), &out[0], n, nullptr,
                       nullptr);
   return out;
-}
-
-bool ReadWholeFile(const std::wstring& path, std::string* out) {
-  HANDLE file = CreateFileW(path.c_str(), GENERIC_READ,
-                            FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr,
-                            OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, nullptr);
-  if (file == INVALID_HANDLE_VALUE) return false;
-  out->clear();
-  char buffer[4096];
-  bool ok = true;
-  for (;;) {
-    DWORD got = 0;
-    if (!ReadFile(file, buffer, sizeof buffer, &got, nullptr)) ok = false;
-    if (!ok || got == 0) break;
-    out->append(buffer, got);
-  }
-  CloseHandle(file);
-  return ok;
 }
 
 std::vector<std::string> Split(const std::string& text, char sep) {
@@ -391,11 +381,95 @@ void WriteTally() {
     if (t.count) LogLine(std::string("tally\t") + t.kind + "\t" + t.name + "\t" + std::to_string(t.count));
 }
 
+namespace {
+
+// The state file of this config path: the one already open when the path is the same (it is for
+// the life of a test process), so that a reload makes no new mutex or counter.
+std::shared_ptr<SharedState> SharedStateFor(const std::wstring& path, std::vector<std::string>* warnings) {
+  AcquireSRWLockShared(&g_lock);
+  std::shared_ptr<SharedState> shared = g_shared && g_shared->config() == path ? g_shared : nullptr;
+  ReleaseSRWLockShared(&g_lock);
+  if (shared) return shared;
+  std::string error;
+  shared = SharedState::Open(path, &error);
+  if (!shared) warnings->push_back(error + ": the connections' state stays in this process");
+  return shared;
+}
+
+// Takes the state file's connections when another process or thread wrote it since this one
+// last read it. With the shared mutex held, and g_lock not.
+void CatchUpLocked(const std::shared_ptr<SharedState>& shared) {
+  LONG generation = shared->Generation();
+  AcquireSRWLockShared(&g_lock);
+  bool behind = shared == g_shared && generation != g_seen;
+  ReleaseSRWLockShared(&g_lock);
+  if (!behind) return;
+  std::string text;
+  bool read = shared->Read(&text);
+  AcquireSRWLockExclusive(&g_lock);
+  if (shared == g_shared) {
+    // A file of other config bytes, written by a process that has seen a newer config, is left
+    // alone: this process resets at its own next CoCreateInstance and then reads the file.
+    if (read) ApplyStateText(text, g_configHash, &g_state.conns);
+    g_seen = generation;
+  }
+  ReleaseSRWLockExclusive(&g_lock);
+}
+
+// What every read of a connection's state does first. When no other process or thread wrote
+// the state file, this costs one read of shared memory: getters stay as cheap as in-process ones.
+void CatchUp() {
+  AcquireSRWLockShared(&g_lock);
+  std::shared_ptr<SharedState> shared = g_shared && g_shared->Generation() != g_seen ? g_shared : nullptr;
+  ReleaseSRWLockShared(&g_lock);
+  if (!shared) return;
+  SharedState::Lock lock(*shared);
+  CatchUpLocked(shared);
+}
+
+// Runs change, which returns S_OK once it has changed g_state (it runs under g_lock), and
+// writes the connections back to the state file. Read, modify and write all happen under the
+// shared mutex, so two processes that change different connections keep both changes.
+template <class Change>
+HRESULT ChangeState(Change change) {
+  AcquireSRWLockShared(&g_lock);
+  std::shared_ptr<SharedState> shared = g_shared;
+  ReleaseSRWLockShared(&g_lock);
+  std::optional<SharedState::Lock> lock;
+  if (shared) {
+    lock.emplace(*shared);
+    CatchUpLocked(shared);
+  }
+
+  AcquireSRWLockExclusive(&g_lock);
+  HRESULT hr = change();
+  bool write = hr == S_OK && shared && shared == g_shared;
+  std::string text = write ? StateText(g_configHash, g_state.conns) : std::string();
+  ReleaseSRWLockExclusive(&g_lock);
+  if (!write) return hr;
+
+  LONG generation;
+  bool written = shared->Write(text, &generation);
+  DWORD error = written ? 0 : GetLastError();
+  if (written) {
+    // Nobody else wrote meanwhile (we hold the mutex), so the file is exactly what we have.
+    AcquireSRWLockExclusive(&g_lock);
+    if (shared == g_shared) g_seen = generation;
+    ReleaseSRWLockExclusive(&g_lock);
+  }
+  lock.reset();
+  if (!written) LogLine("warn\tcannot write the shared state file (error " + std::to_string(error) + ")");
+  return hr;
+}
+
+}  // namespace
+
 void ReloadConfigIfChanged() {
   // A missing variable or unreadable file reads as an empty config: zero connections.
   std::wstring path = Env(L"NETCON_FAKE_CONFIG");
   std::string bytes;
-  if (!path.empty() && !ReadWholeFile(path, &bytes)) {
+  bool readable = !path.empty() && ReadWholeFile(path, &bytes);
+  if (!path.empty() && !readable) {
     LogLine("warn\tcannot read config " + Narrow(path));
     bytes.clear();
   }
@@ -410,19 +484,67 @@ void ReloadConfigIfChanged() {
   std::vector<std::string> warnings;
   State fresh = Parse(bytes, &warnings);
   size_t count = fresh.conns.size();
+  uint64_t hash = Fnv1a(bytes.data(), bytes.size());
+  // Only a config that could be read has a state file beside it.
+  std::shared_ptr<SharedState> shared = readable ? SharedStateFor(path, &warnings) : nullptr;
   bool reloaded = false;
-  AcquireSRWLockExclusive(&g_lock);
-  if (!g_loaded || bytes != g_loadedBytes) {
-    g_state = std::move(fresh);
-    g_loadedBytes = std::move(bytes);
-    g_loaded = true;
-    reloaded = true;
+  {
+    std::optional<SharedState::Lock> lock;
+    LONG generation = 0;
+    if (shared) {
+      lock.emplace(*shared);
+      // The first process to see these bytes writes the state they reset to; every later one
+      // (another process, or this one again after a restart) takes what the file holds.
+      std::string text;
+      if (!shared->Read(&text) || !ApplyStateText(text, hash, &fresh.conns)) {
+        if (!shared->Write(StateText(hash, fresh.conns), &generation))
+          warnings.push_back("cannot write the shared state file (error " + std::to_string(GetLastError()) + ")");
+      }
+      generation = shared->Generation();
+    }
+    AcquireSRWLockExclusive(&g_lock);
+    if (!g_loaded || bytes != g_loadedBytes) {
+      g_state = std::move(fresh);
+      g_loadedBytes = std::move(bytes);
+      g_loaded = true;
+      g_shared = shared;
+      g_seen = generation;
+      g_configHash = hash;
+      reloaded = true;
+    }
+    ReleaseSRWLockExclusive(&g_lock);
   }
-  ReleaseSRWLockExclusive(&g_lock);
 
   if (!reloaded) return;
   for (const std::string& w : warnings) LogLine("warn\t" + w);
   LogLine("config\t" + std::to_string(count));
+}
+
+std::string Escape(const std::wstring& text) {
+  std::wstring out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    wchar_t unit = text[i];
+    bool high = unit >= 0xD800 && unit <= 0xDBFF;
+    bool low = unit >= 0xDC00 && unit <= 0xDFFF;
+    if (high && i + 1 < text.size() && text[i + 1] >= 0xDC00 && text[i + 1] <= 0xDFFF) {
+      out += unit;
+      out += text[++i];
+    } else if (unit == L'\\') {
+      out += L"\\\\";
+    } else if (unit < 0x20 || unit == 0x7F || high || low) {
+      out += L"\\u";
+      for (int shift = 12; shift >= 0; shift -= 4) out += L"0123456789abcdef"[(unit >> shift) & 0xF];
+    } else {
+      out += unit;
+    }
+  }
+  return Narrow(out);
+}
+
+ULONGLONG FileTimeNow() {
+  FILETIME now;
+  GetSystemTimeAsFileTime(&now);
+  return (static_cast<ULONGLONG>(now.dwHighDateTime) << 32) | now.dwLowDateTime;
 }
 
 std::wstring Unescape(const std::string& utf8) {
@@ -448,6 +570,9 @@ std::wstring Unescape(const std::string& utf8) {
 }
 
 std::vector<EnumItem> EnumerationItems() {
+  // The items carry only GUIDs and each getter catches up for itself; this does it once, before
+  // the list's first getter.
+  CatchUp();
   std::vector<EnumItem> items;
   AcquireSRWLockShared(&g_lock);
   for (size_t i = 0; i <= g_state.conns.size(); ++i) {
@@ -482,10 +607,11 @@ std::vector<ConnId> ConnectionIds() {
 }
 
 bool ReadConnection(const GUID& guid, const std::function<void(const ConnState&, NETCON_STATUS)>& read) {
+  CatchUp();
   AcquireSRWLockShared(&g_lock);
   const ConnState* c = Find(guid);
   // Settled by the clock rather than by a timer thread: nothing runs between calls.
-  if (c) read(*c, c->settling && GetTickCount64() >= c->settleAt ? c->settledStatus : c->status);
+  if (c) read(*c, c->settling && FileTimeNow() >= c->settleAt ? c->settledStatus : c->status);
   ReleaseSRWLockShared(&g_lock);
   return c != nullptr;
 }
@@ -498,64 +624,69 @@ bool FindConnection(const GUID& guid, ConnState* out) {
 }
 
 bool ApplyAfterStatus(const GUID& guid, bool connected) {
-  AcquireSRWLockExclusive(&g_lock);
-  ConnState* c = Find(guid);
-  if (c) {
+  return ChangeState([&] {
+    ConnState* c = Find(guid);
+    if (!c) return kConnectionGone;
     NETCON_STATUS after = connected ? g_state.afterConnect : g_state.afterDisconnect;
     DWORD settleMs = connected ? g_state.settleConnectMs : g_state.settleDisconnectMs;
     c->settling = settleMs > 0;
     c->settledStatus = after;
-    c->settleAt = GetTickCount64() + settleMs;
+    c->settleAt = FileTimeNow() + settleMs * 10000ull;  // 100 ns units
     c->status = settleMs > 0 ? (connected ? NCS_CONNECTING : NCS_DISCONNECTING) : after;
-  }
-  ReleaseSRWLockExclusive(&g_lock);
-  return c != nullptr;
+    c->changed = true;
+    return S_OK;
+  }) == S_OK;
 }
 
 HRESULT EnableSharingOf(const GUID& guid, DWORD type) {
-  AcquireSRWLockExclusive(&g_lock);
-  ConnState* c = Find(guid);
-  HRESULT hr = c ? S_OK : kConnectionGone;
-  // Windows documents that a new public connection takes public sharing off the one before;
-  // for private it says nothing, and E_UNEXPECTED is our guess at its answer.
-  bool takesOver = type == ICSSHARINGTYPE_PUBLIC;
-  for (const ConnState& other : g_state.conns) {
-    if (c && &other != c && other.shared && other.sharingType == type && !takesOver) hr = E_UNEXPECTED;
-  }
-  if (hr == S_OK) {
+  return ChangeState([&] {
+    ConnState* c = Find(guid);
+    if (!c) return kConnectionGone;
+    // Windows documents that a new public connection takes public sharing off the one before;
+    // for private it says nothing, and E_UNEXPECTED is our guess at its answer.
+    bool takesOver = type == ICSSHARINGTYPE_PUBLIC;
+    for (const ConnState& other : g_state.conns) {
+      if (&other != c && other.shared && other.sharingType == type && !takesOver) return E_UNEXPECTED;
+    }
     for (ConnState& other : g_state.conns) {
-      if (&other != c && other.shared && other.sharingType == type) other.shared = false;
+      if (&other != c && other.shared && other.sharingType == type) {
+        other.shared = false;
+        other.changed = true;
+      }
     }
     c->shared = true;
     c->sharingType = type;
-  }
-  ReleaseSRWLockExclusive(&g_lock);
-  return hr;
+    c->changed = true;
+    return S_OK;
+  });
 }
 
 bool DisableSharingOf(const GUID& guid) {
-  AcquireSRWLockExclusive(&g_lock);
-  ConnState* c = Find(guid);
-  if (c) c->shared = false;
-  ReleaseSRWLockExclusive(&g_lock);
-  return c != nullptr;
+  return ChangeState([&] {
+    ConnState* c = Find(guid);
+    if (!c) return kConnectionGone;
+    c->shared = false;
+    c->changed = true;
+    return S_OK;
+  }) == S_OK;
 }
 
 HRESULT RenameConnection(const GUID& guid, const std::wstring& name) {
-  AcquireSRWLockExclusive(&g_lock);
-  ConnState* c = Find(guid);
-  HRESULT hr = c ? S_OK : kConnectionGone;
-  // Case-insensitive like Windows (ordinal, our choice); with lengths, since a config's names
-  // may hold NULs.
-  for (const ConnState& other : g_state.conns) {
-    if (c && &other != c &&
-        CompareStringOrdinal(other.name.data(), static_cast<int>(other.name.size()), name.data(),
-                             static_cast<int>(name.size()), TRUE) == CSTR_EQUAL)
-      hr = HRESULT_FROM_WIN32(ERROR_DUP_NAME);
-  }
-  if (hr == S_OK) c->name = name;
-  ReleaseSRWLockExclusive(&g_lock);
-  return hr;
+  return ChangeState([&] {
+    ConnState* c = Find(guid);
+    if (!c) return kConnectionGone;
+    // Case-insensitive like Windows (ordinal, our choice); with lengths, since a config's names
+    // may hold NULs.
+    for (const ConnState& other : g_state.conns) {
+      if (&other != c &&
+          CompareStringOrdinal(other.name.data(), static_cast<int>(other.name.size()), name.data(),
+                               static_cast<int>(name.size()), TRUE) == CSTR_EQUAL)
+        return HRESULT_FROM_WIN32(ERROR_DUP_NAME);
+    }
+    c->name = name;
+    c->changed = true;
+    return S_OK;
+  });
 }
 
 ScriptedCall::ScriptedCall(const char* method, const ConnId* conn)

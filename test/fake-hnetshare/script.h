@@ -1,5 +1,6 @@
 // The fake's scripted world: the connections and faults read from NETCON_FAKE_CONFIG,
-// shared by every COM object in the process, and the NETCON_FAKE_LOG writer.
+// shared by every COM object in the process (and the connections' changes, through
+// shared-state.h, by every process given that file), and the NETCON_FAKE_LOG writer.
 #pragma once
 
 #include <windows.h>
@@ -26,7 +27,8 @@ struct ConnState {
   std::wstring device;
   NETCON_STATUS status;
   // After a Disconnect/Connect with a "settle" line: status shows the in-between state
-  // (disconnecting/connecting) until settleAt (GetTickCount64), then settledStatus.
+  // (disconnecting/connecting) until settleAt, then settledStatus. settleAt is a moment of the
+  // system clock (FileTimeNow), which every process reads alike, not a tick count of one.
   bool settling = false;
   NETCON_STATUS settledStatus = NCS_DISCONNECTED;
   ULONGLONG settleAt = 0;
@@ -36,7 +38,13 @@ struct ConnState {
   // than a SHARINGCONNECTIONTYPE because a test may give one Windows does not define.
   bool shared = false;
   DWORD sharingType = ICSSHARINGTYPE_PUBLIC;
+  // Changed (status, name or sharing) since the config was loaded, here or in another process:
+  // the state file carries only these, so its size does not grow with the config's connections.
+  bool changed = false;
 };
+
+// Now, in the 100 ns units of GetSystemTimeAsFileTime.
+ULONGLONG FileTimeNow();
 
 // Waits the "roundtrip" line's microseconds: one call into the Network Connections service.
 void ServiceRoundTrip();
@@ -58,7 +66,9 @@ void LogEvent(const char* kind, const char* name, const std::string& rest = std:
 void WriteTally();
 
 // Called on each CoCreateInstance: resets the state when the config file's bytes changed,
-// so one process keeps its Disconnects while a test that rewrites the file starts afresh.
+// so one process keeps its Disconnects while a test that rewrites the file starts afresh. When
+// the state file already belongs to these bytes (another process loaded them first), the state
+// is the file's instead of the config's (README: Shared state).
 void ReloadConfigIfChanged();
 
 // One item of the enumeration: a connection, or what a broken server puts between them
@@ -79,7 +89,8 @@ NextEnding NextEndingMode();
 // after the last Release is logged as a "warn" line instead of being a use-after-free.
 bool KeepZombies();
 bool FindConnection(const GUID& guid, ConnState* out);
-// Calls read(connection, the status it shows now) under the state's lock, without copying
+// Calls read(connection, the status it shows now) under the state's lock, once the state has
+// taken what other processes wrote to the state file since this one last looked, without copying
 // the connection: every getter reads one field, and copying the strings each time made the
 // fake cost several times what an in-process server does (bench/ measures against it).
 bool ReadConnection(const GUID& guid, const std::function<void(const ConnState&, NETCON_STATUS)>& read);
@@ -111,6 +122,9 @@ class ScriptedCall {
 };
 
 std::wstring Widen(const std::string& utf8);
+// What Unescape reads back: UTF-8 with a backslash as \\ and a control character or a lone
+// surrogate as \uXXXX, so that any name fits between TABs on one line.
+std::string Escape(const std::wstring& text);
 // Widen, then \uXXXX becomes that UTF-16 unit (so a config can hold NULs and lone
 // surrogates, which UTF-8 text cannot) and \\ a backslash.
 std::wstring Unescape(const std::string& utf8);
