@@ -270,6 +270,13 @@ export interface WineRun {
   /** The suite's line (suiteNode: 20, or NETCON_E2E_NODE's) by default. */
   node?: NodeLine;
   fake?: FakeSetup;
+  /**
+   * The fake's config file of an earlier run (its ScenarioResult's `config`), used as it is
+   * instead of a new one written from `fake`: every process given one config file shares the
+   * connections' state (test/fake-hnetshare/README.md, Shared state), so this run sees what the
+   * earlier one changed.
+   */
+  configFile?: string;
   /** Reach the server through createClient({ progId }) (CLI: --prog-id); see progIdFor. */
   progId?: string;
   /** The netcon folder the scenario requires; packageUnderTest (the repository's) by default. */
@@ -291,11 +298,17 @@ export interface WineRun {
 
 const TIMEOUT_MS = 60_000;
 
-function scratch() {
+/** A new folder for the run's files, and its fake config: run.configFile, or one written there from run.fake. */
+function scratch(run: WineRun) {
   mkdirSync(join(workDir, 'runs'), { recursive: true });
   const dir = mkdtempSync(join(workDir, 'runs', 'run-'));
-  const config = join(dir, 'config.txt');
   const log = join(dir, 'fake.log');
+  if (run.configFile !== undefined) {
+    if (run.fake) throw new Error('a WineRun takes fake or configFile, not both');
+    return { dir, config: run.configFile, log };
+  }
+  const config = join(dir, 'config.txt');
+  writeFileSync(config, fake.configText(run.fake ?? {}));
   return { dir, config, log };
 }
 
@@ -373,6 +386,8 @@ async function wine(run: WineRun, dir: string, config: string, log: string, args
 /** What inWine resolves: the script's value, and the fake's log. */
 export interface ScenarioResult<T> {
   value: T;
+  /** The fake's config file, for a later run's configFile. */
+  config: string;
   live: Record<string, number>;
   calls: FakeCall[];
   callCounts: Record<string, number>;
@@ -389,11 +404,11 @@ export async function inWine<T, I = undefined>(
   script: (netcon: typeof Netcon, t: Helpers, input: I) => Promise<T>,
   input?: I,
 ): Promise<ScenarioResult<T>> {
-  const { out, resultPath, events } = await runScenario(run, script, input);
-  return scenarioResult<T>(out, resultPath, events);
+  const { out, config, resultPath, events } = await runScenario(run, script, input);
+  return scenarioResult<T>(out, config, resultPath, events);
 }
 
-function scenarioResult<T>(out: { code: number | null; stdout: string; stderr: string }, resultPath: string, events: unknown[]): ScenarioResult<T> {
+function scenarioResult<T>(out: { code: number | null; stdout: string; stderr: string }, config: string, resultPath: string, events: unknown[]): ScenarioResult<T> {
   if (!existsSync(resultPath)) {
     throw new Error(`node.exe under Wine wrote no result (exit ${out.code}).\nstderr:\n${out.stderr}\nstdout:\n${out.stdout}`);
   }
@@ -401,6 +416,7 @@ function scenarioResult<T>(out: { code: number | null; stdout: string; stderr: s
   if (!result.ok) throw new Error(`scenario threw ${JSON.stringify(result.error, null, 2)}`);
   return {
     value: result.value,
+    config,
     live: fake.liveObjects(events),
     calls: fake.calls(events),
     callCounts: fake.counts(events, 'call'),
@@ -425,8 +441,7 @@ export async function exitOfWine<I = undefined>(
 const readLog = (log: string) => fake.parseLog(existsSync(log) ? readFileSync(log, 'utf8') : '');
 
 function scenarioFiles<I>(run: WineRun, script: (...args: never[]) => unknown, input: I | undefined) {
-  const { dir, config, log } = scratch();
-  writeFileSync(config, fake.configText(run.fake ?? {}));
+  const { dir, config, log } = scratch(run);
   const resultPath = join(dir, 'result.json');
   const marksPath = join(dir, 'marks.jsonl');
   const scenario = join(dir, 'scenario.json');
@@ -446,13 +461,12 @@ function scenarioFiles<I>(run: WineRun, script: (...args: never[]) => unknown, i
 async function runScenario<I>(run: WineRun, script: (...args: never[]) => unknown, input: I | undefined) {
   const { dir, config, log, resultPath, args } = scenarioFiles(run, script, input);
   const out = await wine(run, dir, config, log, args);
-  return { out, resultPath, events: readLog(log) };
+  return { out, config, resultPath, events: readLog(log) };
 }
 
 /** Runs the netcon CLI (the package's bin) as a person would, in Windows node.exe under Wine. */
 export async function cliInWine(args: string[], run: WineRun = {}) {
-  const { dir, config, log } = scratch();
-  writeFileSync(config, fake.configText(run.fake ?? {}));
+  const { dir, config, log } = scratch(run);
   const out = await wine(run, dir, config, log, cliArgs(args, run));
   const events = readLog(log);
   return { ...out, live: fake.liveObjects(events), calls: fake.calls(events) };
@@ -470,8 +484,7 @@ function cliArgs(args: string[], run: WineRun) {
  * may rewrite (NETCON_FAKE_CONFIG holds its Windows path).
  */
 export async function scriptInWine(file: string, args: string[], run: WineRun = {}) {
-  const { dir, config, log } = scratch();
-  writeFileSync(config, fake.configText(run.fake ?? {}));
+  const { dir, config, log } = scratch(run);
   const out = await wine(run, dir, config, log, [windowsPath(file), ...args]);
   const events = readLog(log);
   return { ...out, dir, config, live: fake.liveObjects(events), calls: fake.calls(events) };
@@ -489,6 +502,8 @@ export interface Mark {
  * from outside and reads what the process has reported so far.
  */
 export interface Running {
+  /** The fake's config file, for another run's configFile while this one still runs. */
+  config: string;
   /**
    * Replaces the fake's config file (a rename, so the fake never reads half of it); the fake
    * takes it at its next CoCreateInstance, i.e. the next list. Returns Date.now() once written.
@@ -512,6 +527,7 @@ function running(launched: Launched, config: string, log: string, reported: () =
   let ended = false;
   void launched.exited.then(() => (ended = true));
   return {
+    config,
     configure(setup) {
       // The fake opens the file with FILE_SHARE_DELETE, so natively too it can be replaced.
       const next = `${config}.next`;
@@ -564,7 +580,7 @@ export function startInWine<T, I = undefined>(
   };
   const control = running(launched, config, log, () => `marks so far:\n${marks().map((m) => JSON.stringify(m)).join('\n')}`);
   const finished = launched.exited.then((out) => ({
-    ...scenarioResult<T>(out, resultPath, readLog(log)),
+    ...scenarioResult<T>(out, config, resultPath, readLog(log)),
     exitedAt: out.exitedAt,
     stderr: out.stderr,
     marks: marks(),
@@ -586,8 +602,7 @@ export function startCliInWine(args: string[], run: WineRun = {}): Running & {
   errors(): string;
   finished: Promise<{ code: number | null; stdout: string; stderr: string; exitedAt: number; live: Record<string, number>; calls: FakeCall[] }>;
 } {
-  const { dir, config, log } = scratch();
-  writeFileSync(config, fake.configText(run.fake ?? {}));
+  const { dir, config, log } = scratch(run);
   const launched = launch(run, dir, config, log, cliArgs(args, run));
   const control = running(launched, config, log, () => `stdout so far:\n${launched.stdout()}`);
   const finished = launched.exited.then((out) => {
