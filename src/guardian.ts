@@ -40,7 +40,7 @@ process.once('message', (message: { plan?: GuardianPlan }) => {
     if (!plan) throw new Error('no plan');
     // Exclusive: a file already there (or a link planted in its place) is not written through.
     stateFile = join(makeOfflineStateDir(), `${plan.windowId}.json`);
-    writeFileSync(stateFile, JSON.stringify(plan), { flag: 'wx' });
+    writeFileSync(stateFile, JSON.stringify({ ...plan, guardianPid: process.pid }), { flag: 'wx' });
     const timer = setTimeout(() => void restoreAndExit(), Math.max(0, plan.deadline - Date.now()) + DEADLINE_GRACE_MS);
     void timer;
     process.on('message', (next: { restored?: boolean }) => {

@@ -1,0 +1,122 @@
+// takeOffline() in Windows node.exe under Wine: the connections go down through the fake
+// server and come back, whatever happens to the process that took them down. The guardian is
+// a second node.exe, so the fake's state is shared between the processes of one config file:
+// another node.exe started afterwards lists what the guardian did.
+import { execFile } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+
+import { ethernet, machine, vpn } from '../../wine/connections';
+import { wineEnv, wineTool } from '../../wine/environment';
+import { inWine, startInWine, type FakeConnection } from '../../wine/run';
+
+// Two connections up: the Ethernet and a VPN that is connected.
+const vpnUp: FakeConnection = { ...vpn, status: 2 };
+const upMachine = [ethernet, machine[1], machine[2], vpnUp];
+const ids = [ethernet.id, vpnUp.id];
+
+/** Each connection's status, listed by a new node.exe against the config file `config`. */
+async function statusesIn(config: string): Promise<Record<string, string>> {
+  const { value } = await inWine({ configFile: config }, async (netcon) =>
+    Object.fromEntries((await netcon.listConnections()).map((c) => [c.id, c.status])),
+  );
+  return value;
+}
+
+/** Polls until both connections are listed `connected` again; how long that took. */
+async function backWithin(config: string, since: number, ms: number): Promise<number> {
+  for (;;) {
+    const statuses = await statusesIn(config);
+    if (ids.every((id) => statuses[id] === 'connected')) return Date.now() - since;
+    if (Date.now() - since > ms) throw new Error(`not back after ${ms} ms: ${JSON.stringify(statuses)}`);
+  }
+}
+
+describe('takeOffline()', () => {
+  it('takes two connections down, restore() brings them back, and no COM object is left alive', async () => {
+    const { value, live } = await inWine({ fake: { connections: upMachine } }, async (netcon, t, targets) => {
+      const window = await netcon.takeOffline(targets);
+      const down = (await netcon.listConnections()).filter((c) => targets.includes(c.id)).map((c) => c.status);
+      const restored = await window.restore();
+      const again = await window.restore();
+      const up = (await netcon.listConnections()).filter((c) => targets.includes(c.id)).map((c) => c.status);
+      return { taken: window.connections.map((c) => c.name), down, restored: restored.map((r) => [r.name, r.ok, r.status]), same: restored === again, up };
+    }, ids);
+    expect(value.taken).toEqual([ethernet.name, vpnUp.name]);
+    expect(value.down).toEqual(['disconnected', 'disconnected']);
+    expect(value.restored).toEqual([[ethernet.name, true, 'connected'], [vpnUp.name, true, 'connected']]);
+    expect(value.same).toBe(true);
+    expect(value.up).toEqual(['connected', 'connected']);
+    expect(live).toEqual({});
+  });
+
+  it('by default takes down what is connected, and leaves what is down alone', async () => {
+    const { value, calls } = await inWine({ fake: { connections: machine } }, async (netcon) => {
+      const window = await netcon.takeOffline();
+      const taken = window.connections.map((c) => c.name);
+      await window.restore();
+      return { taken, after: (await netcon.listConnections()).map((c) => c.status) };
+    });
+    expect(value.taken).toEqual([ethernet.name]);
+    expect(value.after).toEqual(['connected', 'media-disconnected', 'hardware-disabled', 'disconnected']);
+    expect(calls.filter((c) => c.method === 'Connect' || c.method === 'Disconnect').map((c) => `${c.method} ${c.id}`)).toEqual([`Disconnect ${ethernet.id}`, `Connect ${ethernet.id}`]);
+  });
+
+  it('brings the connections back within 3 s when the process that took them down is killed (taskkill /F)', async () => {
+    const owner = startInWine({ fake: { connections: upMachine } }, async (netcon, t, targets) => {
+      await netcon.takeOffline(targets);
+      t.mark('down', { pid: process.pid });
+      // Alive until killed: neither the guardian nor the deadline's timer keeps a process up.
+      await new Promise(() => setInterval(() => {}, 1_000));
+    }, ids);
+    const [down] = await owner.waitFor((marks) => marks.some((m) => m.name === 'down'), 30_000);
+    const { pid } = down.value as { pid: number };
+    const killedAt = Date.now();
+    await new Promise<void>((resolve, reject) => {
+      const [file, args] = wineTool('wine', ['taskkill', '/F', '/PID', String(pid)]);
+      execFile(file, args, { env: wineEnv('hnetshare') }, (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stdout}\n${stderr}`)) : resolve()));
+    });
+    const took = await backWithin(owner.config, killedAt, 3_000);
+    console.info(`owner killed: both connections listed connected again ${took} ms after taskkill`);
+    expect(took).toBeLessThan(3_000);
+  });
+
+  it('ends by itself at maxMs while its process lives on and nobody calls restore(): back within 3 s', async () => {
+    const owner = startInWine({ fake: { connections: upMachine } }, async (netcon, t, targets) => {
+      const window = await netcon.takeOffline(targets, { maxMs: 1_500 });
+      t.mark('down', { deadline: window.deadline.getTime() });
+      await new Promise((resolve) => setTimeout(resolve, 15_000));
+    }, ids);
+    const [down] = await owner.waitFor((marks) => marks.some((m) => m.name === 'down'), 30_000);
+    expect((down.value as { deadline: number }).deadline - down.at).toBeGreaterThan(1_000);
+    const took = await backWithin(owner.config, down.at, 3_000);
+    console.info(`maxMs 1500: both connections listed connected again ${took} ms after they were down`);
+    owner.stop();
+  });
+
+  it('brings back what it took down when a later disconnect fails, and says so', async () => {
+    const { value, live } = await inWine(
+      { fake: { connections: upMachine, hresults: [{ method: 'Disconnect', hresult: 0x80070005, id: vpnUp.id }] } },
+      async (netcon, t, targets) => {
+        const failed = await t.capture(netcon.takeOffline(targets));
+        return { failed, after: (await netcon.listConnections()).filter((c) => targets.includes(c.id)).map((c) => c.status) };
+      },
+      ids,
+    );
+    expect(value.failed).toMatchObject({ ok: false, error: { code: 'ERR_OFFLINE_WINDOW', classes: expect.arrayContaining(['OfflineWindowError']) } });
+    expect(value.failed.ok ? '' : value.failed.error.message).toMatch(new RegExp(`^Taking "${vpnUp.name}" down failed: .*E_ACCESSDENIED.* Brought back: Ethernet\\.$`));
+    expect(value.after).toEqual(['connected', 'connected']);
+    expect(live).toEqual({});
+  });
+
+  it('rejects bad arguments before any COM call', async () => {
+    const { value, calls } = await inWine({ fake: { connections: upMachine } }, async (netcon, t) => ({
+      notArray: await t.capture(netcon.takeOffline('Ethernet' as never)),
+      maxMs: await t.capture(netcon.takeOffline(undefined, { maxMs: 0 })),
+      tooLong: await t.capture(netcon.takeOffline(undefined, { maxMs: 86_400_001 })),
+    }));
+    expect(value.notArray).toMatchObject({ ok: false, error: { code: 'ERR_INVALID_ARG_TYPE' } });
+    expect(value.maxMs).toMatchObject({ ok: false, error: { code: 'ERR_INVALID_ARG_VALUE' } });
+    expect(value.tooLong).toMatchObject({ ok: false, error: { code: 'ERR_INVALID_ARG_VALUE' } });
+    expect(calls).toEqual([]);
+  });
+});
