@@ -469,7 +469,7 @@ export async function cliInWine(args: string[], run: WineRun = {}) {
   const { dir, config, log } = scratch(run);
   const out = await wine(run, dir, config, log, cliArgs(args, run));
   const events = readLog(log);
-  return { ...out, live: fake.liveObjects(events), calls: fake.calls(events) };
+  return { ...out, config, live: fake.liveObjects(events), calls: fake.calls(events) };
 }
 
 function cliArgs(args: string[], run: WineRun) {

@@ -3,11 +3,13 @@
 // a second node.exe, so the fake's state is shared between the processes of one config file:
 // another node.exe started afterwards lists what the guardian did.
 import { execFile } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { ethernet, machine, vpn } from '../../wine/connections';
-import { wineEnv, wineTool } from '../../wine/environment';
-import { inWine, startInWine, type FakeConnection } from '../../wine/run';
+import { prefixes, wineEnv, wineTool } from '../../wine/environment';
+import { cliInWine, inWine, startCliInWine, startInWine, type FakeConnection } from '../../wine/run';
 
 // Two connections up: the Ethernet and a VPN that is connected.
 const vpnUp: FakeConnection = { ...vpn, status: 2 };
@@ -29,6 +31,23 @@ async function backWithin(config: string, since: number, ms: number): Promise<nu
     if (ids.every((id) => statuses[id] === 'connected')) return Date.now() - since;
     if (Date.now() - since > ms) throw new Error(`not back after ${ms} ms: ${JSON.stringify(statuses)}`);
   }
+}
+
+/** taskkill /F of a Windows process ID in the suite's prefix. */
+function taskkill(pid: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const [file, args] = wineTool('wine', ['taskkill', '/F', '/PID', String(pid)]);
+    execFile(file, args, { env: wineEnv('hnetshare') }, (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stdout}\n${stderr}`)) : resolve()));
+  });
+}
+
+/** The offline windows' state files in the prefix (%LOCALAPPDATA%\netcon\offline of its user). */
+function stateFiles(): string[] {
+  const users = join(prefixes.hnetshare, 'drive_c', 'users');
+  return readdirSync(users).flatMap((user) => {
+    const dir = join(users, user, 'AppData', 'Local', 'netcon', 'offline');
+    return existsSync(dir) ? readdirSync(dir).map((f) => join(dir, f)) : [];
+  });
 }
 
 describe('takeOffline()', () => {
@@ -71,10 +90,7 @@ describe('takeOffline()', () => {
     const [down] = await owner.waitFor((marks) => marks.some((m) => m.name === 'down'), 30_000);
     const { pid } = down.value as { pid: number };
     const killedAt = Date.now();
-    await new Promise<void>((resolve, reject) => {
-      const [file, args] = wineTool('wine', ['taskkill', '/F', '/PID', String(pid)]);
-      execFile(file, args, { env: wineEnv('hnetshare') }, (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stdout}\n${stderr}`)) : resolve()));
-    });
+    await taskkill(pid);
     const took = await backWithin(owner.config, killedAt, 3_000);
     console.info(`owner killed: both connections listed connected again ${took} ms after taskkill`);
     expect(took).toBeLessThan(3_000);
@@ -118,5 +134,52 @@ describe('takeOffline()', () => {
     expect(value.maxMs).toMatchObject({ ok: false, error: { code: 'ERR_INVALID_ARG_VALUE' } });
     expect(value.tooLong).toMatchObject({ ok: false, error: { code: 'ERR_INVALID_ARG_VALUE' } });
     expect(calls).toEqual([]);
+  });
+});
+
+describe('netcon offline', () => {
+  it('runs the command after --, exits with its exit code, and brings the connections back', async () => {
+    const out = await cliInWine(['offline', '--', 'cmd', '/c', 'exit', '3'], { fake: { connections: upMachine } });
+    expect(out.code, out.stderr).toBe(3);
+    expect(out.stdout.split(/\r?\n/).filter(Boolean).map((l) => l.replace(/^\S+\s+/, '').replace(/\s+after .*$/, ''))).toEqual([
+      `down      ${ethernet.name}`,
+      `down      ${vpnUp.name}`,
+      `back      ${ethernet.name}  connected`,
+      `back      ${vpnUp.name}  connected`,
+    ]);
+    expect(await statusesIn(out.config)).toMatchObject({ [ethernet.id]: 'connected', [vpnUp.id]: 'connected' });
+    expect(out.live).toEqual({});
+  });
+
+  it('brings the connections back on Ctrl+C', async () => {
+    const running = startCliInWine(['offline', ethernet.name, '--for', '60000'], { fake: { connections: upMachine } });
+    await running.until(() => /down/.test(running.output()), 30_000, 'a down line');
+    running.interrupt();
+    const done = await running.finished;
+    expect(done.code).toBe(0);
+    expect(done.stdout).toMatch(new RegExp(`back      ${ethernet.name}  connected`));
+    expect(await statusesIn(running.config)).toMatchObject({ [ethernet.id]: 'connected' });
+  });
+
+  it('--restore brings back what a window left down when its guardian was killed too', async () => {
+    const before = new Set(stateFiles());
+    const owner = startInWine({ fake: { connections: upMachine } }, async (netcon, t, targets) => {
+      await netcon.takeOffline(targets);
+      t.mark('down', { pid: process.pid });
+      await new Promise(() => setInterval(() => {}, 1_000));
+    }, ids);
+    const [down] = await owner.waitFor((marks) => marks.some((m) => m.name === 'down'), 30_000);
+    const [file] = stateFiles().filter((f) => !before.has(f));
+    const plan = JSON.parse(readFileSync(file, 'utf8')) as { guardianPid: number; connections: { id: string }[] };
+    expect(plan.connections.map((c) => c.id)).toEqual(ids);
+    // The guardian first, so that nothing brings them back by itself.
+    await taskkill(plan.guardianPid);
+    await taskkill((down.value as { pid: number }).pid);
+    expect(await statusesIn(owner.config)).toMatchObject({ [ethernet.id]: 'disconnected', [vpnUp.id]: 'disconnected' });
+    const out = await cliInWine(['offline', '--restore'], { configFile: owner.config });
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stdout).toMatch(new RegExp(`back      ${ethernet.name}  connected`));
+    expect(await statusesIn(owner.config)).toMatchObject({ [ethernet.id]: 'connected', [vpnUp.id]: 'connected' });
+    expect(existsSync(file)).toBe(false);
   });
 });
