@@ -17,7 +17,7 @@ import { NetConError, NetConInvalidArgTypeError, NetConInvalidArgValueError, Off
 import { canonicalGuid } from './guid';
 import type { CallOptions } from './limits';
 import { selectConnection } from './target';
-import { parseTarget, type ParsedTarget } from './validate';
+import { optionsObject, parseCallOptions, parseTarget, readProperty, type ParsedTarget } from './validate';
 
 /** Options of takeOffline() and runOffline(). */
 export interface OfflineOptions extends CallOptions {
@@ -104,8 +104,8 @@ export interface OfflineContext {
   readonly open: Set<OfflineWindow>;
 }
 
-function parseMaxMs(options: OfflineOptions | undefined): number {
-  const value = options?.maxMs;
+function parseMaxMs(options: object | undefined): number {
+  const value = options === undefined ? undefined : readProperty(options, 'maxMs', 'options');
   if (value === undefined) return DEFAULT_OFFLINE_MAX_MS;
   if (typeof value !== 'number') throw new NetConInvalidArgTypeError('options.maxMs', 'of type number', value);
   if (!Number.isInteger(value) || value < 1 || value > MAX_OFFLINE_MAX_MS) {
@@ -169,8 +169,9 @@ async function restoreEach(client: NetConClient, connections: readonly { id: str
 
 export async function takeOffline(context: OfflineContext, targetsArg?: unknown, options?: OfflineOptions): Promise<OfflineWindow> {
   const targets = parseTargets(targetsArg);
-  const maxMs = parseMaxMs(options);
-  const call: CallOptions = { timeoutMs: options?.timeoutMs, signal: options?.signal };
+  const object = optionsObject(options);
+  const maxMs = parseMaxMs(object);
+  const call: CallOptions = parseCallOptions(object);
   const { client } = context;
 
   // Down already: left alone, and never brought up later.
@@ -225,7 +226,7 @@ export async function takeOffline(context: OfflineContext, targetsArg?: unknown,
   for (const connection of chosen) {
     const started = Date.now();
     try {
-      await client.disconnect(connection.id, { ...call, wait: { timeoutMs: options?.timeoutMs, signal: options?.signal } });
+      await client.disconnect(connection.id, { ...call, wait: { timeoutMs: call.timeoutMs, signal: call.signal } });
     } catch (error) {
       const results = await restore();
       const back = results.filter((r) => r.ok).map((r) => r.name);

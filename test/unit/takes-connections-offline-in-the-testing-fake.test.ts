@@ -87,6 +87,8 @@ describe('an offline window on netcon/testing', () => {
     await expect(client.takeOffline(undefined, { maxMs: 0 })).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_VALUE' });
     await expect(client.takeOffline(['Ethernet', 42 as never])).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_TYPE', message: expect.stringMatching(/targets\[1\]/) });
     await expect(client.takeOffline(['{not-a-guid}'])).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_VALUE' });
+    await expect(client.takeOffline(undefined, 'soon' as never)).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_TYPE' });
+    await expect(client.takeOffline(undefined, { timeoutMs: -1 })).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_VALUE' });
     await expect(client.runOffline(undefined, 'not a function' as never)).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_TYPE' });
     expect(client.calls).toEqual([]);
   });
