@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { ethernet, machine, vpn } from '../../wine/connections';
-import { prefixes, wineEnv, wineTool } from '../../wine/environment';
+import { native, prefixes, wineEnv, wineTool } from '../../wine/environment';
 import { cliInWine, inWine, startCliInWine, startInWine, type FakeConnection } from '../../wine/run';
 
 // Two connections up: the Ethernet and a VPN that is connected.
@@ -33,33 +33,43 @@ async function backWithin(config: string, since: number, ms: number): Promise<nu
   }
 }
 
-/** taskkill /F of a Windows process ID in the suite's prefix. */
+/** taskkill /F of a Windows process ID (under Wine, in the suite's prefix). */
 function taskkill(pid: number): Promise<void> {
   return new Promise<void>((resolve, reject) => {
-    const [file, args] = wineTool('wine', ['taskkill', '/F', '/PID', String(pid)]);
+    const kill = ['taskkill', '/F', '/PID', String(pid)];
+    const [file, args] = native ? [kill[0], kill.slice(1)] : wineTool('wine', kill);
     execFile(file, args, { env: wineEnv('hnetshare') }, (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stdout}\n${stderr}`)) : resolve()));
   });
 }
 
-/** The offline windows' state files in the prefix (%LOCALAPPDATA%\netcon\offline of its user). */
+/** The offline windows' state files: %LOCALAPPDATA%\netcon\offline (under Wine, of the prefix's users). */
 function stateFiles(): string[] {
+  const inFolder = (dir: string) => (existsSync(dir) ? readdirSync(dir).map((f) => join(dir, f)) : []);
+  if (native) return inFolder(join(process.env.LOCALAPPDATA ?? '', 'netcon', 'offline'));
   const users = join(prefixes.hnetshare, 'drive_c', 'users');
-  return readdirSync(users).flatMap((user) => {
-    const dir = join(users, user, 'AppData', 'Local', 'netcon', 'offline');
-    return existsSync(dir) ? readdirSync(dir).map((f) => join(dir, f)) : [];
-  });
+  return readdirSync(users).flatMap((user) => inFolder(join(users, user, 'AppData', 'Local', 'netcon', 'offline')));
 }
 
 describe('takeOffline()', () => {
   it('takes two connections down, restore() brings them back, and no COM object is left alive', async () => {
     const { value, live } = await inWine({ fake: { connections: upMachine } }, async (netcon, t, targets) => {
+      // The same two disconnects and connects without a window first: what the guardian adds.
+      let started = Date.now();
+      for (const id of targets) await netcon.disconnect(id, { wait: true });
+      const plainDownMs = Date.now() - started;
+      for (const id of targets) await netcon.connect(id, { wait: true });
+      started = Date.now();
       const window = await netcon.takeOffline(targets);
+      const windowDownMs = Date.now() - started;
       const down = (await netcon.listConnections()).filter((c) => targets.includes(c.id)).map((c) => c.status);
+      started = Date.now();
       const restored = await window.restore();
+      const restoreMs = Date.now() - started;
       const again = await window.restore();
       const up = (await netcon.listConnections()).filter((c) => targets.includes(c.id)).map((c) => c.status);
-      return { taken: window.connections.map((c) => c.name), down, restored: restored.map((r) => [r.name, r.ok, r.status]), same: restored === again, up };
+      return { taken: window.connections.map((c) => c.name), down, restored: restored.map((r) => [r.name, r.ok, r.status]), same: restored === again, up, plainDownMs, windowDownMs, restoreMs };
     }, ids);
+    console.info(`two connections: down in ${value.windowDownMs} ms with the guardian started first, ${value.plainDownMs} ms without; restore() took ${value.restoreMs} ms`);
     expect(value.taken).toEqual([ethernet.name, vpnUp.name]);
     expect(value.down).toEqual(['disconnected', 'disconnected']);
     expect(value.restored).toEqual([[ethernet.name, true, 'connected'], [vpnUp.name, true, 'connected']]);
