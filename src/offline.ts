@@ -172,6 +172,8 @@ export async function takeOffline(context: OfflineContext, targetsArg?: unknown,
   const object = optionsObject(options);
   const maxMs = parseMaxMs(object);
   const call: CallOptions = parseCallOptions(object);
+  // The window begins with the call: listing and the guardian's start count against maxMs.
+  const deadline = Date.now() + maxMs;
   const { client } = context;
 
   // Down already: left alone, and never brought up later.
@@ -187,7 +189,6 @@ export async function takeOffline(context: OfflineContext, targetsArg?: unknown,
   }
 
   const windowId = `${Date.now().toString(36)}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-  const deadline = Date.now() + maxMs;
   const plan: GuardianPlan = {
     version: 1,
     windowId,
@@ -220,7 +221,7 @@ export async function takeOffline(context: OfflineContext, targetsArg?: unknown,
       return restore(restoreOptions);
     },
   };
-  const deadlineTimer = setTimeout(() => void window.restore(), maxMs);
+  const deadlineTimer = setTimeout(() => void window.restore(), Math.max(0, deadline - Date.now()));
   deadlineTimer.unref?.();
 
   for (const connection of chosen) {
