@@ -120,6 +120,19 @@ function parseTargets(targets: unknown): readonly ParsedTarget[] | undefined {
   return targets.map((target, i) => parseTarget(target, { allowConnection: true }, `targets[${i}]`));
 }
 
+/**
+ * The guardian's environment. In Electron the executable is the app: it runs as Node. CI
+ * runners kill what a job started when it ends or is cancelled, finding it by a variable each
+ * process inherits (GitHub Actions' RUNNER_TRACKING_ID, Azure Pipelines' VSTS_PROCESS_LOOKUP_ID):
+ * without it the guardian outlives a cancelled job and brings the runner's network back.
+ */
+export function guardianEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ELECTRON_RUN_AS_NODE: '1' };
+  delete env.RUNNER_TRACKING_ID;
+  delete env.VSTS_PROCESS_LOOKUP_ID;
+  return env;
+}
+
 /** Starts the guardian and resolves once it holds the plan (its state file is written). */
 function startGuardian(plan: GuardianPlan): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
@@ -128,8 +141,7 @@ function startGuardian(plan: GuardianPlan): Promise<ChildProcess> {
       // Hidden: a console window would flash up on the desktop (ForkOptions lacks the field).
       ...{ windowsHide: true },
       stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
-      // In Electron the executable is the app: run as Node.
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      env: guardianEnv(),
     });
     const fail = (why: string) => {
       child.kill();

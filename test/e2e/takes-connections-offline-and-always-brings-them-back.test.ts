@@ -177,6 +177,7 @@ describe('netcon offline', () => {
     expect(done.code).toBe(0);
     expect(done.stdout).toMatch(new RegExp(`back      ${ethernet.name}  connected`));
     expect(await statusesIn(running.config)).toMatchObject({ [ethernet.id]: 'connected' });
+    expect(done.live).toEqual({});
   });
 
   it('--restore brings back what a window left down when its guardian was killed too', async () => {
@@ -194,5 +195,6 @@ describe('netcon offline', () => {
     expect(out.stdout).toMatch(new RegExp(`back      ${ethernet.name}  connected`));
     expect(await statusesIn(owner.config)).toMatchObject({ [ethernet.id]: 'connected', [vpnUp.id]: 'connected' });
     expect(existsSync(file)).toBe(false);
+    expect(out.live).toEqual({});
   });
 });

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { OfflineWindowError } from '../../src/index';
+import { guardianEnv } from '../../src/offline';
 import { createFakeClient } from '../../src/testing';
 
 const ETHERNET = { id: '{5D1A7C20-3E4B-4F6A-9B8C-0D1E2F3A4B01}', name: 'Ethernet' } as const;
@@ -91,5 +92,23 @@ describe('an offline window on netcon/testing', () => {
     await expect(client.takeOffline(undefined, { timeoutMs: -1 })).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_VALUE' });
     await expect(client.runOffline(undefined, 'not a function' as never)).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_TYPE' });
     expect(client.calls).toEqual([]);
+  });
+});
+
+describe("the guardian's environment", () => {
+  it('runs Electron as Node, and leaves out what CI runners find a job\'s processes by', () => {
+    const saved = { ...process.env };
+    try {
+      process.env.RUNNER_TRACKING_ID = 'github_0a1b2c';
+      process.env.VSTS_PROCESS_LOOKUP_ID = 'vsts_3d4e5f';
+      process.env.NETCON_SOMETHING = 'kept';
+      const env = guardianEnv();
+      expect(env).toMatchObject({ ELECTRON_RUN_AS_NODE: '1', NETCON_SOMETHING: 'kept' });
+      expect(env).not.toHaveProperty('RUNNER_TRACKING_ID');
+      expect(env).not.toHaveProperty('VSTS_PROCESS_LOOKUP_ID');
+      expect(process.env.RUNNER_TRACKING_ID).toBe('github_0a1b2c');
+    } finally {
+      process.env = saved;
+    }
   });
 });
