@@ -126,8 +126,9 @@ function parseTargets(targets: unknown): readonly ParsedTarget[] | undefined {
  * process inherits (GitHub Actions' RUNNER_TRACKING_ID, Azure Pipelines' VSTS_PROCESS_LOOKUP_ID):
  * without it the guardian outlives a cancelled job and brings the runner's network back.
  */
-export function guardianEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, ELECTRON_RUN_AS_NODE: '1' };
+export function guardianEnv(): Record<string, string | undefined> {
+  // Not NodeJS.ProcessEnv: the declarations a user compiles against must not need @types/node.
+  const env: Record<string, string | undefined> = { ...process.env, ELECTRON_RUN_AS_NODE: '1' };
   delete env.RUNNER_TRACKING_ID;
   delete env.VSTS_PROCESS_LOOKUP_ID;
   return env;
