@@ -8,11 +8,10 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { createClient } from './index';
-import { makeOfflineStateDir, type GuardianPlan } from './offline';
+import { makeOfflineStateDir, restoreEach, type GuardianPlan } from './offline';
 
 /** How long after the deadline it acts: the owner, when alive, restores at the deadline itself. */
 const DEADLINE_GRACE_MS = 1_000;
-const RESTORE_WAIT_MS = 60_000;
 
 let plan: GuardianPlan | undefined;
 let stateFile: string | undefined;
@@ -22,16 +21,9 @@ async function restoreAndExit(): Promise<void> {
   if (done || !plan) return process.exit(0);
   done = true;
   const client = createClient({ progId: plan.progId, ...(plan.comSecurity ? { comSecurity: 'impersonate' as const } : {}) });
-  const results = await Promise.all(
-    plan.connections.map((c) =>
-      client.connect(c.id, { wait: { timeoutMs: RESTORE_WAIT_MS } }).then(
-        () => true,
-        () => false,
-      ),
-    ),
-  );
-  if (results.every(Boolean) && stateFile) rmSync(stateFile, { force: true });
-  process.exit(results.every(Boolean) ? 0 : 1);
+  const back = (await restoreEach(client, plan.connections)).every((r) => r.ok);
+  if (back && stateFile) rmSync(stateFile, { force: true });
+  process.exit(back ? 0 : 1);
 }
 
 process.once('message', (message: { plan?: GuardianPlan }) => {
@@ -41,8 +33,7 @@ process.once('message', (message: { plan?: GuardianPlan }) => {
     // Exclusive: a file already there (or a link planted in its place) is not written through.
     stateFile = join(makeOfflineStateDir(), `${plan.windowId}.json`);
     writeFileSync(stateFile, JSON.stringify({ ...plan, guardianPid: process.pid }), { flag: 'wx' });
-    const timer = setTimeout(() => void restoreAndExit(), Math.max(0, plan.deadline - Date.now()) + DEADLINE_GRACE_MS);
-    void timer;
+    setTimeout(() => void restoreAndExit(), Math.max(0, plan.deadline - Date.now()) + DEADLINE_GRACE_MS);
     process.on('message', (next: { restored?: boolean }) => {
       if (typeof next.restored !== 'boolean') return;
       // The owner brought them back; if one did not come back, the state file stays for

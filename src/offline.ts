@@ -165,7 +165,8 @@ function startGuardian(plan: GuardianPlan): Promise<ChildProcess> {
   });
 }
 
-async function restoreEach(client: NetConClient, connections: readonly { id: string; name: string }[], options?: CallOptions): Promise<RestoredConnection[]> {
+/** Connects each connection and waits until it is `connected`; one that does not come back is reported, not thrown. The guardian's restore too. */
+export async function restoreEach(client: NetConClient, connections: readonly { id: string; name: string }[], options?: CallOptions): Promise<RestoredConnection[]> {
   return Promise.all(
     connections.map(async ({ id, name }) => {
       const started = Date.now();
@@ -268,7 +269,7 @@ export async function runOffline<T>(context: OfflineContext, targets: unknown, f
   }
 }
 
-/** A state file's plan, if it is one: GUIDs only, a deadline in range, this client's class. */
+/** A state file's plan, if it is one: canonical GUIDs only, this client's COM class. */
 function readPlan(file: string, progId: string): GuardianPlan | undefined {
   try {
     const plan = JSON.parse(readFileSync(file, 'utf8')) as GuardianPlan;
