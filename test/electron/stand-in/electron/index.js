@@ -5,8 +5,7 @@
 // reaches the main process only through the preload's contextBridge API and
 // ipcRenderer.invoke; what crosses is structured-cloned; the preload runs sandboxed in a world
 // of its own; errors reach the page as Electron words them; the process lives until
-// app.exit(). Electron's behaviour here follows its lib/ sources (browser/ipc-dispatch.ts,
-// renderer/api/ipc-renderer.ts, sandboxed_renderer/init.ts).
+// app.exit().
 'use strict';
 const { EventEmitter } = require('events');
 const fs = require('fs');
