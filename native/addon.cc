@@ -1,6 +1,7 @@
 // Node-API surface: list(progId, id), disconnect(progId, guid, id), connect(progId, guid, id),
 // initializeSecurity(id), diagnose(progId, id), sharing(progId, id), setSharing(progId, guid,
-// type, id) and rename(progId, guid, newName, id), each returning a promise of plain data,
+// type, id), rename(progId, guid, newName, id), deleteConnection(progId, guid, id) and
+// duplicateConnection(progId, guid, newName, id), each returning a promise of plain data,
 // apartment() (the calling thread's COM apartment, at once), and abandon(id), which
 // settles that promise with undefined at once and lets the call's thread go (com_threads.h).
 // subscribe(fn), unsubscribe() and notifications(): Windows' change notifications (notify.h)
@@ -215,6 +216,24 @@ ActionOutcome RunSetSharing(const Args& a) {
   return SetSharing(a[0], a[1], type);
 }
 ActionOutcome RunRename(const Args& a) { return RenameConnection(a[0], a[1], a[2]); }
+ActionOutcome RunDelete(const Args& a) { return DeleteConnection(a[0], a[1]); }
+DuplicateOutcome RunDuplicate(const Args& a) { return DuplicateConnection(a[0], a[1], a[2]); }
+
+// The action's answer with the copy, or its failure (one reading the copy back names a step
+// that says so: src/ then tells the caller the copy exists).
+Napi::Value DuplicateToJs(Napi::Env env, const DuplicateOutcome& outcome) {
+  if (!outcome.ok) return FailureToJs(env, outcome.failure);
+  Napi::Value result = ActionToJs(env, outcome);
+  if (!outcome.found) return result;
+  const RawConnection& d = outcome.duplicate;
+  result.As<Napi::Object>().Set("duplicate", ObjectOf(env, {{"id", ToJs(env, d.id)},
+                                                            {"name", ToJs(env, d.name)},
+                                                            {"deviceName", ToJs(env, d.deviceName)},
+                                                            {"status", Napi::Number::New(env, d.status)},
+                                                            {"mediaType", Napi::Number::New(env, d.mediaType)},
+                                                            {"characteristics", Napi::Number::New(env, d.characteristics)}}));
+  return result;
+}
 
 Napi::Value SharingToJs(Napi::Env env, const SharingOutcome& outcome) {
   if (!outcome.ok) return FailureToJs(env, outcome.failure);
@@ -362,6 +381,10 @@ Napi::Value SetSharingOf(const Napi::CallbackInfo& info) {
   return Start<ActionOutcome>(info, 3, RunSetSharing, ActionToJs);
 }
 Napi::Value Rename(const Napi::CallbackInfo& info) { return Start<ActionOutcome>(info, 3, RunRename, ActionToJs); }
+Napi::Value Delete(const Napi::CallbackInfo& info) { return Start<ActionOutcome>(info, 2, RunDelete, ActionToJs); }
+Napi::Value Duplicate(const Napi::CallbackInfo& info) {
+  return Start<DuplicateOutcome>(info, 3, RunDuplicate, DuplicateToJs);
+}
 
 // On the JS thread, where the caller's apartment is: CoGetApartmentType joins none.
 Napi::Value Apartment(const Napi::CallbackInfo& info) {
@@ -555,6 +578,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("subscribe", Napi::Function::New(env, Guarded<Subscribe>, "subscribe", e));
   exports.Set("unsubscribe", Napi::Function::New(env, Guarded<Unsubscribe>, "unsubscribe", e));
   exports.Set("notifications", Napi::Function::New(env, Guarded<Notifications>, "notifications", e));
+  exports.Set("deleteConnection", Napi::Function::New(env, Guarded<Delete>, "deleteConnection", e));
+  exports.Set("duplicateConnection", Napi::Function::New(env, Guarded<Duplicate>, "duplicateConnection", e));
   return exports;
 }
 

@@ -4,6 +4,8 @@
 #include <objbase.h>
 #include <wchar.h>
 
+#include <cstring>
+
 #include <memory>
 #include <vector>
 
@@ -377,6 +379,59 @@ ActionOutcome RenameConnection(const std::wstring& progId, const std::wstring& g
   return ActOnConnection(progId, guid, [&](INetSharingManager*, INetConnection* connection) {
     return Acted{connection->Rename(newName.c_str()), "INetConnection::Rename"};
   });
+}
+
+ActionOutcome DeleteConnection(const std::wstring& progId, const std::wstring& guid) {
+  return ActOnConnection(progId, guid, [&](INetSharingManager*, INetConnection* connection) {
+    return Acted{connection->Delete(), "INetConnection::Delete"};
+  });
+}
+
+namespace {
+
+// The steps of reading the copy back, named apart from the same steps on the source: an error
+// there must say that the copy exists although it could not be read.
+const char* DuplicateStep(const char* step) {
+  static constexpr const char* kSteps[][2] = {
+      {"INetConnection::GetProperties", "INetConnection::GetProperties (the duplicate)"},
+      {"NetConnectionProps", "NetConnectionProps (the duplicate)"},
+      {"INetConnectionProps::get_Guid", "INetConnectionProps::get_Guid (the duplicate)"},
+      {"INetConnectionProps::get_Name", "INetConnectionProps::get_Name (the duplicate)"},
+      {"INetConnectionProps::get_DeviceName", "INetConnectionProps::get_DeviceName (the duplicate)"},
+      {"INetConnectionProps::get_Status", "INetConnectionProps::get_Status (the duplicate)"},
+      {"INetConnectionProps::get_MediaType", "INetConnectionProps::get_MediaType (the duplicate)"},
+      {"INetConnectionProps::get_Characteristics", "INetConnectionProps::get_Characteristics (the duplicate)"},
+  };
+  for (const auto& pair : kSteps)
+    if (strcmp(pair[0], step) == 0) return pair[1];
+  return step;  // "abandoned"
+}
+
+}  // namespace
+
+DuplicateOutcome DuplicateConnection(const std::wstring& progId, const std::wstring& guid, const std::wstring& newName) {
+  DuplicateOutcome out;
+  ComFailure copyFailure;
+  Read copyRead = Read::Ok;
+  static_cast<ActionOutcome&>(out) = ActOnConnection(progId, guid, [&](INetSharingManager* manager, INetConnection* connection) {
+    ComPtr<INetConnection> copy;
+    HRESULT hr = connection->Duplicate(newName.c_str(), copy.put());
+    if (FAILED(hr = NullOutIsFailure(hr, copy.get()))) return Acted{hr, "INetConnection::Duplicate"};
+    out.made = true;
+    // Read here, while the copy's object is ours; released with it at the end of this job. Its
+    // failure is kept apart: ActOnConnection would take ERROR_NOT_FOUND for the source gone.
+    copyRead = ReadConnection(manager, copy.get(), Fields::All, out.duplicate, copyFailure);
+    return Acted{hr, "INetConnection::Duplicate"};
+  });
+  if (!out.ok || !out.made || copyRead == Read::Ok) return out;
+  // The copy went again at once (deleted by someone else) is still a copy that could not be read.
+  if (copyRead == Read::Vanished) Fail(copyFailure, HRESULT_FROM_WIN32(ERROR_NOT_FOUND), "INetConnection::GetProperties");
+  out.ok = false;
+  out.failure.hr = copyFailure.hr;
+  out.failure.step = DuplicateStep(copyFailure.step);
+  // The failure names the source, as every failure of the action does; the copy's name is the
+  // caller's newName.
+  return out;
 }
 
 namespace {

@@ -73,6 +73,19 @@ SharingOutcome ReadSharing(const std::wstring& progId);
 ActionOutcome SetSharing(const std::wstring& progId, const std::wstring& guid, int32_t type);
 ActionOutcome RenameConnection(const std::wstring& progId, const std::wstring& guid, const std::wstring& newName);
 
+// What DuplicateConnection did: the action's outcome on the source connection, and the copy
+// Windows made, read with one GetProperties.
+struct DuplicateOutcome : ActionOutcome {
+  RawConnection duplicate;
+  // The copy exists: Windows made it, and only reading it back failed (failure says where).
+  bool made = false;
+};
+
+// INetConnection::Delete and Duplicate: only VPN and dial-up entries allow them (NCCF_ALLOW_REMOVAL,
+// NCCF_ALLOW_DUPLICATION), which src/ checks before it calls.
+ActionOutcome DeleteConnection(const std::wstring& progId, const std::wstring& guid);
+DuplicateOutcome DuplicateConnection(const std::wstring& progId, const std::wstring& guid, const std::wstring& newName);
+
 // CoInitializeSecurity at impersonate level for the whole process: only on request (a library
 // must not change its host's COM security by itself), and only before anything in the process
 // marshals an interface (else RPC_E_TOO_LATE).
