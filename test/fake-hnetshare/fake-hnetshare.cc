@@ -146,10 +146,31 @@ class Connection : public Object<INetConnection> {
 
   HRESULT STDMETHODCALLTYPE Connect() override { return Switch("Connect", true); }
   HRESULT STDMETHODCALLTYPE Disconnect() override { return Switch("Disconnect", false); }
-  HRESULT STDMETHODCALLTYPE Delete() override { return E_NOTIMPL; }
-  HRESULT STDMETHODCALLTYPE Duplicate(LPCWSTR, INetConnection** out) override {
-    if (out) *out = nullptr;
-    return E_NOTIMPL;
+  // Removes the entry, in every process given the config: later enumerations leave it out and
+  // every object about it answers kConnectionGone. E_NOTIMPL without NCCF_ALLOW_REMOVAL.
+  HRESULT STDMETHODCALLTYPE Delete() override {
+    CheckAlive("Delete");
+    ScriptedCall call("Delete", &id_);
+    if (FAILED(call.scripted())) return call.Return(call.scripted());
+    ServiceRoundTrip();
+    HRESULT hr = DeleteConnectionOf(id_.guid);
+    return call.Return(FAILED(hr) ? hr : call.scripted());
+  }
+  // A new connection named `name`, and a new object for it that the caller releases.
+  HRESULT STDMETHODCALLTYPE Duplicate(LPCWSTR name, INetConnection** out) override {
+    CheckAlive("Duplicate");
+    ScriptedCall call("Duplicate", &id_);
+    if (!out) return call.Return(E_POINTER);
+    *out = nullptr;
+    if (!name) return call.Return(E_POINTER);
+    if (FAILED(call.scripted())) return call.Return(call.scripted());
+    ServiceRoundTrip();
+    ConnId made;
+    HRESULT hr = DuplicateConnectionOf(id_.guid, name, &made);
+    if (FAILED(hr)) return call.Return(hr);
+    // A "null" line: the copy is made, but the caller is handed no object for it.
+    if (!call.null()) *out = new Connection(std::move(made));
+    return call.Return(call.scripted());
   }
   HRESULT STDMETHODCALLTYPE GetUiObjectClassId(CLSID*) override { return E_NOTIMPL; }
   HRESULT STDMETHODCALLTYPE Rename(LPCWSTR name) override {

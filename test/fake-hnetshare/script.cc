@@ -58,6 +58,7 @@ const char* const kMethods[] = {
     "QueryInterface(IEnumVARIANT)",          "QueryInterface(INetConnection)",
     "Rename",         "INetSharingConfigurationForINetConnection",
     "get_SharingEnabled", "get_SharingConnectionType", "EnableSharing", "DisableSharing",
+    "Delete",         "Duplicate",
 };
 
 // Calls arrive on several thread-pool threads at once; this guards everything below.
@@ -95,6 +96,7 @@ Tally g_tally[] = {
     {"call", "Rename", 0},    {"call", "INetSharingConfigurationForINetConnection", 0},
     {"call", "get_SharingEnabled", 0}, {"call", "get_SharingConnectionType", 0},
     {"call", "EnableSharing", 0}, {"call", "DisableSharing", 0},
+    {"call", "Delete", 0},    {"call", "Duplicate", 0},
 };
 
 // Separate from g_lock so that writing a line never waits behind the state, or the reverse.
@@ -307,9 +309,30 @@ const Rule* Match(const std::vector<Rule>& rules, const char* method, const Conn
   return nullptr;
 }
 
+// A deleted connection is found no more: its objects answer kConnectionGone, as after a reload
+// that dropped it.
 ConnState* Find(const GUID& guid) {
   auto found = g_state.index.find(guid);
-  return found == g_state.index.end() ? nullptr : &g_state.conns[found->second];
+  if (found == g_state.index.end()) return nullptr;
+  ConnState* c = &g_state.conns[found->second];
+  return c->deleted ? nullptr : c;
+}
+
+// Indexes the connections from `from` on: those the state file or a Duplicate added.
+void IndexFrom(State& state, size_t from) {
+  for (size_t i = from; i < state.conns.size(); ++i) state.index.emplace(state.conns[i].id.guid, i);
+}
+
+// Whether another connection than `self` (one not deleted) has `name`: case-insensitive like
+// Windows (ordinal, our choice), with lengths, since a config's names may hold NULs.
+bool NameTaken(const ConnState* self, const std::wstring& name) {
+  for (const ConnState& other : g_state.conns) {
+    if (&other != self && !other.deleted &&
+        CompareStringOrdinal(other.name.data(), static_cast<int>(other.name.size()), name.data(),
+                             static_cast<int>(name.size()), TRUE) == CSTR_EQUAL)
+      return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -410,7 +433,8 @@ void CatchUpLocked(const std::shared_ptr<SharedState>& shared) {
   if (shared == g_shared) {
     // A file of other config bytes, written by a process that has seen a newer config, is left
     // alone: this process resets at its own next CoCreateInstance and then reads the file.
-    if (read) ApplyStateText(text, g_configHash, &g_state.conns);
+    size_t known = g_state.conns.size();
+    if (read && ApplyStateText(text, g_configHash, &g_state.conns)) IndexFrom(g_state, known);
     g_seen = generation;
   }
   ReleaseSRWLockExclusive(&g_lock);
@@ -496,10 +520,12 @@ void ReloadConfigIfChanged() {
       // The first process to see these bytes writes the state they reset to; every later one
       // (another process, or this one again after a restart) takes what the file holds.
       std::string text;
+      size_t configured = fresh.conns.size();
       if (!shared->Read(&text) || !ApplyStateText(text, hash, &fresh.conns)) {
         if (!shared->Write(StateText(hash, fresh.conns), &generation))
           warnings.push_back("cannot write the shared state file (error " + std::to_string(GetLastError()) + ")");
       }
+      IndexFrom(fresh, configured);
       generation = shared->Generation();
     }
     AcquireSRWLockExclusive(&g_lock);
@@ -578,7 +604,8 @@ std::vector<EnumItem> EnumerationItems() {
   for (size_t i = 0; i <= g_state.conns.size(); ++i) {
     for (const BadItem& bad : g_state.items)
       if (bad.position == i) items.push_back(EnumItem{bad.kind, ConnId{}});
-    if (i < g_state.conns.size()) items.push_back(EnumItem{EnumItem::kConnection, g_state.conns[i].id});
+    if (i < g_state.conns.size() && !g_state.conns[i].deleted)
+      items.push_back(EnumItem{EnumItem::kConnection, g_state.conns[i].id});
   }
   ReleaseSRWLockShared(&g_lock);
   return items;
@@ -601,7 +628,8 @@ bool KeepZombies() {
 std::vector<ConnId> ConnectionIds() {
   std::vector<ConnId> ids;
   AcquireSRWLockShared(&g_lock);
-  for (const ConnState& c : g_state.conns) ids.push_back(c.id);
+  for (const ConnState& c : g_state.conns)
+    if (!c.deleted) ids.push_back(c.id);
   ReleaseSRWLockShared(&g_lock);
   return ids;
 }
@@ -646,10 +674,10 @@ HRESULT EnableSharingOf(const GUID& guid, DWORD type) {
     // for private it says nothing, and E_UNEXPECTED is our guess at its answer.
     bool takesOver = type == ICSSHARINGTYPE_PUBLIC;
     for (const ConnState& other : g_state.conns) {
-      if (&other != c && other.shared && other.sharingType == type && !takesOver) return E_UNEXPECTED;
+      if (&other != c && !other.deleted && other.shared && other.sharingType == type && !takesOver) return E_UNEXPECTED;
     }
     for (ConnState& other : g_state.conns) {
-      if (&other != c && other.shared && other.sharingType == type) {
+      if (&other != c && !other.deleted && other.shared && other.sharingType == type) {
         other.shared = false;
         other.changed = true;
       }
@@ -675,16 +703,56 @@ HRESULT RenameConnection(const GUID& guid, const std::wstring& name) {
   return ChangeState([&] {
     ConnState* c = Find(guid);
     if (!c) return kConnectionGone;
-    // Case-insensitive like Windows (ordinal, our choice); with lengths, since a config's names
-    // may hold NULs.
-    for (const ConnState& other : g_state.conns) {
-      if (&other != c &&
-          CompareStringOrdinal(other.name.data(), static_cast<int>(other.name.size()), name.data(),
-                               static_cast<int>(name.size()), TRUE) == CSTR_EQUAL)
-        return HRESULT_FROM_WIN32(ERROR_DUP_NAME);
-    }
+    if (NameTaken(c, name)) return HRESULT_FROM_WIN32(ERROR_DUP_NAME);
     c->name = name;
     c->changed = true;
+    return S_OK;
+  });
+}
+
+// What ReactOS's netshell answers for a LAN connection's Delete and Duplicate. What Windows
+// answers for a connection without the flag is not documented: this is our guess.
+constexpr HRESULT kNotAllowed = E_NOTIMPL;
+
+HRESULT DeleteConnectionOf(const GUID& guid) {
+  return ChangeState([&] {
+    ConnState* c = Find(guid);
+    if (!c) return kConnectionGone;
+    if (!(c->characteristics & NCCF_ALLOW_REMOVAL)) return kNotAllowed;
+    c->deleted = true;
+    c->shared = false;
+    c->changed = true;
+    return S_OK;
+  });
+}
+
+HRESULT DuplicateConnectionOf(const GUID& guid, const std::wstring& name, ConnId* made) {
+  GUID fresh;
+  HRESULT created = CoCreateGuid(&fresh);
+  if (FAILED(created)) return created;
+  wchar_t text[39];
+  if (!StringFromGUID2(fresh, text, 39)) return E_UNEXPECTED;
+  return ChangeState([&] {
+    ConnState* c = Find(guid);
+    if (!c) return kConnectionGone;
+    if (!(c->characteristics & NCCF_ALLOW_DUPLICATION)) return kNotAllowed;
+    if (NameTaken(nullptr, name)) return HRESULT_FROM_WIN32(ERROR_DUP_NAME);
+    // Windows keeps VPN and dial-up entries in a phonebook and lists a new one after the
+    // entries it had (our choice: the end of the enumeration), a copy of the source's device,
+    // media type and characteristics, not connected, not shared.
+    ConnState copy;
+    copy.id = ConnId{fresh, Narrow(text)};
+    copy.guidText = text;
+    copy.name = name;
+    copy.device = c->device;
+    copy.media = c->media;
+    copy.characteristics = c->characteristics;
+    copy.status = NCS_DISCONNECTED;
+    copy.added = true;
+    copy.changed = true;
+    *made = copy.id;
+    g_state.conns.push_back(std::move(copy));  // c is not used after this
+    IndexFrom(g_state, g_state.conns.size() - 1);
     return S_OK;
   });
 }

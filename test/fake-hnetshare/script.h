@@ -38,7 +38,12 @@ struct ConnState {
   // than a SHARINGCONNECTIONTYPE because a test may give one Windows does not define.
   bool shared = false;
   DWORD sharingType = ICSSHARINGTYPE_PUBLIC;
-  // Changed (status, name or sharing) since the config was loaded, here or in another process:
+  // Made by a Duplicate (after the config's connections, in the order made), and removed by a
+  // Delete: a deleted connection keeps its place, so that positions in the state file stay put,
+  // but no enumeration, lookup or rule about names sees it again.
+  bool added = false;
+  bool deleted = false;
+  // Changed (status, name, sharing, added or deleted) since the config was loaded, here or in another process:
   // the state file carries only these, so its size does not grow with the config's connections.
   bool changed = false;
 };
@@ -102,6 +107,13 @@ HRESULT EnableSharingOf(const GUID& guid, DWORD type);
 bool DisableSharingOf(const GUID& guid);
 // ERROR_DUP_NAME, changing nothing, when another connection has the name (case-insensitively).
 HRESULT RenameConnection(const GUID& guid, const std::wstring& name);
+// Removes the connection; E_NOTIMPL, changing nothing, when its characteristics lack
+// NCCF_ALLOW_REMOVAL.
+HRESULT DeleteConnectionOf(const GUID& guid);
+// Adds a copy of the connection named `name`, disconnected, after every other connection, into
+// *made. E_NOTIMPL when its characteristics lack NCCF_ALLOW_DUPLICATION, ERROR_DUP_NAME when
+// another connection has the name; either changes nothing.
+HRESULT DuplicateConnectionOf(const GUID& guid, const std::wstring& name, ConnId* made);
 
 // The part every scripted method shares: the constructor sleeps the scripted delay and
 // looks up the scripted HRESULT; Return writes the "call" log line.

@@ -4,7 +4,7 @@
 
 namespace {
 
-const char kHeader[] = "netcon-fake-state\t1";
+const char kHeader[] = "netcon-fake-state\t2";
 
 std::string Hex64(uint64_t value) {
   char text[17];
@@ -44,11 +44,12 @@ std::vector<std::string> Fields(const std::string& line) {
   }
 }
 
-// One "conn" line of the file, read but not yet applied.
+// One line of the file, read but not yet applied: "added" (a connection a Duplicate made,
+// which the config does not have), "conn" (its changing state) or "deleted".
 struct Entry {
+  enum Kind { kAdded, kConn, kDeleted } kind;
   size_t position;
-  std::string guidText;
-  ConnState state;  // only the fields the file carries
+  ConnState state;  // only the fields the line carries
 };
 
 }  // namespace
@@ -145,9 +146,14 @@ std::string StateText(uint64_t configHash, const std::vector<ConnState>& conns) 
   for (size_t i = 0; i < conns.size(); ++i) {
     const ConnState& c = conns[i];
     if (!c.changed) continue;
-    text += "conn\t" + std::to_string(i) + "\t" + c.id.text + "\t" + std::to_string(c.status) + "\t" +
+    std::string position = std::to_string(i);
+    if (c.added)
+      text += "added\t" + position + "\t" + c.id.text + "\t" + std::to_string(c.media) + "\t" +
+              std::to_string(c.characteristics) + "\t" + Escape(c.device) + "\n";
+    text += "conn\t" + position + "\t" + c.id.text + "\t" + std::to_string(c.status) + "\t" +
             std::to_string(c.settling ? c.settleAt : 0) + "\t" + std::to_string(c.settledStatus) + "\t" +
             (c.shared ? std::to_string(c.sharingType) : std::string("-")) + "\t" + Escape(c.name) + "\n";
+    if (c.deleted) text += "deleted\t" + position + "\t" + c.id.text + "\n";
   }
   return text + "end\n";
 }
@@ -165,29 +171,72 @@ bool ApplyStateText(const std::string& text, uint64_t configHash, std::vector<Co
   lines.pop_back();
   if (lines.size() < 2 || lines[0] != kHeader || lines[1] != "config\t" + Hex64(configHash)) return false;
 
-  // All of it is checked before any of it is taken.
+  // All of it is checked before any of it is taken. Connections a Duplicate added come after
+  // the config's, in the order they were made; this process may know some of them already.
+  std::vector<std::string> ids;  // the GUID text at each position, as the file will leave them
+  for (const ConnState& c : *conns) ids.push_back(c.id.text);
   std::vector<Entry> entries;
   for (size_t n = 2; n < lines.size(); ++n) {
     std::vector<std::string> f = Fields(lines[n]);
-    Entry e;
-    uint64_t position, settleAt;
-    DWORD status, settledStatus, sharingType = 0;
-    if (f.size() != 8 || f[0] != "conn" || !ParseDecimal(f[1], &position) || position >= conns->size() ||
-        f[2] != (*conns)[position].id.text || !ParseDword(f[3], &status) || !ParseDecimal(f[4], &settleAt) ||
-        !ParseDword(f[5], &settledStatus) || (f[6] != "-" && !ParseDword(f[6], &sharingType)))
-      return false;
+    Entry e{};
+    uint64_t position;
+    if (f.size() < 3 || !ParseDecimal(f[1], &position)) return false;
     e.position = static_cast<size_t>(position);
-    e.state.status = static_cast<NETCON_STATUS>(status);
-    e.state.settling = settleAt != 0;
-    e.state.settleAt = settleAt;
-    e.state.settledStatus = static_cast<NETCON_STATUS>(settledStatus);
-    e.state.shared = f[6] != "-";
-    e.state.sharingType = sharingType;
-    e.state.name = Unescape(f[7]);
+    if (f[0] == "added") {
+      DWORD media, characteristics;
+      bool known = position < conns->size();
+      if (f.size() != 6 || !ParseDword(f[3], &media) || !ParseDword(f[4], &characteristics) ||
+          FAILED(IIDFromString(Widen(f[2]).c_str(), &e.state.id.guid)) ||
+          (known ? !(*conns)[e.position].added || f[2] != ids[e.position] : position != ids.size()))
+        return false;
+      if (!known) ids.push_back(f[2]);
+      e.kind = Entry::kAdded;
+      e.state.id.text = f[2];
+      e.state.media = static_cast<NETCON_MEDIATYPE>(media);
+      e.state.characteristics = characteristics;
+      e.state.device = Unescape(f[5]);
+    } else if (f[0] == "deleted") {
+      if (f.size() != 3 || position >= ids.size() || f[2] != ids[e.position]) return false;
+      e.kind = Entry::kDeleted;
+    } else {
+      uint64_t settleAt;
+      DWORD status, settledStatus, sharingType = 0;
+      if (f.size() != 8 || f[0] != "conn" || position >= ids.size() || f[2] != ids[e.position] ||
+          !ParseDword(f[3], &status) || !ParseDecimal(f[4], &settleAt) || !ParseDword(f[5], &settledStatus) ||
+          (f[6] != "-" && !ParseDword(f[6], &sharingType)))
+        return false;
+      e.kind = Entry::kConn;
+      e.state.status = static_cast<NETCON_STATUS>(status);
+      e.state.settling = settleAt != 0;
+      e.state.settleAt = settleAt;
+      e.state.settledStatus = static_cast<NETCON_STATUS>(settledStatus);
+      e.state.shared = f[6] != "-";
+      e.state.sharingType = sharingType;
+      e.state.name = Unescape(f[7]);
+    }
     entries.push_back(std::move(e));
   }
   for (Entry& e : entries) {
+    if (e.kind == Entry::kAdded) {
+      if (e.position < conns->size()) continue;  // known here already; its conn line follows
+      ConnState c;
+      c.id = e.state.id;
+      c.guidText = Widen(c.id.text);
+      c.device = std::move(e.state.device);
+      c.media = e.state.media;
+      c.characteristics = e.state.characteristics;
+      c.status = NCS_DISCONNECTED;
+      c.added = true;
+      c.changed = true;
+      conns->push_back(std::move(c));
+      continue;
+    }
     ConnState& c = (*conns)[e.position];
+    c.changed = true;
+    if (e.kind == Entry::kDeleted) {
+      c.deleted = true;
+      continue;
+    }
     c.status = e.state.status;
     c.settling = e.state.settling;
     c.settleAt = e.state.settleAt;
@@ -195,7 +244,6 @@ bool ApplyStateText(const std::string& text, uint64_t configHash, std::vector<Co
     c.shared = e.state.shared;
     c.sharingType = e.state.sharingType;
     c.name = std::move(e.state.name);
-    c.changed = true;
   }
   return true;
 }

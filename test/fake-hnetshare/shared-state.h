@@ -87,6 +87,7 @@ class SharedState {
 // The state file's text (README: Shared state): the connections changed since the config bytes
 // with this hash were loaded, each with all it may change.
 std::string StateText(uint64_t configHash, const std::vector<ConnState>& conns);
-// Takes the file's connections into conns and marks them changed. False, changing nothing, when
-// the text is not a state file of configHash or names a connection conns does not have there.
+// Takes the file's connections into conns and marks them changed, appending those a Duplicate
+// added that conns lacks. False, changing nothing, when the text is not a state file of
+// configHash or names a connection conns does not have there.
 bool ApplyStateText(const std::string& text, uint64_t configHash, std::vector<ConnState>* conns);
