@@ -4,6 +4,7 @@ import type {
   NativeActionResult,
   NativeApartment,
   NativeDiagnosisResult,
+  NativeDuplicateResult,
   NativeListResult,
   NativeSecurityResult,
   NativeSharingChange,
@@ -55,4 +56,8 @@ export interface Backend {
    * Best effort: where nothing can be subscribed to it never calls, and watch() polls anyway.
    */
   watchChanges(onChange: () => void): ChangeSubscription;
+  /** INetConnection::Delete. */
+  deleteConnection(progId: string, guid: string, hook?: AbandonHook): Promise<NativeActionResult>;
+  /** INetConnection::Duplicate, and the copy read back; `newName` has been validated. */
+  duplicateConnection(progId: string, guid: string, newName: string, hook?: AbandonHook): Promise<NativeDuplicateResult>;
 }

@@ -43,6 +43,7 @@ import {
 import { SETTLED_STATUSES, pollUntil, type StatusCondition, type WaitOption, type WaitOptions } from './wait';
 import { restoreOffline, runOffline, takeOffline, type OfflineContext, type OfflineOptions, type OfflineWindow, type RestoredConnection } from './offline';
 import { watchConnections, type ConnectionChange, type WatchOptions } from './watch';
+import { entryOperations, type DeleteResult } from './entries';
 
 /** What disconnect and connect resolve with. */
 export interface ActionResult {
@@ -207,6 +208,22 @@ export interface NetConClient {
    * guardian that was killed), from their state files; `netcon offline --restore` runs it.
    */
   restoreOffline(options?: CallOptions): Promise<readonly RestoredConnection[]>;
+  /**
+   * INetConnection::Delete on a VPN or dial-up entry (by name, GUID or NetConnection). Rejects
+   * before any COM call with ConnectionNotRemovableError (ERR_CONNECTION_NOT_REMOVABLE) when its
+   * characteristics lack `allow-removal`. A timeout or abort once Windows may have started
+   * rejects with `outcome: 'unknown'`. Cannot be undone.
+   */
+  deleteConnection(target: Target, options?: CallOptions): Promise<DeleteResult>;
+  /**
+   * INetConnection::Duplicate: a copy of a VPN or dial-up entry named `newName`, resolved with
+   * the copy as listConnections gives it. Rejects before any COM call with
+   * ConnectionNotDuplicableError (ERR_CONNECTION_NOT_DUPLICABLE) when its characteristics lack
+   * `allow-duplication`, ERR_INVALID_ARG_VALUE for a name rename() refuses, and
+   * ConnectionNameTakenError when a connection has the name. When only reading the copy back
+   * fails, the ComError has `outcome: 'made'`: the copy exists.
+   */
+  duplicateConnection(target: Target, newName: string, options?: CallOptions): Promise<NetConnection>;
 }
 
 // COM security is the process's, set once: one request per backend (the process's addon) is
@@ -449,6 +466,16 @@ export function createClientWith(
     return { connection: { id: renamed.id, name }, previousName: connection.name };
   }
 
+  const entries = entryOperations({
+    progId,
+    getBackend,
+    bounds: boundsFor,
+    list: (backend, bounds, context) => list(backend, bounds, context),
+    act: (bounds, context, call) => within(bounds, call, (why) => stoppedError(why, bounds, context, true)),
+    found,
+    toError: (failure, context) => toError(failure, progId, context),
+  });
+
   // The offline window works through this client's own calls; only a real one has a guardian.
   const offline: OfflineContext = { get client() { return client; }, progId, comSecurity, guardian, open: new Set() };
   const client: NetConClient = {
@@ -542,6 +569,8 @@ export function createClientWith(
     takeOffline: (targets, options) => takeOffline(offline, targets, options),
     runOffline: (targets, fn, options) => runOffline(offline, targets, fn, options),
     restoreOffline: (options) => restoreOffline(offline, options),
+    deleteConnection: (target, options) => entries.deleteConnection(target, options),
+    duplicateConnection: (target, newName, options) => entries.duplicateConnection(target, newName, options),
     isSupported() {
       try {
         getBackend();

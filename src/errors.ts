@@ -17,7 +17,9 @@ export type ComOperation =
   | 'enableSharing'
   | 'disableSharing'
   | 'share'
-  | 'rename';
+  | 'rename'
+  | 'delete'
+  | 'duplicate';
 
 /**
  * The step of shareConnection() that failed: reading the sharing, taking sharing off another
@@ -323,6 +325,42 @@ export class SharingConflictError extends NetConError {
   }
 }
 
+/**
+ * deleteConnection() refused before any COM call: the connection's characteristics lack
+ * `allow-removal` (NCCF_ALLOW_REMOVAL), which Windows sets on VPN and dial-up entries only.
+ */
+export class ConnectionNotRemovableError extends NetConError {
+  /** The connection. */
+  readonly connection: ConnectionRef;
+
+  constructor(connection: ConnectionRef) {
+    super(
+      'ERR_CONNECTION_NOT_REMOVABLE',
+      `"${connection.name ?? connection.id}" cannot be deleted: Windows does not allow it for this connection (its characteristics lack allow-removal; only VPN and dial-up entries have it). Nothing was changed.`,
+    );
+    this.name = 'ConnectionNotRemovableError';
+    this.connection = copyConnection(connection);
+  }
+}
+
+/**
+ * duplicateConnection() refused before any COM call: the connection's characteristics lack
+ * `allow-duplication` (NCCF_ALLOW_DUPLICATION), which Windows sets on VPN and dial-up entries only.
+ */
+export class ConnectionNotDuplicableError extends NetConError {
+  /** The connection. */
+  readonly connection: ConnectionRef;
+
+  constructor(connection: ConnectionRef) {
+    super(
+      'ERR_CONNECTION_NOT_DUPLICABLE',
+      `"${connection.name ?? connection.id}" cannot be duplicated: Windows does not allow it for this connection (its characteristics lack allow-duplication; only VPN and dial-up entries have it). Nothing was changed.`,
+    );
+    this.name = 'ConnectionNotDuplicableError';
+    this.connection = copyConnection(connection);
+  }
+}
+
 /** Where a failing HRESULT came from; every field only enriches the message and the error. */
 export interface ComErrorContext {
   /** The public call that failed; it opens the message (`Disconnect "VPN" failed: …`). */
@@ -343,8 +381,11 @@ export interface ComErrorContext {
   readonly restored?: boolean;
   /** shareConnection() only: what failed while putting it back. */
   readonly restoreErrors?: readonly Error[];
-  /** `'unknown'` when the action's own call failed in a way that leaves open whether Windows acted. */
-  readonly outcome?: 'unknown';
+  /**
+   * `'unknown'` when the action's own call failed in a way that leaves open whether Windows
+   * acted; `'made'` when duplicateConnection() failed reading back a copy Windows had made.
+   */
+  readonly outcome?: 'unknown' | 'made';
 }
 
 /** A COM call returned a failing HRESULT. Known HRESULTs get a subclass (see HRESULTS). */
@@ -372,9 +413,10 @@ export class ComError extends NetConError {
    * `'unknown'` when a disconnect, connect, sharing change or rename failed in its own call
    * with an answer that leaves open whether Windows acted: the service went away mid-call
    * (RPC_E_DISCONNECTED, RPC_S_SERVER_UNAVAILABLE, RPC_S_CALL_FAILED) or the call was
-   * cancelled. Check the connection before retrying.
+   * cancelled. Check the connection before retrying. `'made'` when duplicateConnection()
+   * failed reading back the copy (a step ending in `(the duplicate)`): the copy exists.
    */
-  readonly outcome?: 'unknown';
+  readonly outcome?: 'unknown' | 'made';
 
   /** `code` is the HRESULT's name in HRESULTS, or `'E_UNKNOWN_HRESULT'`; `hresult` may be signed. */
   constructor(message: string, code: string, hresult: number, context: ComErrorContext = {}) {

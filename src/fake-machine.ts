@@ -9,6 +9,7 @@ import { HRESULTS, SUCCESS_CODES, type HResultCode } from './hresults';
 import type {
   NativeActionResult,
   NativeDiagnosis,
+  NativeDuplicateResult,
   NativeFailure,
   NativeListResult,
   NativeRawConnection,
@@ -59,9 +60,11 @@ export interface FakeFailure {
    * too. `'sharing'` fails reading a connection's sharing (listSharing, getSharing and the read
    * enableSharing and shareConnection start with). `'disconnect'`, `'connect'`,
    * `'enableSharing'`, `'disableSharing'` and `'rename'` fail that call on its connection
-   * (shareConnection's too); `'security'` fails initializeComSecurity.
+   * (shareConnection's too); `'security'` fails initializeComSecurity. `'delete'` and
+   * `'duplicate'` fail that call on its connection; `'duplicate'` at step
+   * `'INetConnection::GetProperties (the duplicate)'` fails reading back a copy it made.
    */
-  readonly on: 'list' | 'disconnect' | 'connect' | 'security' | 'sharing' | 'enableSharing' | 'disableSharing' | 'rename';
+  readonly on: 'list' | 'disconnect' | 'connect' | 'security' | 'sharing' | 'enableSharing' | 'disableSharing' | 'rename' | 'delete' | 'duplicate';
   /**
    * The connection it fails on; every one when absent. `'list'` with an `id` fails reading that
    * connection (`err.connection`), without one the walk as a whole, before any connection.
@@ -121,6 +124,10 @@ export interface FakeClientOptions {
     readonly setSharing?: number;
     /** Each rename call. */
     readonly rename?: number;
+    /** Each deleteConnection call. */
+    readonly delete?: number;
+    /** Each duplicateConnection call. */
+    readonly duplicate?: number;
   };
   /**
    * Milliseconds after a successful disconnect/connect during which the connection shows
@@ -141,12 +148,12 @@ export interface FakeCall {
    * diagnose's look at the machine, `'sharing'` for every read of the sharing, else the COM
    * call on one connection.
    */
-  readonly method: 'list' | 'disconnect' | 'connect' | 'security' | 'diagnose' | 'sharing' | 'enableSharing' | 'disableSharing' | 'rename';
+  readonly method: 'list' | 'disconnect' | 'connect' | 'security' | 'diagnose' | 'sharing' | 'enableSharing' | 'disableSharing' | 'rename' | 'delete' | 'duplicate';
   /** The connection's GUID, for a call on one connection. */
   readonly id?: string;
   /** enableSharing's SHARINGCONNECTIONTYPE (0 public, 1 private). */
   readonly type?: number;
-  /** rename's new name. */
+  /** rename's and duplicate's new name. */
   readonly newName?: string;
 }
 
@@ -212,9 +219,14 @@ const STEPS = {
   enableSharing: 'INetSharingConfiguration::EnableSharing',
   disableSharing: 'INetSharingConfiguration::DisableSharing',
   rename: 'INetConnection::Rename',
+  delete: 'INetConnection::Delete',
+  duplicate: 'INetConnection::Duplicate',
 } as const;
 
-type OnOne = 'disconnect' | 'connect' | 'enableSharing' | 'disableSharing' | 'rename';
+type OnOne = 'disconnect' | 'connect' | 'enableSharing' | 'disableSharing' | 'rename' | 'delete' | 'duplicate';
+
+// Reading back the copy a Duplicate made, as the addon names it.
+const DUPLICATE_READ_STEP = 'INetConnection::GetProperties (the duplicate)';
 
 /** A failure as the machine keeps it: its GUID canonical, its HRESULT a number, its step named. */
 type Scripted = FakeFailure & { guid: string | undefined; value: number; at: string };
@@ -239,6 +251,8 @@ const OWN_STEPS: Record<OnOne, readonly string[]> = {
   enableSharing: [CONFIGURATION_STEP, STEPS.enableSharing],
   disableSharing: [CONFIGURATION_STEP, STEPS.disableSharing],
   rename: [STEPS.rename],
+  delete: [STEPS.delete],
+  duplicate: [STEPS.duplicate, DUPLICATE_READ_STEP],
 };
 
 // What these answers on one connection mean to the addon while it walks them: the connection
@@ -247,7 +261,15 @@ const GONE = new Set([HRESULTS.ERROR_NOT_FOUND.hresult, HRESULTS.RPC_E_DISCONNEC
 
 // What the COM fake (test/fake-hnetshare) answers when a change breaks Windows' rules; what
 // Windows itself answers there is not known, and netcon checks first so as never to ask.
-const RULE_BROKEN = { sharing: HRESULTS.E_UNEXPECTED.hresult, name: HRESULTS.ERROR_DUP_NAME.hresult } as const;
+// For a Delete or Duplicate of a connection whose characteristics do not allow it, E_NOTIMPL is
+// what an open reimplementation of Windows' netshell answers: a guess at Windows' answer.
+const RULE_BROKEN = { sharing: HRESULTS.E_UNEXPECTED.hresult, name: HRESULTS.ERROR_DUP_NAME.hresult, entry: HRESULTS.E_NOTIMPL.hresult } as const;
+
+// NCCF_ALLOW_DUPLICATION and NCCF_ALLOW_REMOVAL.
+const ALLOWS = { duplicate: 0x2, delete: 0x4 } as const;
+
+/** What an action answers when it did not act: a failure, or its connection not found. */
+type NotActed = NativeFailure | { ok: true; found: false };
 
 interface State {
   raw: NativeRawConnection;
@@ -295,6 +317,13 @@ function guidOf(id: unknown, field: string): string {
   const guid = typeof id === 'string' ? canonicalGuid(id) : undefined;
   if (guid === undefined) throw new NetConInvalidArgValueError(field, 'a GUID', id);
   return guid;
+}
+
+// A GUID for a copy, `{…}` upper case as Windows' StringFromGUID2 writes it. Math.random is
+// enough: it only has to differ from the machine's other connections, which is checked.
+function freshGuid(): string {
+  const hex = (n: number) => Array.from({ length: n }, () => Math.floor(Math.random() * 16).toString(16)).join('');
+  return `{${hex(8)}-${hex(4)}-4${hex(3)}-a${hex(3)}-${hex(12)}}`.toUpperCase();
 }
 
 const NEVER_MS = 2 ** 31; // from here on setTimeout would fire at once: such a call never returns
@@ -397,7 +426,7 @@ export function createFakeMachine(options: FakeClientOptions = {}): FakeMachine 
 
   // A COM call on one connection, up to the point where it would do its work: the connection,
   // or the record the addon answers instead.
-  async function reach(call: FakeCall & { method: OnOne }, delayMs: number | undefined, hook?: AbandonHook): Promise<State | NativeActionResult> {
+  async function reach(call: FakeCall & { method: OnOne }, delayMs: number | undefined, hook?: AbandonHook): Promise<State | NotActed> {
     calls.push(call);
     await sleep(delayMs, hook);
     const { method, id: guid } = call;
@@ -411,13 +440,13 @@ export function createFakeMachine(options: FakeClientOptions = {}): FakeMachine 
 
   // The action's own call at `step` on its connection, if it is scripted to fail: the addon
   // takes ERROR_NOT_FOUND there to mean the connection went before the call, as one never there.
-  function ownFailure(method: OnOne, state: State, step: string): NativeActionResult | undefined {
+  function ownFailure(method: OnOne, state: State, step: string): NotActed | undefined {
     const failure = on(method, state.guid).find((f) => f.at === step);
     if (!failure) return undefined;
     return failure.value === HRESULTS.ERROR_NOT_FOUND.hresult ? { ok: true, found: false } : failed(failure, state);
   }
 
-  const succeeded = (state: State, hresult = 0): NativeActionResult => ({ ok: true, found: true, hresult, connection: { id: state.raw.id, name: state.raw.name } });
+  const succeeded = (state: State, hresult = 0) => ({ ok: true, found: true, hresult, connection: { id: state.raw.id, name: state.raw.name } }) as const;
   const refused = (state: State, step: string, hresult: number): NativeFailure => ({
     ok: false,
     hresult,
@@ -453,6 +482,40 @@ export function createFakeMachine(options: FakeClientOptions = {}): FakeMachine 
     state.raw = { ...state.raw, name: newName };
     changed();
     return succeeded(state);
+  }
+
+  async function deleteConnection(guid: string, hook?: AbandonHook): Promise<NativeActionResult> {
+    const state = await reach({ method: 'delete', id: guid }, options.delays?.delete, hook);
+    if (!('raw' in state)) return state;
+    const failure = ownFailure('delete', state, STEPS.delete);
+    if (failure) return failure;
+    if (!(state.raw.characteristics & ALLOWS.delete)) return refused(state, STEPS.delete, RULE_BROKEN.entry);
+    states.splice(states.indexOf(state), 1);
+    changed();
+    return succeeded(state);
+  }
+
+  // The copy goes after every other connection, disconnected, as the COM fake places it.
+  async function duplicateConnection(guid: string, newName: string, hook?: AbandonHook): Promise<NativeDuplicateResult> {
+    const state = await reach({ method: 'duplicate', id: guid, newName }, options.delays?.duplicate, hook);
+    if (!('raw' in state)) return state;
+    const failure = ownFailure('duplicate', state, STEPS.duplicate);
+    if (failure) return failure;
+    if (!(state.raw.characteristics & ALLOWS.duplicate)) return refused(state, STEPS.duplicate, RULE_BROKEN.entry);
+    if (states.some((s) => s.raw.name.toUpperCase() === newName.toUpperCase())) return refused(state, STEPS.duplicate, RULE_BROKEN.name);
+    const copy: State = {
+      guid: '',
+      sharing: null,
+      shareable: state.shareable,
+      raw: { ...state.raw, id: freshGuid(), name: newName, status: statusValue('disconnected') },
+    };
+    copy.guid = copy.raw.id;
+    states.push(copy);
+    changed();
+    // Made, and only reading it back fails: the addon reports that step, ERROR_NOT_FOUND included.
+    const unread = on('duplicate', guid).find((f) => f.at === DUPLICATE_READ_STEP);
+    if (unread) return failed(unread, state);
+    return { ...succeeded(state), duplicate: current(copy) };
   }
 
   async function act(method: 'disconnect' | 'connect', guid: string, hook?: AbandonHook): Promise<NativeActionResult> {
@@ -516,6 +579,8 @@ export function createFakeMachine(options: FakeClientOptions = {}): FakeMachine 
       return HEALTHY_MACHINE;
     },
     apartment: () => ({ hresult: HRESULTS.CO_E_NOTINITIALIZED.hresult, type: 0, qualifier: 0 }),
+    deleteConnection: (_progId, guid, hook) => deleteConnection(guid, hook),
+    duplicateConnection: (_progId, guid, newName, hook) => duplicateConnection(guid, newName, hook),
     watchChanges(onChange) {
       const listener = () => onChange();
       listeners.add(listener);

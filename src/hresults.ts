@@ -195,6 +195,8 @@ const ACTION_STEPS: ReadonlySet<string> = new Set([
   'INetConnection::Disconnect',
   'INetConnection::Connect',
   'INetConnection::Rename',
+  'INetConnection::Delete',
+  'INetConnection::Duplicate',
   ...SHARING_CHANGES,
 ]);
 
@@ -208,19 +210,35 @@ const LEFT_OPEN: ReadonlySet<number> = new Set([
   table.RPC_S_CALL_CANCELLED.hresult,
 ]);
 
-/** `'unknown'` when `hresult` at `step`, an action's own call, leaves open whether Windows acted. */
-export function outcomeOf(hresult: number, step: string | undefined): 'unknown' | undefined {
+// How the addon names the steps of reading back the copy a Duplicate made.
+const DUPLICATE_READ = ' (the duplicate)';
+
+/**
+ * `'unknown'` when `hresult` at `step`, an action's own call, leaves open whether Windows acted;
+ * `'made'` when `step` read back the copy a Duplicate had made.
+ */
+export function outcomeOf(hresult: number, step: string | undefined): 'unknown' | 'made' | undefined {
+  if (step !== undefined && step.endsWith(DUPLICATE_READ)) return 'made';
   return step !== undefined && ACTION_STEPS.has(step) && LEFT_OPEN.has(hresult >>> 0) ? 'unknown' : undefined;
 }
 
 // The operations that change the machine's settings rather than a connection's state.
-const CHANGES_SETTINGS: ReadonlySet<string> = new Set(['enableSharing', 'disableSharing', 'share', 'rename']);
+const CHANGES_SETTINGS: ReadonlySet<string> = new Set(['enableSharing', 'disableSharing', 'share', 'rename', 'delete', 'duplicate']);
+
+// Delete and Duplicate, which Windows allows only on VPN and dial-up entries.
+const ENTRY_CHANGES: ReadonlySet<string> = new Set(['INetConnection::Delete', 'INetConnection::Duplicate']);
 
 // The table's hint, unless the context calls for another: a test server's ProgID replaces
 // HNetShare in the two hints that are about the class, and access denied to a list is not
 // about disconnecting.
 function hintFor(code: string, hint: string | undefined, context: ComErrorContext): string | undefined {
   const { progId, step, operation } = context;
+  if (code === 'E_NOTIMPL' && step !== undefined && ENTRY_CHANGES.has(step)) {
+    return 'Windows does not delete or duplicate this kind of connection: only VPN and dial-up entries allow it.';
+  }
+  if (code === 'E_ACCESSDENIED' && (operation === 'delete' || operation === 'duplicate')) {
+    return 'Changing an entry that belongs to all users needs an elevated process: Run as administrator.';
+  }
   if (code === 'E_ACCESSDENIED' && operation !== undefined && CHANGES_SETTINGS.has(operation)) {
     return 'Changing sharing or a connection\'s name needs an elevated process: Run as administrator.';
   }

@@ -14,6 +14,7 @@ import type { Diagnosis } from './diagnose';
 import type { OfflineOptions, OfflineWindow, RestoredConnection } from './offline';
 import type { CallOptions } from './limits';
 import type { ConnectionSharing, RenameResult, ShareResult, SharingResult } from './sharing';
+import type { DeleteResult } from './entries';
 import type { Target } from './target';
 import { parseClientOptions, type SharingRole } from './validate';
 import type { StatusCondition, WaitOptions } from './wait';
@@ -216,6 +217,27 @@ export function isSupported(): boolean {
   return isAddonLoadable();
 }
 
+/**
+ * Deletes a VPN or dial-up entry (by name, GUID or NetConnection) with INetConnection::Delete.
+ * Rejects before any COM call with ConnectionNotRemovableError (code
+ * ERR_CONNECTION_NOT_REMOVABLE) when its characteristics lack `allow-removal` (a LAN or Wi-Fi
+ * connection). Cannot be undone. `timeoutMs` and `signal` as for disconnect.
+ */
+export function deleteConnection(target: Target, options?: CallOptions): Promise<DeleteResult> {
+  return client.deleteConnection(target, options);
+}
+
+/**
+ * Copies a VPN or dial-up entry with INetConnection::Duplicate and resolves with the copy, named
+ * `newName`. Rejects before any COM call with ConnectionNotDuplicableError (code
+ * ERR_CONNECTION_NOT_DUPLICABLE) when its characteristics lack `allow-duplication`, and with
+ * ConnectionNameTakenError when a connection has that name. `timeoutMs` and `signal` as for
+ * disconnect.
+ */
+export function duplicateConnection(target: Target, newName: string, options?: CallOptions): Promise<NetConnection> {
+  return client.duplicateConnection(target, newName, options);
+}
+
 export type { Target } from './target';
 export type { ActionOptions, ActionResult, ClientOptions, NetConClient } from './client';
 export { DEFAULT_OFFLINE_MAX_MS, type OfflineConnection, type OfflineOptions, type OfflineWindow, type RestoredConnection } from './offline';
@@ -228,6 +250,7 @@ export {
   MAX_TIMEOUT_MS,
 } from './defaults';
 export type { CallOptions } from './limits';
+export type { DeleteResult } from './entries';
 export {
   SHARING_TYPES,
   type ConnectionSharing,
@@ -267,6 +290,8 @@ export {
   ConnectionNameTakenError,
   ConnectionNotFoundError,
   ConnectionNotShareableError,
+  ConnectionNotRemovableError,
+  ConnectionNotDuplicableError,
   OfflineWindowError,
   DuplicateNameError,
   ElementNotFoundError,

@@ -28,8 +28,12 @@ export function operationLabel(context: Pick<ComErrorContext, 'operation' | 'tar
       return (context.target === undefined ? 'Share' : `Share ${context.target}`) + (context.shareStep ? ` (step ${context.shareStep})` : '');
     case 'enableSharing':
     case 'disableSharing':
-    case 'rename': {
-      const verb = { enableSharing: 'Enable sharing on', disableSharing: 'Disable sharing on', rename: 'Rename' }[context.operation];
+    case 'rename':
+    case 'delete':
+    case 'duplicate': {
+      const verb = { enableSharing: 'Enable sharing on', disableSharing: 'Disable sharing on', rename: 'Rename', delete: 'Delete', duplicate: 'Duplicate' }[
+        context.operation
+      ];
       const subject = subjectOf(context);
       return subject === undefined ? verb : `${verb} "${subject}"`;
     }
@@ -57,6 +61,7 @@ export function comFailureMessage(hresult: number, code: string | undefined, exp
     connectionSuffix(context) +
     (explanation ? ` — ${explanation}` : '.') +
     (context.outcome === 'unknown' ? ' Windows may have acted before it stopped answering: check the connection before retrying.' : '') +
+    (context.outcome === 'made' ? ' Windows made the copy before this failed: it exists, list the connections to see it.' : '') +
     restoreSentence(context)
   );
 }
@@ -76,7 +81,7 @@ function subjectOf(context: Pick<ComErrorContext, 'target' | 'connection'>): str
 }
 
 // The operations whose label names their connection already.
-const ACTS_ON_ONE: ReadonlySet<string> = new Set(['disconnect', 'connect', 'enableSharing', 'disableSharing', 'rename']);
+const ACTS_ON_ONE: ReadonlySet<string> = new Set(['disconnect', 'connect', 'enableSharing', 'disableSharing', 'rename', 'delete', 'duplicate']);
 
 // Names the connection a step failed on when the label does not already: a list can fail
 // while reading some other connection than the one the user asked for.

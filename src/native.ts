@@ -42,6 +42,16 @@ export type NativeActionResult =
   | NativeFailure
   | NativeRefusal;
 
+/**
+ * What duplicateConnection answers: the action on the source, and the copy Windows made, read
+ * with one GetProperties. A failure reading the copy names a step ending in `(the duplicate)`.
+ */
+export type NativeDuplicateResult =
+  | { ok: true; found: true; hresult: number; connection: { id: string; name: string }; duplicate: NativeRawConnection }
+  | { ok: true; found: false }
+  | NativeFailure
+  | NativeRefusal;
+
 export type NativeSecurityResult = { ok: true } | NativeFailure | NativeRefusal;
 
 /** One connection's Internet Connection Sharing, as INetSharingConfiguration reports it. */
@@ -188,4 +198,8 @@ export interface NativeAddon {
   /** Ends this environment's subscription; `onChange` is not called after it. */
   unsubscribe(): void;
   notifications(): NativeNotificationStats;
+  /** INetConnection::Delete. */
+  deleteConnection(progId: string, guid: string, id: number): Promise<NativeActionResult | undefined>;
+  /** INetConnection::Duplicate, then the copy's GetProperties. */
+  duplicateConnection(progId: string, guid: string, newName: string, id: number): Promise<NativeDuplicateResult | undefined>;
 }

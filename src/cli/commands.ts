@@ -35,6 +35,8 @@ export type CliApi = Pick<
   | 'rename'
   | 'takeOffline'
   | 'restoreOffline'
+  | 'deleteConnection'
+  | 'duplicateConnection'
 >;
 
 // Asked for once the command line is checked: making the API checks --prog-id, and a usage
@@ -149,6 +151,31 @@ export async function rename(line: CommandLine, api: ApiOnDemand): Promise<strin
   const [target, newName] = line.operands;
   const result = await api().rename(target, newName, { timeoutMs: timeoutMs(line) });
   return line.json ? `${JSON.stringify(result, null, 2)}\n` : `Renamed "${result.previousName}" to "${result.connection.name}".\n`;
+}
+
+/**
+ * `netcon delete <name|GUID> --yes`: without --yes it changes nothing and is a usage error, since
+ * a deletion cannot be undone.
+ */
+export async function deleteEntry(line: CommandLine, api: ApiOnDemand): Promise<string> {
+  acceptOnly(line, ['yes', 'json']);
+  const target = oneTarget(line);
+  if (!line.yes) {
+    throw new UsageError(`deleting "${target}" cannot be undone: nothing was changed. Confirm with --yes (netcon delete <name|GUID> --yes).`);
+  }
+  const result = await api().deleteConnection(target, { timeoutMs: timeoutMs(line) });
+  return line.json ? `${JSON.stringify(result, null, 2)}\n` : `Deleted "${result.connection.name}" (${result.connection.id}).\n`;
+}
+
+/** `netcon duplicate <name|GUID> <new name> [--json]` */
+export async function duplicate(line: CommandLine, api: ApiOnDemand): Promise<string> {
+  acceptOnly(line, ['json']);
+  if (line.operands.length !== 2) {
+    throw new UsageError(`"duplicate" takes a connection and the copy's name, got ${line.operands.length} (quote a name that contains spaces).`);
+  }
+  const [target, newName] = line.operands;
+  const copy = await api().duplicateConnection(target, newName, { timeoutMs: timeoutMs(line) });
+  return line.json ? `${JSON.stringify(copy, null, 2)}\n` : `Duplicated "${target}" as "${copy.name}" (${copy.id}).\n`;
 }
 
 /**

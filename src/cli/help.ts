@@ -29,11 +29,16 @@ Commands:
                                         Take connections down (default: every connected
                                         one), run the command or wait, bring them back
   offline --restore                     Bring back what an offline window left down
+  delete <name|GUID> --yes [--json]     Delete a VPN or dial-up entry (cannot be undone)
+  duplicate <name|GUID> <new name> [--json]
+                                        Copy a VPN or dial-up entry
   help [command]                        This help, or a command's
 
 Options:
   --json               Print JSON instead of text (list, show, doctor, sharing,
-                       share, unshare, rename; watch: one JSON object per line)
+                       share, unshare, rename, delete, duplicate; watch: one
+                       JSON object per line)
+  --yes                delete: confirm the deletion
   --interval <ms>      watch: list this often when Windows notifies nothing
                        (default ${DEFAULT_WATCH_INTERVAL_MS} ms)
   --wait [ms]          After disconnect/connect, wait until Windows reports the
@@ -141,6 +146,22 @@ Renames the connection, as Network Connections' Rename does. The new name must n
 empty, longer than 255 characters, hold \\ / : * ? " < > | or control characters, or be
 another connection's name (ignoring case): those are refused before Windows is asked.
 Needs an elevated prompt.
+`,
+  delete: `Usage: netcon delete <name|GUID> --yes [--json] [--timeout <ms>]
+
+Deletes a VPN or dial-up entry, as Network Connections' Delete does. It cannot be undone:
+without --yes nothing is changed and the exit code is ${EXIT_CODES.USAGE}. Only connections whose
+characteristics have allow-removal (VPN and dial-up entries) can be deleted; any other is
+refused before Windows is asked (ERR_CONNECTION_NOT_REMOVABLE, exit code ${EXIT_CODES.FAILURE}). An entry
+for all users needs an elevated prompt.
+`,
+  duplicate: `Usage: netcon duplicate <name|GUID> <new name> [--json] [--timeout <ms>]
+
+Copies a VPN or dial-up entry under a new name, as Network Connections' Create Copy does,
+and prints the copy (--json: in full). Only connections whose characteristics have
+allow-duplication can be copied (else ERR_CONNECTION_NOT_DUPLICABLE, exit code ${EXIT_CODES.FAILURE}); the
+new name follows rename's rules and must not be a connection's name already. Both are
+checked before Windows is asked.
 `,
   help: `Usage: netcon help [command]
 

@@ -6,7 +6,7 @@ import * as path from 'path';
 import * as netcon from '../index';
 import { packageRoot } from '../package-root';
 import { readCommandLine, UsageError } from './arguments';
-import { act, doctor, list, offline, rename, share, sharing, show, unshare, watch, type CliApi } from './commands';
+import { act, deleteEntry, doctor, duplicate, list, offline, rename, share, sharing, show, unshare, watch, type CliApi } from './commands';
 import { exitCodeFor, EXIT_CODES } from './exit-codes';
 import { oneLine, type CliIo } from './format';
 import { COMMAND_HELP, HELP } from './help';
@@ -65,6 +65,10 @@ async function run(argv: readonly string[], io: CliIo, apiFor: CliApiFor): Promi
       return answer(await rename(line, api));
     case 'offline':
       return offline(line, api, io);
+    case 'delete':
+      return answer(await deleteEntry(line, api));
+    case 'duplicate':
+      return answer(await duplicate(line, api));
     case undefined:
       throw new UsageError('missing command. Run "netcon --help" for usage.');
     default:
