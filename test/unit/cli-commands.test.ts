@@ -246,3 +246,49 @@ describe('Internet Connection Sharing and rename', () => {
     }
   });
 });
+
+describe('netcon delete and duplicate', () => {
+  const VPN = { id: '{0A4E2C91-5B7D-4F3A-8E6C-1D2B3A4C5D11}', name: 'Corp VPN', mediaType: 'tunnel' as const, characteristics: 0x2 | 0x4 };
+  const entries = { connections: [ETHERNET, VPN] };
+
+  it('netcon delete without --yes changes nothing and asks for --yes with the usage exit code', async () => {
+    const out = await cli(['delete', 'Corp VPN'], entries);
+    expect(out.exitCode).toBe(EXIT_CODES.USAGE);
+    expect(out.stderr).toMatch(/^netcon: ERR_USAGE: deleting "Corp VPN" cannot be undone: nothing was changed\. Confirm with --yes/);
+    expect(out.calls).toEqual([]);
+    expect(out.client.connections()).toHaveLength(2);
+  });
+
+  it('netcon delete --yes deletes the entry, and refuses a LAN connection before any COM call', async () => {
+    const deleted = await cli(['delete', 'corp vpn', '--yes'], entries);
+    expect(deleted).toMatchObject({ exitCode: 0, stdout: `Deleted "Corp VPN" (${VPN.id}).\n` });
+    expect(deleted.client.connections().map((c) => c.name)).toEqual(['Ethernet']);
+    const json = await cli(['delete', VPN.id, '--yes', '--json'], entries);
+    expect(JSON.parse(json.stdout)).toEqual({ connection: { id: VPN.id, name: 'Corp VPN' } });
+    const lan = await cli(['delete', 'Ethernet', '--yes'], entries);
+    expect(lan.exitCode).toBe(EXIT_CODES.FAILURE);
+    expect(lan.stderr).toMatch(/^netcon: ERR_CONNECTION_NOT_REMOVABLE: "Ethernet" cannot be deleted/);
+    expect(lan.calls.every((c) => c.method === 'list')).toBe(true);
+  });
+
+  it('netcon duplicate prints the copy, or it in full with --json', async () => {
+    const copied = await cli(['duplicate', 'Corp VPN', 'Corp VPN copy'], entries);
+    const copy = copied.client.connections()[2];
+    expect(copied).toMatchObject({ exitCode: 0, stdout: `Duplicated "Corp VPN" as "Corp VPN copy" (${copy.id}).\n` });
+    const json = await cli(['duplicate', 'Corp VPN', 'Second', '--json'], entries);
+    expect(JSON.parse(json.stdout)).toMatchObject({ name: 'Second', mediaType: 'tunnel', status: 'disconnected', characteristics: { value: 6 } });
+    const lan = await cli(['duplicate', 'Ethernet', 'Wired'], entries);
+    expect(lan.stderr).toMatch(/^netcon: ERR_CONNECTION_NOT_DUPLICABLE: /);
+    expect(lan.exitCode).toBe(EXIT_CODES.FAILURE);
+  });
+
+  it('refuses the wrong number of operands and options they do not take', async () => {
+    for (const argv of [['delete'], ['delete', 'a', 'b', '--yes'], ['duplicate', 'Corp VPN'], ['duplicate', 'a', 'b', 'c'], ['duplicate', 'a', 'b', '--yes'], ['delete', 'a', '--wait']]) {
+      const out = await cli(argv, entries);
+      expect(out.exitCode, argv.join(' ')).toBe(EXIT_CODES.USAGE);
+      expect(out.calls).toEqual([]);
+    }
+    expect(COMMAND_HELP.delete).toMatch(/cannot be undone/);
+    expect(COMMAND_HELP.duplicate).toMatch(/allow-duplication/);
+  });
+});

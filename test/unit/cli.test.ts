@@ -187,6 +187,8 @@ describe('failures map to exit codes', () => {
       rename: () => Promise.reject(new Error('unused')),
       takeOffline: () => Promise.reject(new Error('unused')),
       restoreOffline: () => Promise.reject(new Error('unused')),
+      deleteConnection: () => Promise.reject(new Error('unused')),
+      duplicateConnection: () => Promise.reject(new Error('unused')),
     };
     expect(await run(['list'], api)).toEqual({ exitCode: 1, stdout: '', stderr: 'netcon: Error: boom\n' });
     expect(await run(['disconnect', 'x'], api)).toEqual({ exitCode: 1, stdout: '', stderr: 'netcon: ERROR: a string\n' });

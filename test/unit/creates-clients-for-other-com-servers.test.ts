@@ -79,10 +79,12 @@ describe('a client for another ProgID', () => {
     const client = netcon.createClient({ progId: 'NetCon.FakeHNetShare' });
     expect(Object.keys(client).sort()).toEqual([
       'connect',
+      'deleteConnection',
       'diagnose',
       'disableAllSharing',
       'disableSharing',
       'disconnect',
+      'duplicateConnection',
       'enableSharing',
       'findConnection',
       'getSharing',

@@ -14,7 +14,9 @@ export type BackendCall =
   | { method: 'diagnose'; progId: string }
   | { method: 'sharing'; progId: string }
   | { method: 'setSharing'; progId: string; guid: string; change: string | number }
-  | { method: 'rename'; progId: string; guid: string; newName: string };
+  | { method: 'rename'; progId: string; guid: string; newName: string }
+  | { method: 'deleteConnection'; progId: string; guid: string }
+  | { method: 'duplicateConnection'; progId: string; guid: string; newName: string };
 
 export interface Fake {
   machine: FakeMachine;
@@ -64,6 +66,14 @@ export function fakeMachine(options: FakeClientOptions = {}, progId?: string, co
     },
     apartment: () => inner.apartment(),
     watchChanges: (onChange) => inner.watchChanges(onChange),
+    deleteConnection(progId, guid, hook) {
+      calls.push({ method: 'deleteConnection', progId, guid });
+      return inner.deleteConnection(progId, guid, hook);
+    },
+    duplicateConnection(progId, guid, newName, hook) {
+      calls.push({ method: 'duplicateConnection', progId, guid, newName });
+      return inner.duplicateConnection(progId, guid, newName, hook);
+    },
   };
   let requests = 0;
   const getBackend = (): Backend => {

@@ -89,6 +89,46 @@ describe('generated hostile arguments', () => {
     );
   });
 
+  it('deleteConnection and duplicateConnection reject hostile targets, new names and options before any COM call', async () => {
+    // A name rename() would refuse: wrong type, empty or blank, too long, or with a character Windows refuses.
+    const badName = fc.oneof(
+      wrongType.filter((v) => typeof v !== 'string'),
+      fc.constant(''),
+      fc.stringMatching(/^ +$/),
+      fc.integer({ min: 256, max: 5000 }).map((n) => 'x'.repeat(n)),
+      fc.tuple(fc.string(), fc.constantFrom('\\', '/', ':', '*', '?', '"', '<', '>', '|', '\0', '\n'), fc.string()).map(([a, c, z]) => a + c + z),
+    );
+    const badOptions = fc.oneof(
+      treacherousOn('timeoutMs'),
+      treacherousOn('signal'),
+      fc.oneof(fc.constant(0), fc.constant(-1), fc.double({ min: 0.1, max: 0.9 }), fc.constant('100')).map((timeoutMs) => plain({ timeoutMs })),
+      fc.constant(plain({ signal: 'aborted' })),
+      fc.oneof(fc.integer(), fc.string(), fc.constant(null)).map(plain),
+    );
+    const GOOD_TARGET = plain(ALL[0].id);
+    const call = fc.oneof(
+      hostileTarget.map((target) => ({ method: 'deleteConnection' as const, target, name: plain('x'), options: plain(undefined) })),
+      badOptions.map((options) => ({ method: 'deleteConnection' as const, target: GOOD_TARGET, name: plain('x'), options })),
+      hostileTarget.map((target) => ({ method: 'duplicateConnection' as const, target, name: plain('Copy'), options: plain(undefined) })),
+      badName.map((name) => ({ method: 'duplicateConnection' as const, target: GOOD_TARGET, name: plain(name), options: plain(undefined) })),
+      badOptions.map((options) => ({ method: 'duplicateConnection' as const, target: GOOD_TARGET, name: plain('Copy'), options })),
+    );
+    await fc.assert(
+      fc.asyncProperty(call, async ({ method, target, name, options }) => {
+        const fake = fakeMachine({ connections: ALL });
+        const error = await rejection(() =>
+          method === 'deleteConnection'
+            ? fake.client.deleteConnection(target.make() as never, options.make() as never)
+            : fake.client.duplicateConnection(target.make() as never, name.make() as never, options.make() as never),
+        );
+        expectArgumentError(error);
+        expect(fake.calls).toEqual([]);
+        expect(fake.backendRequests()).toBe(0);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
   it('findConnection rejects them all, objects included, before any COM call', async () => {
     await fc.assert(
       fc.asyncProperty(hostileTarget, async (target) => {
