@@ -121,6 +121,10 @@ class Reader {
     if (SUCCEEDED(hr)) return true;
     if (Vanished(hr)) {
       outcome_ = Read::Vanished;
+      // Kept for a caller that cannot take the read as a connection gone: the copy a Duplicate
+      // has just made. Every other caller's next failure overwrites both.
+      failure_.hr = hr;
+      failure_.step = step;
     } else {
       outcome_ = Read::Failed;
       Fail(failure_, hr, step);
@@ -424,8 +428,8 @@ DuplicateOutcome DuplicateConnection(const std::wstring& progId, const std::wstr
     return Acted{hr, "INetConnection::Duplicate"};
   });
   if (!out.ok || !out.made || copyRead == Read::Ok) return out;
-  // The copy went again at once (deleted by someone else) is still a copy that could not be read.
-  if (copyRead == Read::Vanished) Fail(copyFailure, HRESULT_FROM_WIN32(ERROR_NOT_FOUND), "INetConnection::GetProperties");
+  // A copy that went again at once (deleted by someone else) is still a copy that could not be
+  // read: its HRESULT and step are reported as any other failure's.
   out.ok = false;
   out.failure.hr = copyFailure.hr;
   out.failure.step = DuplicateStep(copyFailure.step);

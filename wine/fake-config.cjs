@@ -38,6 +38,7 @@ function configText(setup) {
   for (const d of setup.delays ?? []) lines.push(['delay', d.method, d.ms, d.id ?? ''].join('\t').trimEnd());
   for (const item of setup.items ?? []) lines.push(['item', item.position, item.kind].join('\t'));
   if (setup.nextEnding) lines.push(['next', setup.nextEnding].join('\t'));
+  if (setup.copyId) lines.push(['copyid', setup.copyId].join('\t'));
   for (const [method, status] of Object.entries(setup.after ?? {})) lines.push(['after', method, status].join('\t'));
   for (const [method, ms] of Object.entries(setup.settle ?? {})) lines.push(['settle', method, ms].join('\t'));
   return lines.join('\n') + '\n';

@@ -61,6 +61,8 @@ export interface FakeSetup {
   after?: { Disconnect?: number; Connect?: number };
   /** For this long after a successful call the connection shows disconnecting/connecting. */
   settle?: { Disconnect?: number; Connect?: number };
+  /** The GUID the fake gives the copy a Duplicate makes, while no connection has it (a fresh one otherwise). */
+  copyId?: string;
 }
 export interface FakeCall {
   method: string;

@@ -48,6 +48,11 @@ struct State {
   // "roundtrip" line: what every call into the Network Connections service costs (each
   // INetConnection method, and each INetConnectionProps getter, which calls GetProperties).
   DWORD roundTripUs = 0;
+  // "copyid" line: the GUID a Duplicate gives its copy while no connection has it, so that a test
+  // can script faults on the copy; otherwise each copy gets a fresh one.
+  bool hasCopyId = false;
+  GUID copyId{};
+  std::string copyIdText;
 };
 
 const char* const kMethods[] = {
@@ -275,6 +280,13 @@ State Parse(std::string text, std::vector<std::string>* warnings) {
         continue;
       }
       state.roundTripUs = us;
+    } else if (kind == "copyid") {
+      if (f.size() != 2 || !ParseGuid(f[1], &state.copyId)) {
+        warnings->push_back(where + "bad copyid line");
+        continue;
+      }
+      state.hasCopyId = true;
+      state.copyIdText = f[1];
     } else if (kind == "zombies") {
       state.zombies = true;
     } else if (kind == "settle") {
@@ -742,7 +754,8 @@ HRESULT DuplicateConnectionOf(const GUID& guid, const std::wstring& name, ConnId
     // media type and characteristics, not connected, not shared.
     ConnState copy;
     copy.id = ConnId{fresh, Narrow(text)};
-    copy.guidText = text;
+    if (g_state.hasCopyId && !g_state.index.count(g_state.copyId)) copy.id = ConnId{g_state.copyId, g_state.copyIdText};
+    copy.guidText = Widen(copy.id.text);
     copy.name = name;
     copy.device = c->device;
     copy.media = c->media;
