@@ -31,10 +31,18 @@ const GETTERS_FOR_LIST = {
   get_Characteristics: 'INetConnectionProps::get_Characteristics',
 } as const;
 
+// Reading back the copy a Duplicate made: GetProperties scripted on the copy's GUID alone.
+const COPY_READ = 'GetProperties (the duplicate)';
+const COPY_ID = '{D0C0FFEE-0000-4000-8000-00000000C0DE}';
+
+// deleteConnection and duplicateConnection list first (their characteristics are checked before
+// any change), so every getter of a list is one of their steps too.
 const steps = {
   list: { ...WALK, ...GETTERS_FOR_LIST },
   disconnect: { ...WALK, ...GETTERS_FOR_ACTION, Disconnect: 'INetConnection::Disconnect' },
   connect: { ...WALK, ...GETTERS_FOR_ACTION, Connect: 'INetConnection::Connect' },
+  delete: { ...WALK, ...GETTERS_FOR_LIST, Delete: 'INetConnection::Delete' },
+  duplicate: { ...WALK, ...GETTERS_FOR_LIST, Duplicate: 'INetConnection::Duplicate', [COPY_READ]: 'INetConnection::GetProperties (the duplicate)' },
 };
 type Operation = keyof typeof steps;
 
@@ -44,11 +52,13 @@ const READS_ONE = new Set(['QueryInterface(INetConnection)', 'GetProperties', ..
 const VANISHED = new Set([0x80070490, 0x80010108]);
 // The action's own call: only ERROR_NOT_FOUND says the connection was gone before it. These
 // leave open whether Windows acted.
-const ACTIONS = new Set(['Disconnect', 'Connect']);
+const ACTIONS = new Set(['Disconnect', 'Connect', 'Delete', 'Duplicate']);
 const NOT_FOUND = 0x80070490;
 const LEFT_OPEN = new Set([0x80010108, 0x800706ba, 0x80010002, 0x8007071a]);
 const E_NOTIMPL = 0x80004001;
 const E_NOINTERFACE = 0x80004002;
+// The VPN as an entry Windows lets one delete and duplicate.
+const entry = { ...vpn, characteristics: (vpn.characteristics ?? 0) | 0x2 | 0x4 };
 
 const codes = Object.entries(HRESULTS).map(([code, entry]) => ({ code, hresult: entry.hresult, cls: entry.ErrorClass.name }));
 
@@ -61,6 +71,12 @@ interface Case {
 // (a connection that vanished meanwhile is not listed, and is not found to act on; a
 // GetProperties that is not implemented is read with the getters instead).
 function expectedOutcome(operation: Operation, c: Case) {
+  // The copy exists whatever reading it back answered, unless the getters could read it instead.
+  if (c.method === COPY_READ) {
+    if (c.hresult === E_NOTIMPL || c.hresult === E_NOINTERFACE) return { code: 'S_OK' };
+    const known = codes.find((k) => k.hresult === c.hresult)!;
+    return { code: known.code, hresult: c.hresult, step: steps.duplicate[COPY_READ], operation, cls: known.cls, outcome: 'made' };
+  }
   if (READS_ONE.has(c.method) && VANISHED.has(c.hresult)) return operation === 'list' ? { listed: 0 } : { code: 'ERR_CONNECTION_NOT_FOUND' };
   if (ACTIONS.has(c.method) && c.hresult === NOT_FOUND) return { code: 'ERR_CONNECTION_NOT_FOUND' };
   if (c.method === 'GetProperties' && (c.hresult === E_NOTIMPL || c.hresult === E_NOINTERFACE)) return operation === 'list' ? { listed: 2 } : { code: 'S_OK' };
@@ -76,14 +92,19 @@ describe.each(Object.keys(steps) as Operation[])('%s with a fault at each COM st
     const { value, exitCode } = await inWine({}, async (netcon, t, input) => {
       const results = [];
       for (const c of input.cases) {
-        const hresults = [{ method: c.method, hresult: c.hresult }];
+        const hresults: { method: string; hresult: number; id?: string }[] =
+          c.method === input.copyRead ? [{ method: 'GetProperties', hresult: c.hresult, id: input.copyId }] : [{ method: c.method, hresult: c.hresult }];
         if (input.getters.includes(c.method)) hresults.push({ method: 'GetProperties', hresult: 0x80004001 });
-        t.configure({ zombies: true, connections: input.connections, hresults } as FakeSetup);
+        t.configure({ zombies: true, connections: input.connections, hresults, copyId: input.copyId } as FakeSetup);
         t.clearLog();
         const call: Promise<unknown> =
           input.operation === 'list'
             ? netcon.listConnections()
-            : netcon[input.operation as 'disconnect' | 'connect'](input.target);
+            : input.operation === 'delete'
+              ? netcon.deleteConnection(input.target)
+              : input.operation === 'duplicate'
+                ? netcon.duplicateConnection(input.target, 'VPN copy')
+                : netcon[input.operation as 'disconnect' | 'connect'](input.target);
         const settled = await t.capture(call);
         results.push({
           method: c.method,
@@ -95,20 +116,20 @@ describe.each(Object.keys(steps) as Operation[])('%s with a fault at each COM st
         });
       }
       return results;
-    }, { cases, operation, connections: [ethernet, vpn], target: vpn.id, getters: Object.keys(GETTERS_FOR_LIST) });
+    }, { cases, operation, connections: [ethernet, entry], target: vpn.id, getters: Object.keys(GETTERS_FOR_LIST), copyRead: COPY_READ, copyId: COPY_ID });
 
     expect(exitCode).toBe(0);
     const actual = value.map((r) => {
       const want = expectedOutcome(operation, r);
       const outcome = r.error
         ? { code: r.error.code, hresult: r.error.hresult, step: r.error.step, operation: r.error.operation, cls: 'cls' in want ? (r.error.classes.includes(want.cls!) ? want.cls : r.error.classes.join()) : undefined, outcome: r.error.outcome }
-        : Array.isArray(r.value) ? { listed: r.value.length } : { code: (r.value as { code: string }).code };
+        : Array.isArray(r.value) ? { listed: r.value.length } : { code: (r.value as { code?: string }).code ?? 'S_OK' };
       return { fault: `${r.method} ${r.hresult.toString(16)}`, ...outcome, live: r.live, warnings: r.warnings };
     });
     const expected = cases.map((c) => ({ fault: `${c.method} ${c.hresult.toString(16)}`, ...expectedOutcome(operation, c), live: {}, warnings: [] }));
     expect(actual).toEqual(expected);
     // The action's own step names the connection it was acting on.
-    for (const r of value.filter((r) => (r.method === 'Disconnect' || r.method === 'Connect') && r.error?.hresult)) {
+    for (const r of value.filter((r) => (ACTIONS.has(r.method) || r.method === COPY_READ) && r.error?.hresult)) {
       expect(r.error?.connection).toEqual({ id: vpn.id, name: vpn.name });
     }
   });
