@@ -1,7 +1,10 @@
 // The checks of `npm run prove`, in order. It acts only on what it made itself: a VPN entry
-// and, where devcon.exe exists, a KM-TEST loopback adapter. A connection that was listed
+// (and a copy of it, made with duplicateConnection) and, where devcon.exe exists, a KM-TEST
+// loopback adapter. A connection that was listed
 // before it started is never disconnected, connected or renamed (`ours`), so the machine's
 // own network, a CI runner's above all, stays up. What it made is removed however it ends.
+import { createRequire } from 'node:module';
+
 import { run } from './windows.mjs';
 
 const ABSENT = '{00000000-0000-4000-8000-00000000F00D}';
@@ -65,6 +68,14 @@ export function describe(error) {
   return `${error.name}${code ? ` ${code}` : ''}${hex}: ${error.message}`;
 }
 
+// The package's own binding, for the two calls netcon's API refuses to make: Delete and
+// Duplicate of a LAN connection, whose answer only real Windows can give. Called with ids far
+// above those the package's own calls use, so the two never share one.
+function rawAddon(packageRoot) {
+  return createRequire(import.meta.url)('node-gyp-build')(packageRoot);
+}
+let rawCallId = 4_000_000_000;
+
 const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const oneLine = (text) => String(text).replace(/\s+/g, ' ').trim();
 
@@ -102,6 +113,8 @@ export async function prove({ netcon, windows, bin, repoRoot, packageRoot, runId
   /** @type {Set<string> | undefined} unknown until the first list: nothing may be acted on before it */
   let before;
   const made = { vpn: /** @type {string|undefined} */ (undefined), loopback: /** @type {string[]} */ ([]), devcon: /** @type {string|undefined} */ (undefined) };
+  // The names of copies the proof asked for: cleanUp deletes any left, whatever happened.
+  const copies = /** @type {Set<string>} */ (new Set());
 
   // The one rule that keeps the machine's own network up.
   const ours = (id) => {
@@ -217,6 +230,33 @@ export async function prove({ netcon, windows, bin, repoRoot, packageRoot, runId
         }
       }
 
+      // INetConnection::Duplicate and Delete of the proof's own entry. What RAS answers for real
+      // entries is only known from here.
+      if (vpn && made.vpn && !stopping()) {
+        const copyName = `${made.vpn} copy`;
+        const listedVpn = (await netcon.listConnections({ timeoutMs: 60_000 })).find((c) => c.id === vpn.id) ?? vpn;
+        await checks.run('vpn-duplicated', `duplicateConnection() to ${copyName}: listed with the VPN's characteristics`, async () => {
+          copies.add(copyName);
+          const copy = await netcon.duplicateConnection(ours(vpn.id), copyName, { timeoutMs: 120_000 });
+          ours(copy.id);
+          const listed = (await netcon.listConnections({ timeoutMs: 60_000 })).filter((c) => c.name === copyName);
+          if (listed.length !== 1 || listed[0].id !== copy.id) throw new Error(`listed ${listed.length} connections named ${copyName}: ${JSON.stringify(listed)}; duplicateConnection gave ${JSON.stringify(copy)}`);
+          const flags = (c) => `${c.mediaType} ${c.characteristics.value.toString(16)} (${c.characteristics.flags.join(', ')})`;
+          if (flags(listed[0]) !== flags(listedVpn)) throw new Error(`the copy is ${flags(listed[0])}, the VPN ${flags(listedVpn)}`);
+          return { answer: `${JSON.stringify(copy)}; the VPN: ${JSON.stringify(listedVpn)}`, value: copy };
+        });
+        const copy = checks.value('vpn-duplicated');
+        if (copy) {
+          await checks.run('vpn-copy-deleted', `deleteConnection() of ${copyName}: no longer listed`, async () => {
+            const result = await netcon.deleteConnection(ours(copy.id), { timeoutMs: 120_000 });
+            const left = (await netcon.listConnections({ timeoutMs: 60_000 })).filter((c) => c.id === copy.id);
+            if (left.length) throw new Error(`still listed: ${JSON.stringify(left[0])}`);
+            copies.delete(copyName);
+            return JSON.stringify(result);
+          });
+        }
+      }
+
       if (vpn && made.vpn) {
         const removedAt = Date.now();
         const removed = await checks.run('vpn-removed', `Remove-VpnConnection -Name ${made.vpn}`, async () => {
@@ -266,6 +306,28 @@ export async function prove({ netcon, windows, bin, repoRoot, packageRoot, runId
             return JSON.stringify(result);
           }, ['loopback-disconnected']);
           await checks.run('loopback-sharing', 'getSharing() of the loopback adapter', async () => JSON.stringify(await netcon.getSharing(loopback.id, { timeoutMs: 60_000 })));
+          // netcon refuses these before asking Windows (the characteristics lack the flags); what
+          // Windows itself answers for a LAN connection is not documented, so the proof asks it,
+          // through the binding, about its own adapter only.
+          await checks.run('loopback-not-removable', 'deleteConnection() of the loopback adapter is refused before any COM call', async () => {
+            const error = await netcon.deleteConnection(ours(loopback.id), { timeoutMs: 60_000 }).then(() => undefined, (e) => e);
+            if (!(error instanceof netcon.ConnectionNotRemovableError)) throw new Error(error ? describe(error) : 'deleteConnection resolved');
+            return `${describe(error)}; characteristics ${JSON.stringify(loopback.characteristics)}`;
+          });
+          const copyName = `${name}-loopback-copy`;
+          copies.add(copyName);
+          for (const [check, call] of [
+            ['loopback-duplicate-answer', (addon) => addon.duplicateConnection(netcon.DEFAULT_PROG_ID, ours(loopback.id), copyName, rawCallId++)],
+            ['loopback-delete-answer', (addon) => addon.deleteConnection(netcon.DEFAULT_PROG_ID, ours(loopback.id), rawCallId++)],
+          ]) {
+            let answer;
+            try {
+              answer = JSON.stringify(await call(rawAddon(packageRoot)));
+            } catch (error) {
+              answer = `threw ${describe(error)}`;
+            }
+            checks.note(check, `What Windows answers to INetConnection::${check.includes('delete') ? 'Delete' : 'Duplicate'} of a LAN connection (asked through the binding)`, answer);
+          }
         }
         if (installed) {
           await checks.run('loopback-removed', `devcon remove @${made.loopback[0]}: no longer listed`, async () => {
@@ -323,7 +385,7 @@ export async function prove({ netcon, windows, bin, repoRoot, packageRoot, runId
   } catch (error) {
     checks.add('proof', 'The proof itself', 'fail', 0, `stopped by an unexpected error: ${error instanceof Error ? error.stack : String(error)}`);
   } finally {
-    await cleanUp(checks, { netcon, windows, made, name, renamed, runId });
+    await cleanUp(checks, { netcon, windows, made, name, renamed, runId, copies, before });
     stop.abort();
   }
   return checks.list;
@@ -331,13 +393,26 @@ export async function prove({ netcon, windows, bin, repoRoot, packageRoot, runId
 
 // Whatever happened above: the VPN entry under either name, and every loopback device the
 // proof added, are removed, and the report says whether anything is left.
-async function cleanUp(checks, { netcon, windows, made, name, renamed, runId }) {
+async function cleanUp(checks, { netcon, windows, made, name, renamed, runId, copies, before }) {
   await checks.run('left-nothing', 'Everything the proof made is removed', async () => {
     const problems = [];
     const removed = [];
+    // A copy left behind (the proof stopped between Duplicate and Delete, or the Delete failed):
+    // by its name, which only the proof uses, and never a connection listed before it started.
+    try {
+      for (const c of await netcon.listConnections({ timeoutMs: 60_000 })) {
+        if (!copies.has(c.name) || !before || before.has(c.id)) continue;
+        const deleted = await netcon.deleteConnection(c.id, { timeoutMs: 120_000 }).then(() => undefined, (error) => error);
+        if (!deleted) removed.push(`copy ${c.name}`);
+        // A copy Windows would not let netcon delete is a VPN entry still: removed below, by name.
+        else if (!(await windows.vpnNames()).includes(c.name)) problems.push(`copy ${c.name}: ${describe(deleted)}`);
+      }
+    } catch (error) {
+      problems.push(`copies: ${describe(error)}`);
+    }
     try {
       for (const entry of await windows.vpnNames()) {
-        if (entry !== name && entry !== renamed) continue;
+        if (entry !== name && entry !== renamed && !copies.has(entry)) continue;
         const answer = await windows.removeVpn(entry);
         (answer.ok ? removed : problems).push(`VPN entry ${entry}${answer.ok ? '' : `: ${answer.output}`}`);
       }
@@ -354,7 +429,7 @@ async function cleanUp(checks, { netcon, windows, made, name, renamed, runId }) 
       const left = (await windows.loopbackIds(made.devcon)).filter((id) => made.loopback.includes(id));
       if (left.length) problems.push(`loopback devices still there: ${left.join(', ')}`);
     }
-    const listed = (await netcon.listConnections({ timeoutMs: 60_000 }).catch(() => [])).filter((c) => c.name === name || c.name === renamed);
+    const listed = (await netcon.listConnections({ timeoutMs: 60_000 }).catch(() => [])).filter((c) => c.name === name || c.name === renamed || copies.has(c.name));
     if (listed.length) problems.push(`still listed: ${listed.map((c) => c.name).join(', ')}`);
     if (problems.length) throw new Error(problems.join('\n'));
     return removed.length ? `removed here: ${removed.join(', ')}` : 'nothing was left to remove';

@@ -42,7 +42,7 @@ async function prove(trouble: string[], fake: FakeSetup = { connections: machine
 }
 
 const machineLines = machine.map((c) => c.id);
-const acts = ['Disconnect', 'Connect', 'Rename', 'EnableSharing', 'DisableSharing'];
+const acts = ['Disconnect', 'Connect', 'Rename', 'EnableSharing', 'DisableSharing', 'Delete', 'Duplicate'];
 
 describe.concurrent('npm run prove, with the Windows commands standing in', () => {
   it('passes every check, records what Windows answered, acts only on what it made, and leaves nothing', async () => {
@@ -55,9 +55,10 @@ describe.concurrent('npm run prove, with the Windows commands standing in', () =
         'com-security: pass', 'elevated: pass', 'listed-before: pass',
         'vpn-created: pass', 'vpn-listed: pass', 'watch-added: pass', 'notified-added: note',
         'vpn-renamed: pass', 'watch-changed: pass', 'notified-changed: note',
-        'vpn-connect-fails: pass', 'vpn-disconnect: note',
+        'vpn-connect-fails: pass', 'vpn-disconnect: note', 'vpn-duplicated: pass', 'vpn-copy-deleted: pass',
         'vpn-removed: pass', 'watch-removed: pass', 'notified-removed: note',
-        'devcon: pass', 'loopback-installed: pass', 'loopback-disconnected: pass', 'loopback-connected: pass', 'loopback-sharing: pass', 'loopback-removed: pass',
+        'devcon: pass', 'loopback-installed: pass', 'loopback-disconnected: pass', 'loopback-connected: pass', 'loopback-sharing: pass',
+        'loopback-not-removable: pass', 'loopback-duplicate-answer: note', 'loopback-delete-answer: note', 'loopback-removed: pass',
         'disconnect-absent: pass', 'doctor-elevated: pass', 'doctor-limited: pass', 'cancel-through-a-proxy: pass', 'left-nothing: pass',
       ],
     );
@@ -73,6 +74,21 @@ describe.concurrent('npm run prove, with the Windows commands standing in', () =
     expect(run.answer('doctor-limited')).toMatch(/^elevation: warn not elevated/m);
     expect(run.answer('doctor-elevated')).toMatch(/^elevation: ok elevated/m);
     expect(run.answer('left-nothing')).toMatch(/^nothing was left to remove$/);
+    // The copy: the renamed VPN's name and " copy", a tunnel with the VPN's characteristics,
+    // made and deleted through netcon; a LAN connection refused first, and the test server's
+    // model of Windows' own answer for one (E_NOTIMPL) recorded.
+    const copy = JSON.parse(run.answer('vpn-duplicated').split('; the VPN: ')[0]);
+    expect(copy).toMatchObject({ name: `netcon-proof-${run.report.runId}-renamed copy`, mediaType: 'tunnel', status: 'disconnected', characteristics: { value: 0xe } });
+    expect(JSON.parse(run.answer('vpn-copy-deleted'))).toEqual({ connection: { id: copy.id, name: copy.name } });
+    expect(run.calls.filter((c) => c.method === 'Duplicate' || c.method === 'Delete').map((c) => [c.method, c.hresult])).toEqual([
+      ['Duplicate', 0],
+      ['Delete', 0],
+      ['Duplicate', 0x80004001],
+      ['Delete', 0x80004001],
+    ]);
+    expect(run.answer('loopback-not-removable')).toMatch(/^ConnectionNotRemovableError ERR_CONNECTION_NOT_REMOVABLE: /);
+    expect(run.answer('loopback-duplicate-answer')).toMatch(/"ok":false,"hresult":2147500033,"step":"INetConnection::Duplicate"/);
+    expect(run.answer('loopback-delete-answer')).toMatch(/"ok":false,"hresult":2147500033,"step":"INetConnection::Delete"/);
     // The Markdown report: a row per check.
     expect(run.markdown).toMatch(/^# netcon proof [0-9a-f]{8}: every check passed$/m);
     expect(run.markdown.split('\n').filter((l) => /^\| .* \| (pass|\*\*FAIL\*\*|skipped|recorded) \|/.test(l))).toHaveLength(run.report.checks.length);
@@ -88,7 +104,7 @@ describe.concurrent('npm run prove, with the Windows commands standing in', () =
     const run = await prove(['no-devcon', 'cancel-test-fails'], { connections: machine, hresults: [{ method: 'Rename', hresult: 0x80070005 }] });
     expect(run.code).toBe(1);
     expect(run.report.ok).toBe(false);
-    expect(run.status).toMatchObject({ 'vpn-renamed': 'fail', 'vpn-removed': 'pass', 'devcon': 'skip', 'cancel-through-a-proxy': 'fail', 'left-nothing': 'pass' });
+    expect(run.status).toMatchObject({ 'vpn-renamed': 'fail', 'vpn-duplicated': 'pass', 'vpn-copy-deleted': 'pass', 'vpn-removed': 'pass', 'devcon': 'skip', 'cancel-through-a-proxy': 'fail', 'left-nothing': 'pass' });
     expect(run.answer('vpn-renamed')).toMatch(/^AccessDeniedError E_ACCESSDENIED 0x80070005: /);
     expect(run.answer('devcon')).toMatch(/devcon\.exe was not found \(it ships with the Windows Driver Kit\)/);
     expect(run.report.checks.filter((c) => c.name.startsWith('loopback-'))).toEqual([]);

@@ -32,6 +32,21 @@ describe('hostile arguments in Windows node.exe', () => {
           results.push(settled.ok ? "resolved" : `${settled.error.code}${settled.error.code ? "" : " " + settled.error.name + ": " + settled.error.message}`);
         }
       }
+      // deleteConnection and duplicateConnection: hostile targets, new names and options.
+      const entryCalls: (() => Promise<unknown>)[] = [
+        ...targets.map((target) => () => netcon.deleteConnection(target as never, { timeoutMs: 1000 })),
+        ...targets.map((target) => () => netcon.duplicateConnection(target as never, 'Copy')),
+        ...[undefined, null, 7, {}, '', '   ', 'a/b', 'a\\b', 'a:b', 'a*b', 'a?b', 'a"b', 'a<b', 'a>b', 'a|b', 'a\0b', 'a\nb', 'x'.repeat(256), Object.defineProperty({}, 'length', { get: boom })].map(
+          (name) => () => netcon.duplicateConnection('Ethernet', name as never),
+        ),
+        ...[null, 1, 'x', [], { timeoutMs: 0 }, { timeoutMs: -1 }, { timeoutMs: 1.5 }, { timeoutMs: '5' }, { signal: 'x' }, Object.defineProperty({}, 'timeoutMs', { get: boom }), revoked.proxy].flatMap(
+          (options) => [() => netcon.deleteConnection('Ethernet', options as never), () => netcon.duplicateConnection('Ethernet', 'Copy', options as never)],
+        ),
+      ];
+      for (const call of entryCalls) {
+        const settled = await t.capture(call());
+        results.push(settled.ok ? 'resolved' : `${settled.error.code}${settled.error.code ? '' : ' ' + settled.error.name + ': ' + settled.error.message}`);
+      }
       for (const options of [null, 1, 'HNetCfg.HNetShare', [], { progId: 1 }, { progId: '' }, { progId: 'a\\b' }, { progId: 'x'.repeat(40) }, Object.defineProperty({}, 'progId', { get: boom }), revoked.proxy]) {
         try {
           netcon.createClient(options as never);
@@ -40,7 +55,7 @@ describe('hostile arguments in Windows node.exe', () => {
           results.push(`${(error as { code?: string }).code}`);
         }
       }
-      return { results, count: targets.length * 3 + 10 };
+      return { results, count: targets.length * 3 + entryCalls.length + 10 };
     });
     expect(exitCode).toBe(0);
     expect(value.results).toHaveLength(value.count);

@@ -1,7 +1,8 @@
 // The fake HNetShare keeps the connections' changing state (status, a settle under way, name,
-// sharing) in a file beside its config, so every Windows node.exe given one config file sees
+// sharing, the connections a Duplicate added and those a Delete removed) in a file beside its config, so every Windows node.exe given one config file sees
 // one machine: what the offline window's guardian, a second process, relies on.
 // test/fake-hnetshare/README.md, Shared state, has the rules these cases pin down.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ethernet, vpn } from '../../wine/connections';
 import { slowdown } from '../../wine/environment';
@@ -125,5 +126,45 @@ describe('the fake server\'s state, shared by the processes given one config fil
     ]);
     expect(value.sharing).toEqual([[name, 'public'], [vpnUp.name, null], [odd.name, null]]);
     expect(value.taken).toMatchObject({ ok: false, error: { code: 'ERR_CONNECTION_NAME_TAKEN', takenBy: { id: ethernet.id, name } } });
+  });
+
+  it('shows a copy a Duplicate added and a connection a Delete removed to later processes, which change them further', async () => {
+    // Removable and duplicable, as VPN entries are; and a second one, to delete.
+    const entry: FakeConnection = { ...vpnUp, characteristics: 0x2 | 0x4 };
+    const other: FakeConnection = { ...entry, id: '{5D4C3B2A-1908-4F7E-8D6C-5B4A39281708}', name: 'Old VPN' };
+    const first = await inWine({ fake: { connections: [ethernet, entry, other] } }, async (netcon, t, input) => {
+      const copy = await netcon.duplicateConnection(input.entry, 'Copy — 東京');
+      await netcon.deleteConnection('Old VPN');
+      return { copy: copy.id, live: t.live() };
+    }, { entry: entry.id });
+    const state = readFileSync(`${first.config}.state`, 'utf8');
+    const second = await inWine({ configFile: first.config }, async (netcon, t, input) => {
+      const before = (await netcon.listConnections()).map((c) => ({ id: c.id, name: c.name, status: c.status }));
+      const gone = await t.capture(netcon.findConnection(input.other));
+      await netcon.connect(input.copy);
+      await netcon.rename(input.copy, 'Copy renamed');
+      // The copy of the copy, then the first copy deleted: positions keep their places.
+      const again = await netcon.duplicateConnection('Copy renamed', 'Copy 2');
+      await netcon.deleteConnection(input.copy);
+      return { before, gone, again: again.id };
+    }, { copy: first.value.copy, other: other.id });
+    const third = await inWine({ configFile: first.config }, async (netcon) =>
+      (await netcon.listConnections()).map((c) => ({ id: c.id, name: c.name, status: c.status })),
+    );
+    expect(first.value.live).toEqual({});
+    expect(state.split('\n')[0]).toBe('netcon-fake-state\t2');
+    expect(state).toMatch(new RegExp(`^added\t3\t\\${first.value.copy.slice(0, -1)}\\}\t5\t6\t`, 'm'));
+    expect(state).toMatch(new RegExp(`^deleted\t2\t\\${other.id.slice(0, -1)}\\}$`, 'm'));
+    expect(second.value.before).toEqual([
+      { id: ethernet.id, name: 'Ethernet', status: 'connected' },
+      { id: entry.id, name: entry.name, status: 'connected' },
+      { id: first.value.copy, name: 'Copy — 東京', status: 'disconnected' },
+    ]);
+    expect(second.value.gone).toMatchObject({ ok: false, error: { code: 'ERR_CONNECTION_NOT_FOUND' } });
+    expect(third.value).toEqual([
+      { id: ethernet.id, name: 'Ethernet', status: 'connected' },
+      { id: entry.id, name: entry.name, status: 'connected' },
+      { id: second.value.again, name: 'Copy 2', status: 'disconnected' },
+    ]);
   });
 });
