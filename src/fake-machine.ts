@@ -320,8 +320,8 @@ function guidOf(id: unknown, field: string): string {
 }
 
 // A GUID for a copy, `{…}` upper case as Windows' StringFromGUID2 writes it. Math.random is
-// enough: it only has to differ from the machine's other connections, which is checked.
-function freshGuid(): string {
+// enough: it only has to differ from the machine's other connections, which the caller checks.
+function randomGuid(): string {
   const hex = (n: number) => Array.from({ length: n }, () => Math.floor(Math.random() * 16).toString(16)).join('');
   return `{${hex(8)}-${hex(4)}-4${hex(3)}-a${hex(3)}-${hex(12)}}`.toUpperCase();
 }
@@ -390,6 +390,12 @@ export function createFakeMachine(options: FakeClientOptions = {}): FakeMachine 
     return { ...state.raw };
   };
   const stateAt = (guid: string | undefined) => states.find((s) => s.guid === guid);
+  const freshGuid = () => {
+    for (;;) {
+      const guid = randomGuid();
+      if (!stateAt(guid)) return guid;
+    }
+  };
 
   // What Windows' notifications are to netcon: a change to the machine reaches every
   // watcher, after the code that made it has run.
