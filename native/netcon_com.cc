@@ -5,7 +5,6 @@
 #include <wchar.h>
 
 #include <cstring>
-
 #include <memory>
 #include <vector>
 
