@@ -13,7 +13,7 @@ import {
   UnspecifiedFailureError,
 } from '../../src/index';
 import { createFakeClient, type FakeClientOptions, type FakeConnectionInput } from '../../src/testing';
-import { rejectionOf } from './fixtures';
+import { fakeMachine, rejectionOf } from './fixtures';
 
 const VPN = { id: '{0A4E2C91-5B7D-4F3A-8E6C-1D2B3A4C5D01}', name: 'Corp VPN', mediaType: 'tunnel' } as const;
 const ETHERNET = { id: '{0A4E2C91-5B7D-4F3A-8E6C-1D2B3A4C5D02}', name: 'Ethernet' } as const;
@@ -119,5 +119,41 @@ describe('sharing', () => {
   ] as const)('%s of a connection Windows cannot share rejects with ConnectionNotShareableError', async (_name, call) => {
     const error = await rejectionOf(call(machine({})), ConnectionNotShareableError);
     expect(error.connection).toMatchObject({ id: LOOPBACK.id });
+  });
+});
+
+describe('delete and duplicate', () => {
+  // A VPN entry that Windows lets one delete and copy (allow-duplication | allow-removal).
+  const ENTRY = { id: '{0A4E2C91-5B7D-4F3A-8E6C-1D2B3A4C5D04}', name: 'Entry', mediaType: 'tunnel', characteristics: 0x6 } as const;
+  const entries = (options: FakeClientOptions) => createFakeClient({ connections: [...MACHINE, ENTRY], ...options });
+
+  it('does not find an entry whose read answers that it is gone, nor one whose own call answers ERROR_NOT_FOUND', async () => {
+    const gone = entries({ failures: [{ on: 'list', id: ENTRY.id, hresult: 'RPC_E_DISCONNECTED' }] });
+    await rejectionOf(gone.deleteConnection(ENTRY.id), ConnectionNotFoundError);
+    await rejectionOf(gone.duplicateConnection(ENTRY.id, 'Copy'), ConnectionNotFoundError);
+    const removed = entries({ failures: [{ on: 'delete', hresult: 'ERROR_NOT_FOUND' }, { on: 'duplicate', hresult: 'ERROR_NOT_FOUND' }] });
+    await rejectionOf(removed.deleteConnection(ENTRY.id), ConnectionNotFoundError);
+    await rejectionOf(removed.duplicateConnection(ENTRY.id, 'Copy'), ConnectionNotFoundError);
+  });
+
+  it("leaves the outcome open when the service goes away in the call, and reports a copy gone at once as made but not found", async () => {
+    const client = entries({ failures: [{ on: 'delete', hresult: 'RPC_E_DISCONNECTED' }] });
+    expect(await rejectionOf(client.deleteConnection(ENTRY.id), ObjectDisconnectedError)).toMatchObject({ outcome: 'unknown', step: 'INetConnection::Delete' });
+    // The addon keeps the HRESULT with which reading the copy back failed, ERROR_NOT_FOUND too.
+    const copyGone = entries({ failures: [{ on: 'duplicate', step: 'INetConnection::GetProperties (the duplicate)', hresult: 'ERROR_NOT_FOUND' }] });
+    const error = await rejectionOf(copyGone.duplicateConnection(ENTRY.id, 'Copy'), ElementNotFoundError);
+    expect(error).toMatchObject({ outcome: 'made', connection: { id: ENTRY.id, name: ENTRY.name } });
+  });
+
+  it('answers E_NOTIMPL at the call itself for a connection without the flags, as the COM server does when netcon does not look first', async () => {
+    const { backend } = fakeMachine({ connections: MACHINE });
+    expect(await backend.deleteConnection('HNetCfg.HNetShare', ETHERNET.id)).toEqual({
+      ok: false,
+      hresult: 0x80004001,
+      step: 'INetConnection::Delete',
+      message: '',
+      connection: { id: ETHERNET.id, name: ETHERNET.name },
+    });
+    expect(await backend.duplicateConnection('HNetCfg.HNetShare', ETHERNET.id, 'Copy')).toMatchObject({ ok: false, hresult: 0x80004001, step: 'INetConnection::Duplicate' });
   });
 });
