@@ -49,7 +49,7 @@ describe('duplicateConnection through netcon/testing', () => {
       characteristics: { value: VPN.characteristics, flags: ['allow-duplication', 'allow-removal', 'allow-rename', 'outgoing-only'] },
     });
     expect(copy.id).toMatch(/^\{[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}\}$/);
-    expect(![ETHERNET.id, VPN.id, DIAL_UP.id].includes(copy.id)).toBe(true);
+    expect([ETHERNET.id, VPN.id, DIAL_UP.id]).not.toContain(copy.id);
     expect((await client.listConnections()).map((c) => c.name)).toEqual(['Ethernet', 'Office VPN', 'Dial-up', 'Office VPN copy']);
     expect(await client.findConnection(copy.id)).toEqual(copy);
     expect(client.calls.filter((c) => c.method !== 'list')).toEqual([{ method: 'duplicate', id: VPN.id, newName: 'Office VPN copy' }]);

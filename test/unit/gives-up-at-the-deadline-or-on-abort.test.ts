@@ -179,6 +179,8 @@ describe('the binding underneath', () => {
       sharing: (_p, hook) => hang('sharing', hook),
       setSharing: (_p, _g, _c, hook) => hang('setSharing', hook),
       rename: (_p, _g, _n, hook) => hang('rename', hook),
+      deleteConnection: (_p, _g, hook) => hang('deleteConnection', hook),
+      duplicateConnection: (_p, _g, _n, hook) => hang('duplicateConnection', hook),
       apartment: () => ({ hresult: 0x800401f0, type: 0, qualifier: 0 }),
       // Nothing to subscribe to, as under Wine: a watch only polls.
       watchChanges: () => ({ settleMs: 0, stop() {} }),
@@ -229,6 +231,8 @@ describe('the binding underneath', () => {
       sharing: async () => ({ ok: false, refused: 'stuck-threads', stuck: 16 }),
       setSharing: async () => ({ ok: false, refused: 'stuck-threads', stuck: 16 }),
       rename: async () => ({ ok: false, refused: 'stuck-threads', stuck: 16 }),
+      deleteConnection: async () => ({ ok: false, refused: 'stuck-threads', stuck: 16 }),
+      duplicateConnection: async () => ({ ok: false, refused: 'stuck-threads', stuck: 16 }),
       apartment: () => ({ hresult: 0x800401f0, type: 0, qualifier: 0 }),
       watchChanges: () => ({ settleMs: 0, stop() {} }),
     };
