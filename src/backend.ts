@@ -5,6 +5,9 @@ import type {
   NativeApartment,
   NativeDiagnosisResult,
   NativeListResult,
+  NativeNewPortMapping,
+  NativePortMappingChange,
+  NativePortMappingResult,
   NativeSecurityResult,
   NativeSharingChange,
   NativeSharingResult,
@@ -55,4 +58,10 @@ export interface Backend {
    * Best effort: where nothing can be subscribed to it never calls, and watch() polls anyway.
    */
   watchChanges(onChange: () => void): ChangeSubscription;
+  /** One connection's port mappings, and its sharing, read in one job. */
+  portMappings(progId: string, guid: string, hook?: AbandonHook): Promise<NativePortMappingResult>;
+  /** AddPortMapping (and Enable when asked); `mapping` has been validated. */
+  addPortMapping(progId: string, guid: string, mapping: NativeNewPortMapping, hook?: AbandonHook): Promise<NativePortMappingResult>;
+  /** RemovePortMapping, Enable or Disable on the mapping with this protocol and external port. */
+  changePortMapping(progId: string, guid: string, protocol: number, externalPort: number, change: NativePortMappingChange, hook?: AbandonHook): Promise<NativePortMappingResult>;
 }

@@ -17,7 +17,12 @@ export type ComOperation =
   | 'enableSharing'
   | 'disableSharing'
   | 'share'
-  | 'rename';
+  | 'rename'
+  | 'portMappings'
+  | 'addPortMapping'
+  | 'removePortMapping'
+  | 'enablePortMapping'
+  | 'disablePortMapping';
 
 /**
  * The step of shareConnection() that failed: reading the sharing, taking sharing off another

@@ -196,6 +196,10 @@ const ACTION_STEPS: ReadonlySet<string> = new Set([
   'INetConnection::Connect',
   'INetConnection::Rename',
   ...SHARING_CHANGES,
+  'INetSharingConfiguration::AddPortMapping',
+  'INetSharingConfiguration::RemovePortMapping',
+  'INetSharingPortMapping::Enable',
+  'INetSharingPortMapping::Disable',
 ]);
 
 // Answers that say the call did not come back, not that Windows refused it: the service went
@@ -214,7 +218,7 @@ export function outcomeOf(hresult: number, step: string | undefined): 'unknown' 
 }
 
 // The operations that change the machine's settings rather than a connection's state.
-const CHANGES_SETTINGS: ReadonlySet<string> = new Set(['enableSharing', 'disableSharing', 'share', 'rename']);
+const CHANGES_SETTINGS: ReadonlySet<string> = new Set(['enableSharing', 'disableSharing', 'share', 'rename', 'addPortMapping', 'removePortMapping', 'enablePortMapping', 'disablePortMapping']);
 
 // The table's hint, unless the context calls for another: a test server's ProgID replaces
 // HNetShare in the two hints that are about the class, and access denied to a list is not
