@@ -6,8 +6,11 @@ import { hresultToHex } from './messages';
 
 /** How a port mapping is named in an error: its name, its key (protocol and external port), or both. */
 export interface PortMappingRef {
+  /** Its name. */
   readonly name?: string;
+  /** Its protocol. */
   readonly protocol?: 'tcp' | 'udp' | 'unknown';
+  /** Its external port. */
   readonly externalPort?: number;
 }
 
@@ -26,11 +29,13 @@ const copy = (connection: ConnectionRef): ConnectionRef => (connection.name === 
  * (then `hresult` and `step` say how).
  */
 export class PortMappingExistsError extends NetConError {
+  /** The connection. */
   readonly connection: ConnectionRef;
   /** The mapping that is there, as far as it is known. */
   readonly mapping: PortMappingRef;
-  /** Windows' answer, when it was Windows that refused. */
+  /** Windows' answer, when it was Windows that refused: the HRESULT, unsigned. */
   readonly hresult?: number;
+  /** The COM call that answered it. */
   readonly step?: string;
 
   constructor(connection: ConnectionRef, mapping: PortMappingRef, windows?: { hresult: number; step: string }) {
@@ -52,6 +57,7 @@ export class PortMappingExistsError extends NetConError {
 
 /** removePortMapping(), enablePortMapping(), disablePortMapping(): no such mapping on the connection. */
 export class PortMappingNotFoundError extends NetConError {
+  /** The connection. */
   readonly connection: ConnectionRef;
   /** The mapping asked for. */
   readonly mapping: PortMappingRef;
@@ -66,7 +72,9 @@ export class PortMappingNotFoundError extends NetConError {
 
 /** A mapping named by a name that several of the connection's mappings have. */
 export class AmbiguousPortMappingError extends NetConError {
+  /** The connection. */
   readonly connection: ConnectionRef;
+  /** The name asked for. */
   readonly mappingName: string;
   /** The mappings with that name. */
   readonly matches: readonly PortMappingRef[];
@@ -85,6 +93,7 @@ export class AmbiguousPortMappingError extends NetConError {
 
 /** addPortMapping(): Windows maps ports only on the connection shared as public (the one with the Internet). */
 export class ConnectionNotSharedAsPublicError extends NetConError {
+  /** The connection. */
   readonly connection: ConnectionRef;
   /** Its sharing now: `'private'`, `'unknown'` or null (not shared). */
   readonly sharing: 'private' | 'unknown' | null;

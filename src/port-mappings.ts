@@ -14,7 +14,12 @@ import { describeTarget, selectConnection, type Target } from './target';
 import { optionsObject, parseTarget, readProperty, type ParsedTarget } from './validate';
 
 /** NAT_PROTOCOL_TCP and NAT_PROTOCOL_UDP, the IP protocol numbers Windows takes. */
-export const PORT_MAPPING_PROTOCOLS: { readonly tcp: 6; readonly udp: 17 } = Object.freeze({ tcp: 6, udp: 17 });
+export const PORT_MAPPING_PROTOCOLS: {
+  /** NAT_PROTOCOL_TCP */
+  readonly tcp: 6;
+  /** NAT_PROTOCOL_UDP */
+  readonly udp: 17;
+} = Object.freeze({ tcp: 6, udp: 17 });
 
 /** One port mapping of a connection shared as public. */
 export interface PortMapping {
@@ -44,14 +49,36 @@ export type NewPortMapping = {
   readonly name: string;
   /** `'tcp'` or `'udp'` (any case), or 6 or 17. */
   readonly protocol: 'tcp' | 'udp' | 'TCP' | 'UDP' | 6 | 17 | string | number;
+  /** The port on the shared connection to forward, 1-65535. */
   readonly externalPort: number;
+  /** The port on the target it goes to, 1-65535. */
   readonly internalPort: number;
   /** Enable it once added (Windows adds it disabled). Default false. */
   readonly enabled?: boolean;
-} & ({ readonly targetName: string; readonly targetIPAddress?: undefined } | { readonly targetIPAddress: string; readonly targetName?: undefined });
+} & (
+  | {
+      /** The target computer by name (DNS or NetBIOS). */
+      readonly targetName: string;
+      /** Not with targetName. */
+      readonly targetIPAddress?: undefined;
+    }
+  | {
+      /** The target computer's IPv4 address. */
+      readonly targetIPAddress: string;
+      /** Not with targetIPAddress. */
+      readonly targetName?: undefined;
+    }
+);
 
 /** A mapping by its name, or by its key: `{ protocol, externalPort }`. A PortMapping will do. */
-export type PortMappingTarget = string | { readonly protocol: NewPortMapping['protocol']; readonly externalPort: number };
+export type PortMappingTarget =
+  | string
+  | {
+      /** `'tcp'` or `'udp'` (any case), or 6 or 17. */
+      readonly protocol: NewPortMapping['protocol'];
+      /** Its external port. */
+      readonly externalPort: number;
+    };
 
 /** The public port-mapping calls (NetConClient has them, and netcon's functions call them). */
 export interface PortMappingMethods {

@@ -35,6 +35,12 @@ export type CliApi = Pick<
   | 'rename'
   | 'takeOffline'
   | 'restoreOffline'
+  | 'getSharing'
+  | 'listPortMappings'
+  | 'addPortMapping'
+  | 'removePortMapping'
+  | 'enablePortMapping'
+  | 'disablePortMapping'
 >;
 
 // Asked for once the command line is checked: making the API checks --prog-id, and a usage

@@ -29,11 +29,14 @@ Commands:
                                         Take connections down (default: every connected
                                         one), run the command or wait, bring them back
   offline --restore                     Bring back what an offline window left down
+  ports [<name|GUID>] [--json]          Port mappings of the connection shared as public
+  ports add|remove|enable|disable <name|GUID> ...
+                                        Change them (netcon ports --help)
   help [command]                        This help, or a command's
 
 Options:
   --json               Print JSON instead of text (list, show, doctor, sharing,
-                       share, unshare, rename; watch: one JSON object per line)
+                       share, unshare, rename, ports; watch: one JSON object per line)
   --interval <ms>      watch: list this often when Windows notifies nothing
                        (default ${DEFAULT_WATCH_INTERVAL_MS} ms)
   --wait [ms]          After disconnect/connect, wait until Windows reports the
@@ -141,6 +144,20 @@ Renames the connection, as Network Connections' Rename does. The new name must n
 empty, longer than 255 characters, hold \\ / : * ? " < > | or control characters, or be
 another connection's name (ignoring case): those are refused before Windows is asked.
 Needs an elevated prompt.
+`,
+  ports: `Usage: netcon ports [<name|GUID>] [--json] [--timeout <ms>]
+       netcon ports add <name|GUID> --name <n> --protocol tcp|udp --external <port>
+                    --internal <port> (--target-ip <IPv4> | --target-name <host>) [--enable] [--json]
+       netcon ports remove|enable|disable <name|GUID> (<mapping name> | --protocol tcp|udp --external <port>) [--json]
+
+Port mappings forward a port of the connection shared as public (Internet Connection
+Sharing) to a computer on the shared network. Without a connection, lists the mappings of
+every connection shared as public: CONNECTION, NAME, PROTOCOL, EXTERNAL, INTERNAL, TARGET,
+ENABLED; --json prints [{ connection, mappings }]. "add" adds one to a connection shared as
+public (Windows adds it disabled; --enable enables it too) and refuses an external port
+already mapped for that protocol. remove, enable and disable take the mapping's name, or
+--protocol and --external when two mappings share a name. A connection named add, remove,
+enable or disable is given by GUID. Changes need an elevated prompt.
 `,
   help: `Usage: netcon help [command]
 

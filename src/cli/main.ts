@@ -10,6 +10,7 @@ import { act, doctor, list, offline, rename, share, sharing, show, unshare, watc
 import { exitCodeFor, EXIT_CODES } from './exit-codes';
 import { oneLine, type CliIo } from './format';
 import { COMMAND_HELP, HELP } from './help';
+import { ports } from './ports';
 
 export type { CliApi } from './commands';
 export type { CliIo } from './format';
@@ -65,6 +66,8 @@ async function run(argv: readonly string[], io: CliIo, apiFor: CliApiFor): Promi
       return answer(await rename(line, api));
     case 'offline':
       return offline(line, api, io);
+    case 'ports':
+      return answer(await ports(line, api));
     case undefined:
       throw new UsageError('missing command. Run "netcon --help" for usage.');
     default:

@@ -78,18 +78,23 @@ describe('a client for another ProgID', () => {
   it('has the same functions as the module\'s top level, and isSupported', () => {
     const client = netcon.createClient({ progId: 'NetCon.FakeHNetShare' });
     expect(Object.keys(client).sort()).toEqual([
+      'addPortMapping',
       'connect',
       'diagnose',
       'disableAllSharing',
+      'disablePortMapping',
       'disableSharing',
       'disconnect',
+      'enablePortMapping',
       'enableSharing',
       'findConnection',
       'getSharing',
       'initializeComSecurity',
       'isSupported',
       'listConnections',
+      'listPortMappings',
       'listSharing',
+      'removePortMapping',
       'rename',
       'restoreOffline',
       'runOffline',

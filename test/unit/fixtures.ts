@@ -4,7 +4,7 @@ import { expect } from 'vitest';
 import type { Backend } from '../../src/backend';
 import { createClientWith, type NetConClient } from '../../src/client';
 import { createFakeMachine, type FakeClientOptions, type FakeMachine } from '../../src/fake-machine';
-import type { NativeRawConnection } from '../../src/native';
+import type { NativeNewPortMapping, NativeRawConnection } from '../../src/native';
 
 /** A call as the client made it to its backend. */
 export type BackendCall =
@@ -14,7 +14,10 @@ export type BackendCall =
   | { method: 'diagnose'; progId: string }
   | { method: 'sharing'; progId: string }
   | { method: 'setSharing'; progId: string; guid: string; change: string | number }
-  | { method: 'rename'; progId: string; guid: string; newName: string };
+  | { method: 'rename'; progId: string; guid: string; newName: string }
+  | { method: 'portMappings'; progId: string; guid: string }
+  | { method: 'addPortMapping'; progId: string; guid: string; mapping: NativeNewPortMapping }
+  | { method: 'changePortMapping'; progId: string; guid: string; protocol: number; externalPort: number; change: string };
 
 export interface Fake {
   machine: FakeMachine;
@@ -64,6 +67,18 @@ export function fakeMachine(options: FakeClientOptions = {}, progId?: string, co
     },
     apartment: () => inner.apartment(),
     watchChanges: (onChange) => inner.watchChanges(onChange),
+    portMappings(progId, guid, hook) {
+      calls.push({ method: 'portMappings', progId, guid });
+      return inner.portMappings(progId, guid, hook);
+    },
+    addPortMapping(progId, guid, mapping, hook) {
+      calls.push({ method: 'addPortMapping', progId, guid, mapping });
+      return inner.addPortMapping(progId, guid, mapping, hook);
+    },
+    changePortMapping(progId, guid, protocol, externalPort, change, hook) {
+      calls.push({ method: 'changePortMapping', progId, guid, protocol, externalPort, change });
+      return inner.changePortMapping(progId, guid, protocol, externalPort, change, hook);
+    },
   };
   let requests = 0;
   const getBackend = (): Backend => {
