@@ -148,9 +148,11 @@ function keysOf(value: object, argName: string): string[] {
   }
 }
 
+// An object argument; a revoked Proxy, which Array.isArray throws for, fails at reading it instead.
 function objectArgument(value: unknown, argName: string): object {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new NetConInvalidArgTypeError(argName, 'of type object', value);
-  return value;
+  const object = optionsObject(value, argName);
+  if (object === undefined) throw new NetConInvalidArgTypeError(argName, 'of type object', value);
+  return object;
 }
 
 /** addPortMapping's mapping, as the addon takes it. */
