@@ -192,7 +192,12 @@ export interface FakeCall {
   /** rename's new name. */
   readonly newName?: string;
   /** A port-mapping change's mapping: its IP protocol number and external port. */
-  readonly mapping?: { readonly protocol: number; readonly externalPort: number };
+  readonly mapping?: {
+    /** Its IP protocol number: 6 (TCP) or 17 (UDP). */
+    readonly protocol: number;
+    /** Its external port. */
+    readonly externalPort: number;
+  };
 }
 
 
