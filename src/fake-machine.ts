@@ -71,7 +71,13 @@ export interface FakeFailure {
    * too. `'sharing'` fails reading a connection's sharing (listSharing, getSharing and the read
    * enableSharing and shareConnection start with). `'disconnect'`, `'connect'`,
    * `'enableSharing'`, `'disableSharing'` and `'rename'` fail that call on its connection
-   * (shareConnection's too); `'security'` fails initializeComSecurity.
+   * (shareConnection's too); `'security'` fails initializeComSecurity. `'portMappings'` fails
+   * the read of a connection's port mappings (listPortMappings, and the read every change
+   * starts with), and `'addPortMapping'`, `'removePortMapping'`, `'enablePortMapping'`,
+   * `'disablePortMapping'` that change, at `step` (default its own call: AddPortMapping,
+   * RemovePortMapping, Enable, Disable) or at any call the addon makes for it on the way
+   * (`'INetSharingConfiguration::get_EnumPortMappings'`, `'IEnumVARIANT::Next'`, an
+   * `INetSharingPortMappingProps` getter, …).
    */
   readonly on:
     | 'list'
