@@ -112,9 +112,15 @@ Acted ForEachMapping(INetSharingConfiguration* configuration, Visit&& visit) {
     if (!object) return {DISP_E_TYPEMISMATCH, "IEnumVARIANT::Next"};
     ComPtr<INetSharingPortMapping> mapping;
     hr = object->QueryInterface(kIidNetSharingPortMapping, mapping.put_void());
-    if (FAILED(hr = NullOutIsFailure(hr, mapping.get()))) return {hr, "QueryInterface(INetSharingPortMapping)"};
     RawPortMapping raw;
-    Acted acted = ReadMapping(mapping.get(), raw);
+    Acted acted = SUCCEEDED(hr = NullOutIsFailure(hr, mapping.get())) ? ReadMapping(mapping.get(), raw)
+                                                                     : Acted{hr, "QueryInterface(INetSharingPortMapping)"};
+    // A mapping removed by another program while it was read: as if never listed, as a
+    // connection that vanishes mid-walk is (netcon_com.cc). Anything else fails the walk.
+    if (acted.hr == HRESULT_FROM_WIN32(ERROR_NOT_FOUND)) {
+      if (last) return kDone;
+      continue;
+    }
     if (FAILED(acted.hr)) return acted;
     acted = kDone;
     bool more = visit(mapping.get(), std::move(raw), acted);
@@ -142,6 +148,16 @@ PortMappingOutcome OnConfiguration(const std::wstring& progId, const std::wstrin
 
 PortMappingOutcome ReadPortMappings(const std::wstring& progId, const std::wstring& guid) {
   return OnConfiguration(progId, guid, [](INetSharingConfiguration* configuration, PortMappingOutcome& out) {
+    VARIANT_BOOL enabled = VARIANT_FALSE;
+    HRESULT hr = configuration->get_SharingEnabled(&enabled);
+    if (FAILED(hr)) return Acted{hr, "INetSharingConfiguration::get_SharingEnabled"};
+    out.sharingEnabled = enabled != VARIANT_FALSE;
+    if (out.sharingEnabled) {
+      SHARINGCONNECTIONTYPE type = ICSSHARINGTYPE_PUBLIC;
+      if (FAILED(hr = configuration->get_SharingConnectionType(&type)))
+        return Acted{hr, "INetSharingConfiguration::get_SharingConnectionType"};
+      out.sharingType = static_cast<int32_t>(type);
+    }
     return ForEachMapping(configuration, [&](INetSharingPortMapping*, RawPortMapping raw, Acted&) {
       out.mappings.push_back(std::move(raw));
       return true;

@@ -563,15 +563,21 @@ export function createFakeMachine(options: FakeClientOptions = {}): FakeMachine 
   }
 
   // The first of the addon's calls in `steps` (in the order it makes them) scripted to fail on
-  // the connection, as the answer the addon gives; ERROR_NOT_FOUND is the connection gone.
-  function failsAt(method: OnPortMapping, state: State, steps: readonly string[]): NativePortMappingResult | undefined {
+  // the connection, as the answer the addon gives; ERROR_NOT_FOUND is the connection gone, but
+  // while the walk reads a mapping it is that mapping gone (see vanished()).
+  function failsAt(method: OnPortMapping, state: State, steps: readonly string[], walking = false): NativePortMappingResult | undefined {
     const scriptedHere = on(method, state.guid);
     for (const step of steps) {
-      const failure = scriptedHere.find((f) => f.at === step);
+      const failure = scriptedHere.find((f) => f.at === step && !(walking && MAPPING_READ.includes(step) && f.value === HRESULTS.ERROR_NOT_FOUND.hresult));
       if (failure) return failure.value === HRESULTS.ERROR_NOT_FOUND.hresult ? { ok: true, found: false } : failed(failure, state);
     }
     return undefined;
   }
+
+  // ERROR_NOT_FOUND reading a mapping in the walk: the addon leaves it out, as removed meanwhile.
+  // A failure scripted for the connection meets every mapping read, so none is left.
+  const vanished = (method: OnPortMapping, state: State) =>
+    on(method, state.guid).some((f) => MAPPING_READ.includes(f.at) && f.value === HRESULTS.ERROR_NOT_FOUND.hresult);
 
   // What the addon makes of a port-mapping call on `state`: the calls it reaches, in order.
   function mappingSteps(method: OnPortMapping, state: State, mapping?: { protocol: number; externalPort: number }): string[] {
@@ -608,7 +614,7 @@ export function createFakeMachine(options: FakeClientOptions = {}): FakeMachine 
   async function readPortMappings(guid: string, hook?: AbandonHook): Promise<NativePortMappingResult> {
     const state = await reachConfiguration({ method: 'portMappings', id: guid }, options.delays?.portMappings, hook);
     if (!('raw' in state)) return state;
-    return failsAt('portMappings', state, mappingSteps('portMappings', state)) ?? mappingAnswer(state, false, state.mappings);
+    return failsAt('portMappings', state, mappingSteps('portMappings', state), true) ?? mappingAnswer(state, false, vanished('portMappings', state) ? [] : state.mappings);
   }
 
   async function addMapping(guid: string, wanted: import('./native').NativeNewPortMapping, hook?: AbandonHook): Promise<NativePortMappingResult> {
@@ -645,10 +651,10 @@ export function createFakeMachine(options: FakeClientOptions = {}): FakeMachine 
     const mapping = { protocol, externalPort };
     const state = await reachConfiguration({ method, id: guid, mapping }, options.delays?.setPortMapping, hook);
     if (!('raw' in state)) return state;
-    const failure = failsAt(method, state, mappingSteps(method, state, mapping));
+    const failure = failsAt(method, state, mappingSteps(method, state, mapping), true);
     if (failure) return failure;
     const index = state.mappings.findIndex((m) => m.protocol === protocol && m.externalPort === externalPort);
-    if (index < 0) return mappingAnswer(state, false, []);
+    if (index < 0 || vanished(method, state)) return mappingAnswer(state, false, []);
     const was = { ...state.mappings[index] };
     if (change === 'remove') state.mappings.splice(index, 1);
     else state.mappings[index].enabled = change === 'enable';
