@@ -254,6 +254,8 @@ Napi::Value PortMappingsToJs(Napi::Env env, const PortMappingOutcome& outcome) {
                         {"found", Napi::Boolean::New(env, true)},
                         {"hresult", Napi::Number::New(env, static_cast<uint32_t>(outcome.hr))},
                         {"connection", ObjectOf(env, {{"id", ToJs(env, outcome.id)}, {"name", ToJs(env, outcome.name)}})},
+                        {"sharingEnabled", Napi::Boolean::New(env, outcome.sharingEnabled)},
+                        {"sharingType", Napi::Number::New(env, outcome.sharingType)},
                         {"mappingFound", Napi::Boolean::New(env, outcome.mappingFound)},
                         {"mappings", mappings}});
 }

@@ -29,6 +29,10 @@ struct RawPortMapping {
 // there; `mappings` holds every mapping read (ReadPortMappings), the one added as read back
 // (AddPortMapping), or the one changed as read before the change.
 struct PortMappingOutcome : ActionOutcome {
+  // ReadPortMappings only: the connection's sharing, read in the same job, so that a change can
+  // be checked against one read.
+  bool sharingEnabled = false;
+  int32_t sharingType = 0;
   bool mappingFound = false;
   std::vector<RawPortMapping> mappings;
 };
