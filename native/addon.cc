@@ -1,7 +1,9 @@
 // Node-API surface: list(progId, id), disconnect(progId, guid, id), connect(progId, guid, id),
 // initializeSecurity(id), diagnose(progId, id), sharing(progId, id), setSharing(progId, guid,
-// type, id), rename(progId, guid, newName, id), deleteConnection(progId, guid, id) and
-// duplicateConnection(progId, guid, newName, id), each returning a promise of plain data,
+// type, id), rename(progId, guid, newName, id), deleteConnection(progId, guid, id),
+// duplicateConnection(progId, guid, newName, id), portMappings(progId, guid, id),
+// addPortMapping(progId, guid, name, protocol, external, internal, targetType, target, enable,
+// id) and changePortMapping(progId, guid, protocol, external, change, id), each returning a promise of plain data,
 // apartment() (the calling thread's COM apartment, at once), and abandon(id), which
 // settles that promise with undefined at once and lets the call's thread go (com_threads.h).
 // subscribe(fn), unsubscribe() and notifications(): Windows' change notifications (notify.h)
@@ -29,6 +31,7 @@
 #include "diagnose.h"
 #include "netcon_com.h"
 #include "notify.h"
+#include "port_mappings.h"
 #include "srw_lock.h"
 
 namespace {
@@ -235,6 +238,47 @@ Napi::Value DuplicateToJs(Napi::Env env, const DuplicateOutcome& outcome) {
   return result;
 }
 
+// Port mappings: numbers come as decimal text, with the other arguments (src/ has checked them).
+int32_t Decimal(const std::wstring& text) { return static_cast<int32_t>(wcstol(text.c_str(), nullptr, 10)); }
+PortMappingOutcome RunPortMappings(const Args& a) { return ReadPortMappings(a[0], a[1]); }
+// progId, guid, name, protocol, external port, internal port, "ip" or "name", target, "1" to enable.
+PortMappingOutcome RunAddPortMapping(const Args& a) {
+  NewPortMapping mapping{a[2], Decimal(a[3]), Decimal(a[4]), Decimal(a[5]), a[6] == L"ip", a[7], a[8] == L"1"};
+  return AddPortMapping(a[0], a[1], mapping);
+}
+// progId, guid, protocol, external port, "remove", "enable" or "disable".
+PortMappingOutcome RunChangePortMapping(const Args& a) {
+  PortMappingChange change = a[4] == L"remove"   ? PortMappingChange::Remove
+                             : a[4] == L"enable" ? PortMappingChange::Enable
+                                                 : PortMappingChange::Disable;
+  return ChangePortMapping(a[0], a[1], Decimal(a[2]), Decimal(a[3]), change);
+}
+
+Napi::Value PortMappingsToJs(Napi::Env env, const PortMappingOutcome& outcome) {
+  if (!outcome.ok) return FailureToJs(env, outcome.failure);
+  if (!outcome.found) return ObjectOf(env, {{"ok", Napi::Boolean::New(env, true)}, {"found", Napi::Boolean::New(env, false)}});
+  Napi::Array mappings = Napi::Array::New(env, outcome.mappings.size());
+  for (size_t i = 0; i < outcome.mappings.size(); ++i) {
+    const RawPortMapping& m = outcome.mappings[i];
+    mappings.Set(static_cast<uint32_t>(i), ObjectOf(env, {{"name", ToJs(env, m.name)},
+                                                          {"protocol", Napi::Number::New(env, m.protocol)},
+                                                          {"externalPort", Napi::Number::New(env, m.externalPort)},
+                                                          {"internalPort", Napi::Number::New(env, m.internalPort)},
+                                                          {"options", Napi::Number::New(env, m.options)},
+                                                          {"targetName", ToJs(env, m.targetName)},
+                                                          {"targetIPAddress", ToJs(env, m.targetIPAddress)},
+                                                          {"enabled", Napi::Boolean::New(env, m.enabled)}}));
+  }
+  return ObjectOf(env, {{"ok", Napi::Boolean::New(env, true)},
+                        {"found", Napi::Boolean::New(env, true)},
+                        {"hresult", Napi::Number::New(env, static_cast<uint32_t>(outcome.hr))},
+                        {"connection", ObjectOf(env, {{"id", ToJs(env, outcome.id)}, {"name", ToJs(env, outcome.name)}})},
+                        {"sharingEnabled", Napi::Boolean::New(env, outcome.sharingEnabled)},
+                        {"sharingType", Napi::Number::New(env, outcome.sharingType)},
+                        {"mappingFound", Napi::Boolean::New(env, outcome.mappingFound)},
+                        {"mappings", mappings}});
+}
+
 Napi::Value SharingToJs(Napi::Env env, const SharingOutcome& outcome) {
   if (!outcome.ok) return FailureToJs(env, outcome.failure);
   Napi::Array connections = Napi::Array::New(env, outcome.connections.size());
@@ -384,6 +428,15 @@ Napi::Value Rename(const Napi::CallbackInfo& info) { return Start<ActionOutcome>
 Napi::Value Delete(const Napi::CallbackInfo& info) { return Start<ActionOutcome>(info, 2, RunDelete, ActionToJs); }
 Napi::Value Duplicate(const Napi::CallbackInfo& info) {
   return Start<DuplicateOutcome>(info, 3, RunDuplicate, DuplicateToJs);
+}
+Napi::Value PortMappings(const Napi::CallbackInfo& info) {
+  return Start<PortMappingOutcome>(info, 2, RunPortMappings, PortMappingsToJs);
+}
+Napi::Value AddPortMappingTo(const Napi::CallbackInfo& info) {
+  return Start<PortMappingOutcome>(info, 9, RunAddPortMapping, PortMappingsToJs);
+}
+Napi::Value ChangePortMappingOf(const Napi::CallbackInfo& info) {
+  return Start<PortMappingOutcome>(info, 5, RunChangePortMapping, PortMappingsToJs);
 }
 
 // On the JS thread, where the caller's apartment is: CoGetApartmentType joins none.
@@ -580,6 +633,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("notifications", Napi::Function::New(env, Guarded<Notifications>, "notifications", e));
   exports.Set("deleteConnection", Napi::Function::New(env, Guarded<Delete>, "deleteConnection", e));
   exports.Set("duplicateConnection", Napi::Function::New(env, Guarded<Duplicate>, "duplicateConnection", e));
+  exports.Set("portMappings", Napi::Function::New(env, Guarded<PortMappings>, "portMappings", e));
+  exports.Set("addPortMapping", Napi::Function::New(env, Guarded<AddPortMappingTo>, "addPortMapping", e));
+  exports.Set("changePortMapping", Napi::Function::New(env, Guarded<ChangePortMappingOf>, "changePortMapping", e));
   return exports;
 }
 

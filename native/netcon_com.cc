@@ -221,6 +221,14 @@ Read ReadConnection(INetSharingManager* manager, INetConnection* connection, Fie
 
 }  // namespace
 
+const char kSharingConfigurationStep[] = "INetSharingConfigurationForINetConnection";
+
+HRESULT GetSharingConfiguration(INetSharingManager* manager, INetConnection* connection,
+                                INetSharingConfiguration** configuration) {
+  HRESULT hr = manager->get_INetSharingConfigurationForINetConnection(connection, configuration);
+  return NullOutIsFailure(hr, *configuration);
+}
+
 HRESULT ResolveClsid(const std::wstring& progId, CLSID* clsid) {
   HRESULT hr = CLSIDFromProgID(progId.c_str(), clsid);
   if (SUCCEEDED(hr) || progId != kDefaultProgId) return hr;
@@ -255,13 +263,6 @@ ListOutcome ListConnections(const std::wstring& progId) {
 }
 
 namespace {
-
-// What an action's own calls on the connection it found answered: the last call's HRESULT,
-// and on a failure the step that failed.
-struct Acted {
-  HRESULT hr;
-  const char* step;
-};
 
 // Finds the connection `guid` and runs act(manager, connection) on it: the walk and the
 // failure reporting every action shares.
@@ -304,12 +305,9 @@ ActionOutcome ActOnConnection(const std::wstring& progId, const std::wstring& gu
   return out;
 }
 
-constexpr char kSharingConfigurationStep[] = "INetSharingConfigurationForINetConnection";
-
 HRESULT GetSharingConfiguration(INetSharingManager* manager, INetConnection* connection,
                                 ComPtr<INetSharingConfiguration>& configuration) {
-  HRESULT hr = manager->get_INetSharingConfigurationForINetConnection(connection, configuration.put());
-  return NullOutIsFailure(hr, configuration.get());
+  return ::GetSharingConfiguration(manager, connection, configuration.put());
 }
 
 // One connection's sharing, into `sharing` (its id and name already read). As ReadWithGetters
@@ -376,6 +374,10 @@ ActionOutcome SetSharing(const std::wstring& progId, const std::wstring& guid, i
     return Acted{configuration->EnableSharing(static_cast<SHARINGCONNECTIONTYPE>(type)),
                  "INetSharingConfiguration::EnableSharing"};
   });
+}
+
+ActionOutcome ActOnConnectionWith(const std::wstring& progId, const std::wstring& guid, const ConnectionAct& act) {
+  return ActOnConnection(progId, guid, act);
 }
 
 ActionOutcome RenameConnection(const std::wstring& progId, const std::wstring& guid, const std::wstring& newName) {

@@ -6,8 +6,13 @@
 #include <windows.h>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
+
+struct INetSharingManager;
+struct INetConnection;
+struct INetSharingConfiguration;
 
 struct ComFailure {
   HRESULT hr = S_OK;
@@ -85,6 +90,24 @@ struct DuplicateOutcome : ActionOutcome {
 // NCCF_ALLOW_DUPLICATION), which src/ checks before it calls.
 ActionOutcome DeleteConnection(const std::wstring& progId, const std::wstring& guid);
 DuplicateOutcome DuplicateConnection(const std::wstring& progId, const std::wstring& guid, const std::wstring& newName);
+
+// What an action's own calls on the connection it found answered: the last call's HRESULT,
+// and on a failure the step that failed.
+struct Acted {
+  HRESULT hr;
+  const char* step;
+};
+
+// Finds the connection `guid` and runs act(manager, connection) on it, with the walk and the
+// failure reporting every action shares (port_mappings.cc acts through it too). act runs only
+// in a job still wanted.
+using ConnectionAct = std::function<Acted(INetSharingManager*, INetConnection*)>;
+ActionOutcome ActOnConnectionWith(const std::wstring& progId, const std::wstring& guid, const ConnectionAct& act);
+
+// The connection's INetSharingConfiguration, under the step name kSharingConfigurationStep.
+extern const char kSharingConfigurationStep[];
+HRESULT GetSharingConfiguration(INetSharingManager* manager, INetConnection* connection,
+                                INetSharingConfiguration** configuration);
 
 // CoInitializeSecurity at impersonate level for the whole process: only on request (a library
 // must not change its host's COM security by itself), and only before anything in the process

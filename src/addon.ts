@@ -62,7 +62,7 @@ function attempt(load: () => unknown): Outcome {
 // A stale or foreign binary would otherwise fail later as "x is not a function".
 function checkExports(exports: unknown): NativeAddon {
   const candidate = exports as Partial<Record<keyof NativeAddon, unknown>> | null | undefined;
-  const missing = (['list', 'disconnect', 'connect', 'initializeSecurity', 'diagnose', 'apartment', 'abandon', 'subscribe', 'unsubscribe', 'sharing', 'setSharing', 'rename', 'deleteConnection', 'duplicateConnection'] as const).filter((name) => typeof candidate?.[name] !== 'function');
+  const missing = (['list', 'disconnect', 'connect', 'initializeSecurity', 'diagnose', 'apartment', 'abandon', 'subscribe', 'unsubscribe', 'sharing', 'setSharing', 'rename', 'deleteConnection', 'duplicateConnection', 'portMappings', 'addPortMapping', 'changePortMapping'] as const).filter((name) => typeof candidate?.[name] !== 'function');
   if (missing.length > 0) throw new Error(`the native module does not export ${missing.join(', ')}`);
   return exports as NativeAddon;
 }
@@ -89,6 +89,13 @@ function backendOver(addon: NativeAddon): Backend {
     apartment: () => addon.apartment(),
     deleteConnection: (progId, guid, hook) => start(hook, (id) => addon.deleteConnection(progId, guid, id)),
     duplicateConnection: (progId, guid, newName, hook) => start(hook, (id) => addon.duplicateConnection(progId, guid, newName, id)),
+    portMappings: (progId, guid, hook) => start(hook, (id) => addon.portMappings(progId, guid, id)),
+    addPortMapping: (progId, guid, m, hook) =>
+      start(hook, (id) =>
+        addon.addPortMapping(progId, guid, m.name, String(m.protocol), String(m.externalPort), String(m.internalPort), m.targetType, m.target, m.enable ? '1' : '0', id),
+      ),
+    changePortMapping: (progId, guid, protocol, externalPort, change, hook) =>
+      start(hook, (id) => addon.changePortMapping(progId, guid, String(protocol), String(externalPort), change, id)),
   };
 }
 

@@ -6,6 +6,9 @@ import type {
   NativeDiagnosisResult,
   NativeDuplicateResult,
   NativeListResult,
+  NativeNewPortMapping,
+  NativePortMappingChange,
+  NativePortMappingResult,
   NativeSecurityResult,
   NativeSharingChange,
   NativeSharingResult,
@@ -60,4 +63,10 @@ export interface Backend {
   deleteConnection(progId: string, guid: string, hook?: AbandonHook): Promise<NativeActionResult>;
   /** INetConnection::Duplicate, and the copy read back; `newName` has been validated. */
   duplicateConnection(progId: string, guid: string, newName: string, hook?: AbandonHook): Promise<NativeDuplicateResult>;
+  /** One connection's port mappings, and its sharing, read in one job. */
+  portMappings(progId: string, guid: string, hook?: AbandonHook): Promise<NativePortMappingResult>;
+  /** AddPortMapping (and Enable when asked); `mapping` has been validated. */
+  addPortMapping(progId: string, guid: string, mapping: NativeNewPortMapping, hook?: AbandonHook): Promise<NativePortMappingResult>;
+  /** RemovePortMapping, Enable or Disable on the mapping with this protocol and external port. */
+  changePortMapping(progId: string, guid: string, protocol: number, externalPort: number, change: NativePortMappingChange, hook?: AbandonHook): Promise<NativePortMappingResult>;
 }

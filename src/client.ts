@@ -44,6 +44,7 @@ import { SETTLED_STATUSES, pollUntil, type StatusCondition, type WaitOption, typ
 import { restoreOffline, runOffline, takeOffline, type OfflineContext, type OfflineOptions, type OfflineWindow, type RestoredConnection } from './offline';
 import { watchConnections, type ConnectionChange, type WatchOptions } from './watch';
 import { entryOperations, type DeleteResult } from './entries';
+import { portMappingMethods, type NewPortMapping, type PortMapping, type PortMappingTarget } from './port-mappings';
 
 /** What disconnect and connect resolve with. */
 export interface ActionResult {
@@ -224,6 +225,30 @@ export interface NetConClient {
    * fails, the ComError has `outcome: 'made'`: the copy exists.
    */
   duplicateConnection(target: Target, newName: string, options?: CallOptions): Promise<NetConnection>;
+  /**
+   * The port mappings of a connection (by name, GUID or NetConnection), in Windows' order.
+   * Read-only. Rejects with ConnectionNotShareableError for a connection Windows cannot share;
+   * errors, `timeoutMs` and `signal` otherwise as listConnections.
+   */
+  listPortMappings(target: Target, options?: CallOptions): Promise<PortMapping[]>;
+  /**
+   * Adds a port mapping to the connection shared as public, and enables it with `enabled:
+   * true` (Windows adds it disabled); resolves with it as Windows reads it back. Rejects before
+   * any change with ConnectionNotSharedAsPublicError (ERR_CONNECTION_NOT_SHARED_AS_PUBLIC) and
+   * PortMappingExistsError (ERR_PORT_MAPPING_EXISTS: that protocol and external port are
+   * mapped). Needs an elevated process.
+   */
+  addPortMapping(target: Target, mapping: NewPortMapping, options?: CallOptions): Promise<PortMapping>;
+  /**
+   * Removes the mapping named by its name or `{ protocol, externalPort }`; resolves with it as
+   * it was. Rejects with PortMappingNotFoundError (ERR_PORT_MAPPING_NOT_FOUND), and with
+   * AmbiguousPortMappingError (ERR_AMBIGUOUS_PORT_MAPPING) when several mappings have the name.
+   */
+  removePortMapping(target: Target, mapping: PortMappingTarget, options?: CallOptions): Promise<PortMapping>;
+  /** Enables the mapping (named as for removePortMapping); resolves with it, enabled. */
+  enablePortMapping(target: Target, mapping: PortMappingTarget, options?: CallOptions): Promise<PortMapping>;
+  /** Disables the mapping (named as for removePortMapping); resolves with it, disabled. */
+  disablePortMapping(target: Target, mapping: PortMappingTarget, options?: CallOptions): Promise<PortMapping>;
 }
 
 // COM security is the process's, set once: one request per backend (the process's addon) is
@@ -571,6 +596,15 @@ export function createClientWith(
     restoreOffline: (options) => restoreOffline(offline, options),
     deleteConnection: (target, options) => entries.deleteConnection(target, options),
     duplicateConnection: (target, newName, options) => entries.duplicateConnection(target, newName, options),
+    ...portMappingMethods({
+      progId,
+      getBackend,
+      boundsFor,
+      prepare,
+      list,
+      toError: (failure, context) => toError(failure, progId, context),
+      stopped: (why, bounds, context, actionStarted) => stoppedError(why, bounds, context, actionStarted),
+    }),
     isSupported() {
       try {
         getBackend();

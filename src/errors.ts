@@ -19,7 +19,12 @@ export type ComOperation =
   | 'share'
   | 'rename'
   | 'delete'
-  | 'duplicate';
+  | 'duplicate'
+  | 'portMappings'
+  | 'addPortMapping'
+  | 'removePortMapping'
+  | 'enablePortMapping'
+  | 'disablePortMapping';
 
 /**
  * The step of shareConnection() that failed: reading the sharing, taking sharing off another

@@ -12,12 +12,16 @@ import type {
   NativeDuplicateResult,
   NativeFailure,
   NativeListResult,
+  NativePortMapping,
+  NativePortMappingChange,
+  NativePortMappingResult,
   NativeRawConnection,
   NativeSharing,
   NativeSharingChange,
   NativeSharingResult,
 } from './native';
 import { SHARING_TYPES } from './sharing';
+import { parseNewPortMapping } from './port-mappings';
 import { optionsObject } from './validate';
 
 /** A connection of the fake machine. Unset fields default to a connected LAN adapter. */
@@ -44,7 +48,15 @@ export interface FakeConnectionInput {
   readonly sharing?: 'public' | 'private' | number | null;
   /** False for a connection Windows cannot share (it has no sharing configuration). Default true. */
   readonly shareable?: boolean;
+  /**
+   * Its port mappings, as addPortMapping takes them (`enabled` default false). Taken as given,
+   * even on a connection that is not shared as public, or two with one protocol and external port.
+   */
+  readonly portMappings?: readonly FakePortMappingInput[];
 }
+
+/** A port mapping of the fake machine: addPortMapping's argument. */
+export type FakePortMappingInput = import('./port-mappings').NewPortMapping;
 
 /**
  * A scripted COM failure: which call fails, for which connection, with which HRESULT. The
@@ -63,8 +75,29 @@ export interface FakeFailure {
    * (shareConnection's too); `'security'` fails initializeComSecurity. `'delete'` and
    * `'duplicate'` fail that call on its connection; `'duplicate'` at step
    * `'INetConnection::GetProperties (the duplicate)'` fails reading back a copy it made.
+   * `'portMappings'` fails the read of a connection's port mappings (listPortMappings, and the
+   * read every change starts with), and `'addPortMapping'`, `'removePortMapping'`,
+   * `'enablePortMapping'`, `'disablePortMapping'` that change, at `step` (default its own call:
+   * AddPortMapping, RemovePortMapping, Enable, Disable) or at any call the addon makes for it on
+   * the way (`'INetSharingConfiguration::get_EnumPortMappings'`, `'IEnumVARIANT::Next'`, an
+   * `INetSharingPortMappingProps` getter, …).
    */
-  readonly on: 'list' | 'disconnect' | 'connect' | 'security' | 'sharing' | 'enableSharing' | 'disableSharing' | 'rename' | 'delete' | 'duplicate';
+  readonly on:
+    | 'list'
+    | 'disconnect'
+    | 'connect'
+    | 'security'
+    | 'sharing'
+    | 'enableSharing'
+    | 'disableSharing'
+    | 'rename'
+    | 'delete'
+    | 'duplicate'
+    | 'portMappings'
+    | 'addPortMapping'
+    | 'removePortMapping'
+    | 'enablePortMapping'
+    | 'disablePortMapping';
   /**
    * The connection it fails on; every one when absent. `'list'` with an `id` fails reading that
    * connection (`err.connection`), without one the walk as a whole, before any connection.
@@ -128,6 +161,10 @@ export interface FakeClientOptions {
     readonly delete?: number;
     /** Each duplicateConnection call. */
     readonly duplicate?: number;
+    /** Each read of a connection's port mappings (listPortMappings, and the read each change starts with). */
+    readonly portMappings?: number;
+    /** Each port-mapping change: add, remove, enable, disable. */
+    readonly setPortMapping?: number;
   };
   /**
    * Milliseconds after a successful disconnect/connect during which the connection shows
@@ -148,13 +185,36 @@ export interface FakeCall {
    * diagnose's look at the machine, `'sharing'` for every read of the sharing, else the COM
    * call on one connection.
    */
-  readonly method: 'list' | 'disconnect' | 'connect' | 'security' | 'diagnose' | 'sharing' | 'enableSharing' | 'disableSharing' | 'rename' | 'delete' | 'duplicate';
+  readonly method:
+    | 'list'
+    | 'disconnect'
+    | 'connect'
+    | 'security'
+    | 'diagnose'
+    | 'sharing'
+    | 'enableSharing'
+    | 'disableSharing'
+    | 'rename'
+    | 'delete'
+    | 'duplicate'
+    | 'portMappings'
+    | 'addPortMapping'
+    | 'removePortMapping'
+    | 'enablePortMapping'
+    | 'disablePortMapping';
   /** The connection's GUID, for a call on one connection. */
   readonly id?: string;
   /** enableSharing's SHARINGCONNECTIONTYPE (0 public, 1 private). */
   readonly type?: number;
   /** rename's and duplicate's new name. */
   readonly newName?: string;
+  /** A port-mapping change's mapping: its IP protocol number and external port. */
+  readonly mapping?: {
+    /** Its IP protocol number: 6 (TCP) or 17 (UDP). */
+    readonly protocol: number;
+    /** Its external port. */
+    readonly externalPort: number;
+  };
 }
 
 
@@ -221,9 +281,15 @@ const STEPS = {
   rename: 'INetConnection::Rename',
   delete: 'INetConnection::Delete',
   duplicate: 'INetConnection::Duplicate',
+  portMappings: 'INetSharingConfiguration::get_EnumPortMappings',
+  addPortMapping: 'INetSharingConfiguration::AddPortMapping',
+  removePortMapping: 'INetSharingConfiguration::RemovePortMapping',
+  enablePortMapping: 'INetSharingPortMapping::Enable',
+  disablePortMapping: 'INetSharingPortMapping::Disable',
 } as const;
 
-type OnOne = 'disconnect' | 'connect' | 'enableSharing' | 'disableSharing' | 'rename' | 'delete' | 'duplicate';
+type OnPortMapping = 'portMappings' | 'addPortMapping' | 'removePortMapping' | 'enablePortMapping' | 'disablePortMapping';
+type OnOne = 'disconnect' | 'connect' | 'enableSharing' | 'disableSharing' | 'rename' | 'delete' | 'duplicate' | OnPortMapping;
 
 // Reading back the copy a Duplicate made, as the addon names it.
 const DUPLICATE_READ_STEP = 'INetConnection::GetProperties (the duplicate)';
@@ -243,6 +309,17 @@ const CONFIGURATION_STEP = 'INetSharingConfigurationForINetConnection';
 const TYPE_STEP = 'INetSharingConfiguration::get_SharingConnectionType';
 const SHARING_READS = new Set([CONFIGURATION_STEP, STEPS.sharing, TYPE_STEP]);
 
+// The addon's calls on a connection's port mappings (native/port_mappings.cc), in order: the
+// walk through them, and what it reads of each one.
+const MAPPING_WALK = [STEPS.portMappings, 'INetSharingPortMappingCollection::_NewEnum', 'QueryInterface(IEnumVARIANT)', 'IEnumVARIANT::Next'];
+const MAPPING_READ = [
+  'QueryInterface(INetSharingPortMapping)',
+  'INetSharingPortMapping::get_Properties',
+  ...['Name', 'IPProtocol', 'ExternalPort', 'InternalPort', 'Options', 'TargetName', 'TargetIPAddress', 'Enabled'].map((p) => `INetSharingPortMappingProps::get_${p}`),
+];
+// The props getters only: what reading a mapping handed back by AddPortMapping takes.
+const PROPS_READ = MAPPING_READ.slice(1);
+
 // An action's own calls on its connection, as the addon makes them; a sharing change gets the
 // connection's configuration first.
 const OWN_STEPS: Record<OnOne, readonly string[]> = {
@@ -253,6 +330,11 @@ const OWN_STEPS: Record<OnOne, readonly string[]> = {
   rename: [STEPS.rename],
   delete: [STEPS.delete],
   duplicate: [STEPS.duplicate, DUPLICATE_READ_STEP],
+  portMappings: [CONFIGURATION_STEP, STEPS.sharing, TYPE_STEP, ...MAPPING_WALK, ...MAPPING_READ],
+  addPortMapping: [CONFIGURATION_STEP, STEPS.addPortMapping, STEPS.enablePortMapping, ...PROPS_READ],
+  removePortMapping: [CONFIGURATION_STEP, ...MAPPING_WALK, ...MAPPING_READ, STEPS.removePortMapping],
+  enablePortMapping: [CONFIGURATION_STEP, ...MAPPING_WALK, ...MAPPING_READ, STEPS.enablePortMapping],
+  disablePortMapping: [CONFIGURATION_STEP, ...MAPPING_WALK, ...MAPPING_READ, STEPS.disablePortMapping],
 };
 
 // What these answers on one connection mean to the addon while it walks them: the connection
@@ -263,7 +345,14 @@ const GONE = new Set([HRESULTS.ERROR_NOT_FOUND.hresult, HRESULTS.RPC_E_DISCONNEC
 // Windows itself answers there is not known, and netcon checks first so as never to ask.
 // For a Delete or Duplicate of a connection whose characteristics do not allow it, E_NOTIMPL is
 // what an open reimplementation of Windows' netshell answers: a guess at Windows' answer.
-const RULE_BROKEN = { sharing: HRESULTS.E_UNEXPECTED.hresult, name: HRESULTS.ERROR_DUP_NAME.hresult, entry: HRESULTS.E_NOTIMPL.hresult } as const;
+const RULE_BROKEN = {
+  sharing: HRESULTS.E_UNEXPECTED.hresult,
+  name: HRESULTS.ERROR_DUP_NAME.hresult,
+  entry: HRESULTS.E_NOTIMPL.hresult,
+  // A port mapping on a connection not shared as public, and one whose key is taken.
+  notPublic: HRESULTS.E_UNEXPECTED.hresult,
+  mappingExists: 0x80071392, // HRESULT_FROM_WIN32(ERROR_OBJECT_ALREADY_EXISTS)
+} as const;
 
 // NCCF_ALLOW_DUPLICATION and NCCF_ALLOW_REMOVAL.
 const ALLOWS = { duplicate: 0x2, delete: 0x4 } as const;
@@ -278,7 +367,15 @@ interface State {
   /** SHARINGCONNECTIONTYPE while shared, else null. */
   sharing: number | null;
   shareable: boolean;
+  /** Its port mappings, in the order they were added. */
+  mappings: NativePortMapping[];
   settling?: { status: number; at: number };
+}
+
+function mappingOf(input: FakePortMappingInput, field: string): NativePortMapping {
+  const m = parseNewPortMapping(input, field);
+  const address = m.targetType === 'ip';
+  return { name: m.name, protocol: m.protocol, externalPort: m.externalPort, internalPort: m.internalPort, options: 0, targetName: address ? '' : m.target, targetIPAddress: address ? m.target : '', enabled: m.enable };
 }
 
 // A status or media type given by name or raw value, as its raw value (its index in the table).
@@ -353,6 +450,7 @@ function stateOf(c: FakeConnectionInput, field: string): State {
     guid,
     sharing: sharingOf(c.sharing, `${field}.sharing`),
     shareable: c.shareable ?? true,
+    mappings: (c.portMappings ?? []).map((m, i) => mappingOf(m, `${field}.portMappings[${i}]`)),
     raw: {
       id: c.id,
       name: String(c.name),
@@ -513,6 +611,8 @@ export function createFakeMachine(options: FakeClientOptions = {}): FakeMachine 
       guid: '',
       sharing: null,
       shareable: state.shareable,
+      // A copy of the entry, not of its sharing: it starts with no port mappings.
+      mappings: [],
       raw: { ...state.raw, id: freshGuid(), name: newName, status: statusValue('disconnected') },
     };
     copy.guid = copy.raw.id;
@@ -536,6 +636,105 @@ export function createFakeMachine(options: FakeClientOptions = {}): FakeMachine 
     changed();
     const success = successes.find((s) => s.on === method && (!s.guid || s.guid === guid));
     return succeeded(state, success?.value);
+  }
+
+  // The first of the addon's calls in `steps` (in the order it makes them) scripted to fail on
+  // the connection, as the answer the addon gives; ERROR_NOT_FOUND is the connection gone, but
+  // while the walk reads a mapping it is that mapping gone (see vanished()).
+  function failsAt(method: OnPortMapping, state: State, steps: readonly string[], walking = false): NativePortMappingResult | undefined {
+    const scriptedHere = on(method, state.guid);
+    for (const step of steps) {
+      const failure = scriptedHere.find((f) => f.at === step && !(walking && MAPPING_READ.includes(step) && f.value === HRESULTS.ERROR_NOT_FOUND.hresult));
+      if (failure) return failure.value === HRESULTS.ERROR_NOT_FOUND.hresult ? { ok: true, found: false } : failed(failure, state);
+    }
+    return undefined;
+  }
+
+  // ERROR_NOT_FOUND reading a mapping in the walk: the addon leaves it out, as removed meanwhile.
+  // A failure scripted for the connection meets every mapping read, so none is left.
+  const vanished = (method: OnPortMapping, state: State) =>
+    on(method, state.guid).some((f) => MAPPING_READ.includes(f.at) && f.value === HRESULTS.ERROR_NOT_FOUND.hresult);
+
+  // What the addon makes of a port-mapping call on `state`: the calls it reaches, in order.
+  function mappingSteps(method: OnPortMapping, state: State, mapping?: { protocol: number; externalPort: number }): string[] {
+    const reads = (count: number) => Array.from({ length: count }, () => MAPPING_READ).flat();
+    const walkTo = (count: number) => [CONFIGURATION_STEP, ...MAPPING_WALK, ...reads(count)];
+    if (method === 'portMappings') {
+      return [CONFIGURATION_STEP, STEPS.sharing, ...(state.sharing !== null ? [TYPE_STEP] : []), ...MAPPING_WALK, ...reads(state.mappings.length)];
+    }
+    if (method === 'addPortMapping') return [CONFIGURATION_STEP, STEPS.addPortMapping];
+    const index = state.mappings.findIndex((m) => m.protocol === mapping?.protocol && m.externalPort === mapping?.externalPort);
+    return index < 0 ? walkTo(state.mappings.length) : [...walkTo(index + 1), STEPS[method]];
+  }
+
+  const mappingAnswer = (state: State, mappingFound: boolean, mappings: NativePortMapping[]): NativePortMappingResult => ({
+    ok: true,
+    found: true,
+    hresult: 0,
+    connection: { id: state.raw.id, name: state.raw.name },
+    sharingEnabled: state.sharing !== null,
+    sharingType: state.sharing ?? 0,
+    mappingFound,
+    mappings: mappings.map((m) => ({ ...m })),
+  });
+
+  // A port-mapping call up to its connection's configuration: the connection, or the answer.
+  async function reachConfiguration(call: FakeCall & { method: OnPortMapping }, delayMs: number | undefined, hook?: AbandonHook): Promise<State | NativePortMappingResult> {
+    const state = await reach(call, delayMs, hook);
+    if (!('raw' in state)) return state as NativePortMappingResult;
+    const failure = failsAt(call.method, state, [CONFIGURATION_STEP]);
+    if (failure) return failure;
+    return state.shareable ? state : refused(state, CONFIGURATION_STEP, HRESULTS.E_NOINTERFACE.hresult);
+  }
+
+  async function readPortMappings(guid: string, hook?: AbandonHook): Promise<NativePortMappingResult> {
+    const state = await reachConfiguration({ method: 'portMappings', id: guid }, options.delays?.portMappings, hook);
+    if (!('raw' in state)) return state;
+    return failsAt('portMappings', state, mappingSteps('portMappings', state), true) ?? mappingAnswer(state, false, vanished('portMappings', state) ? [] : state.mappings);
+  }
+
+  async function addMapping(guid: string, wanted: import('./native').NativeNewPortMapping, hook?: AbandonHook): Promise<NativePortMappingResult> {
+    const mapping = { protocol: wanted.protocol, externalPort: wanted.externalPort };
+    const state = await reachConfiguration({ method: 'addPortMapping', id: guid, mapping }, options.delays?.setPortMapping, hook);
+    if (!('raw' in state)) return state;
+    const failure = failsAt('addPortMapping', state, mappingSteps('addPortMapping', state));
+    if (failure) return failure;
+    // As the COM test server answers (README: Port mappings); what Windows answers is not known.
+    if (state.sharing !== SHARING_TYPES.public) return refused(state, STEPS.addPortMapping, RULE_BROKEN.notPublic);
+    if (state.mappings.some((m) => m.protocol === mapping.protocol && m.externalPort === mapping.externalPort)) {
+      return refused(state, STEPS.addPortMapping, RULE_BROKEN.mappingExists);
+    }
+    const address = wanted.targetType === 'ip';
+    const added: NativePortMapping = {
+      name: wanted.name,
+      protocol: wanted.protocol,
+      externalPort: wanted.externalPort,
+      internalPort: wanted.internalPort,
+      options: 0,
+      targetName: address ? '' : wanted.target,
+      targetIPAddress: address ? wanted.target : '',
+      enabled: false, // Windows adds a mapping disabled
+    };
+    state.mappings.push(added);
+    const after = failsAt('addPortMapping', state, [...(wanted.enable ? [STEPS.enablePortMapping] : []), ...PROPS_READ]);
+    if (after) return after;
+    added.enabled = wanted.enable;
+    return mappingAnswer(state, true, [added]);
+  }
+
+  async function changeMapping(guid: string, protocol: number, externalPort: number, change: NativePortMappingChange, hook?: AbandonHook): Promise<NativePortMappingResult> {
+    const method = ({ remove: 'removePortMapping', enable: 'enablePortMapping', disable: 'disablePortMapping' } as const)[change];
+    const mapping = { protocol, externalPort };
+    const state = await reachConfiguration({ method, id: guid, mapping }, options.delays?.setPortMapping, hook);
+    if (!('raw' in state)) return state;
+    const failure = failsAt(method, state, mappingSteps(method, state, mapping), true);
+    if (failure) return failure;
+    const index = state.mappings.findIndex((m) => m.protocol === protocol && m.externalPort === externalPort);
+    if (index < 0 || vanished(method, state)) return mappingAnswer(state, false, []);
+    const was = { ...state.mappings[index] };
+    if (change === 'remove') state.mappings.splice(index, 1);
+    else state.mappings[index].enabled = change === 'enable';
+    return mappingAnswer(state, true, [was]);
   }
 
   // One connection's sharing as the addon reads it, or the failure of a read it makes.
@@ -578,6 +777,9 @@ export function createFakeMachine(options: FakeClientOptions = {}): FakeMachine 
     },
     setSharing: (_progId, guid, change, hook) => setSharing(guid, change, hook),
     rename: (_progId, guid, newName, hook) => rename(guid, newName, hook),
+    portMappings: (_progId, guid, hook) => readPortMappings(guid, hook),
+    addPortMapping: (_progId, guid, mapping, hook) => addMapping(guid, mapping, hook),
+    changePortMapping: (_progId, guid, protocol, externalPort, change, hook) => changeMapping(guid, protocol, externalPort, change, hook),
     disconnect: (_progId, guid, hook) => act('disconnect', guid, hook),
     connect: (_progId, guid, hook) => act('connect', guid, hook),
     async diagnose() {
@@ -624,6 +826,7 @@ export function createFakeMachine(options: FakeClientOptions = {}): FakeMachine 
       state.raw = next.raw;
       state.sharing = next.sharing;
       state.shareable = next.shareable;
+      if (changes.portMappings !== undefined) state.mappings = next.mappings;
       state.settling = undefined;
       changed();
       return true;

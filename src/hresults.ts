@@ -198,6 +198,10 @@ const ACTION_STEPS: ReadonlySet<string> = new Set([
   'INetConnection::Delete',
   'INetConnection::Duplicate',
   ...SHARING_CHANGES,
+  'INetSharingConfiguration::AddPortMapping',
+  'INetSharingConfiguration::RemovePortMapping',
+  'INetSharingPortMapping::Enable',
+  'INetSharingPortMapping::Disable',
 ]);
 
 // Answers that say the call did not come back, not that Windows refused it: the service went
@@ -223,7 +227,7 @@ export function outcomeOf(hresult: number, step: string | undefined): 'unknown' 
 }
 
 // The operations that change the machine's settings rather than a connection's state.
-const CHANGES_SETTINGS: ReadonlySet<string> = new Set(['enableSharing', 'disableSharing', 'share', 'rename', 'delete', 'duplicate']);
+const CHANGES_SETTINGS: ReadonlySet<string> = new Set(['enableSharing', 'disableSharing', 'share', 'rename', 'delete', 'duplicate', 'addPortMapping', 'removePortMapping', 'enablePortMapping', 'disablePortMapping']);
 
 // Delete and Duplicate, which Windows allows only on VPN and dial-up entries.
 const ENTRY_CHANGES: ReadonlySet<string> = new Set(['INetConnection::Delete', 'INetConnection::Duplicate']);

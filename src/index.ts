@@ -15,6 +15,7 @@ import type { OfflineOptions, OfflineWindow, RestoredConnection } from './offlin
 import type { CallOptions } from './limits';
 import type { ConnectionSharing, RenameResult, ShareResult, SharingResult } from './sharing';
 import type { DeleteResult } from './entries';
+import type { NewPortMapping, PortMapping, PortMappingTarget } from './port-mappings';
 import type { Target } from './target';
 import { parseClientOptions, type SharingRole } from './validate';
 import type { StatusCondition, WaitOptions } from './wait';
@@ -328,3 +329,41 @@ export {
 } from './errors';
 export { HRESULTS, SUCCESS_CODES, errorFromHResult, successCodeName, type HResultCode, type HResultEntry } from './hresults';
 export { hresultToHex } from './messages';
+
+/**
+ * The port mappings of a connection shared with Internet Connection Sharing (by name, GUID or
+ * NetConnection): `name`, `protocol` (`'tcp'`/`'udp'`, with the raw `ipProtocol`), `externalPort`,
+ * `internalPort`, `targetName` or `targetIPAddress`, `enabled`. Read-only.
+ */
+export function listPortMappings(target: Target, options?: CallOptions): Promise<PortMapping[]> {
+  return client.listPortMappings(target, options);
+}
+
+/**
+ * Adds a port mapping to the connection shared as public: `{ name, protocol, externalPort,
+ * internalPort, targetIPAddress | targetName, enabled? }`. Windows adds it disabled; `enabled:
+ * true` enables it too. Resolves with it as Windows reads it back. Rejects with
+ * ConnectionNotSharedAsPublicError or PortMappingExistsError before any change. Needs an
+ * elevated process.
+ */
+export function addPortMapping(target: Target, mapping: NewPortMapping, options?: CallOptions): Promise<PortMapping> {
+  return client.addPortMapping(target, mapping, options);
+}
+
+/** Removes a port mapping, named by its name or `{ protocol, externalPort }`; resolves with it as it was. */
+export function removePortMapping(target: Target, mapping: PortMappingTarget, options?: CallOptions): Promise<PortMapping> {
+  return client.removePortMapping(target, mapping, options);
+}
+
+/** Enables a port mapping, named by its name or `{ protocol, externalPort }`. */
+export function enablePortMapping(target: Target, mapping: PortMappingTarget, options?: CallOptions): Promise<PortMapping> {
+  return client.enablePortMapping(target, mapping, options);
+}
+
+/** Disables a port mapping, named by its name or `{ protocol, externalPort }`. */
+export function disablePortMapping(target: Target, mapping: PortMappingTarget, options?: CallOptions): Promise<PortMapping> {
+  return client.disablePortMapping(target, mapping, options);
+}
+
+export { MAX_PORT_MAPPING_NAME_LENGTH, PORT_MAPPING_PROTOCOLS, type NewPortMapping, type PortMapping, type PortMappingTarget } from './port-mappings';
+export { AmbiguousPortMappingError, ConnectionNotSharedAsPublicError, PortMappingExistsError, PortMappingNotFoundError, type PortMappingRef } from './port-mapping-errors';

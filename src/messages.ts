@@ -43,6 +43,21 @@ export function operationLabel(context: Pick<ComErrorContext, 'operation' | 'tar
       const subject = subjectOf(context);
       return subject === undefined ? verb : `${verb} "${subject}"`;
     }
+    case 'portMappings':
+    case 'addPortMapping':
+    case 'removePortMapping':
+    case 'enablePortMapping':
+    case 'disablePortMapping': {
+      const verb = {
+        portMappings: 'Read port mappings of',
+        addPortMapping: 'Add a port mapping to',
+        removePortMapping: 'Remove a port mapping from',
+        enablePortMapping: 'Enable a port mapping on',
+        disablePortMapping: 'Disable a port mapping on',
+      }[context.operation];
+      const subject = subjectOf(context);
+      return subject === undefined ? verb.replace(/ (of|to|from|on)$/, '') : `${verb} "${subject}"`;
+    }
     default:
       return 'COM call';
   }
@@ -81,7 +96,7 @@ function subjectOf(context: Pick<ComErrorContext, 'target' | 'connection'>): str
 }
 
 // The operations whose label names their connection already.
-const ACTS_ON_ONE: ReadonlySet<string> = new Set(['disconnect', 'connect', 'enableSharing', 'disableSharing', 'rename', 'delete', 'duplicate']);
+const ACTS_ON_ONE: ReadonlySet<string> = new Set(['disconnect', 'connect', 'enableSharing', 'disableSharing', 'rename', 'delete', 'duplicate', 'portMappings', 'addPortMapping', 'removePortMapping', 'enablePortMapping', 'disablePortMapping']);
 
 // Names the connection a step failed on when the label does not already: a list can fail
 // while reading some other connection than the one the user asked for.

@@ -71,6 +71,56 @@ export type NativeSharingResult = { ok: true; connections: NativeSharing[] } | N
 /** What setSharing does: `'off'` (DisableSharing), or EnableSharing with this SHARINGCONNECTIONTYPE. */
 export type NativeSharingChange = 'off' | number;
 
+/** One port mapping as INetSharingPortMappingProps reports it; ports in host byte order. */
+export interface NativePortMapping {
+  name: string;
+  /** NAT_PROTOCOL_TCP (6) or NAT_PROTOCOL_UDP (17), or what Windows answered. */
+  protocol: number;
+  externalPort: number;
+  internalPort: number;
+  options: number;
+  targetName: string;
+  targetIPAddress: string;
+  enabled: boolean;
+}
+
+/**
+ * A port-mapping call's answer. `found`: the connection was found. `mappings`: every mapping
+ * (portMappings), the one added as read back (addPortMapping), or the one changed as read
+ * before the change (changePortMapping, when `mappingFound`). `sharingEnabled`/`sharingType`
+ * are read by portMappings only.
+ */
+export type NativePortMappingResult =
+  | {
+      ok: true;
+      found: true;
+      hresult: number;
+      connection: { id: string; name: string };
+      sharingEnabled: boolean;
+      sharingType: number;
+      mappingFound: boolean;
+      mappings: NativePortMapping[];
+    }
+  | { ok: true; found: false }
+  | NativeFailure
+  | NativeRefusal;
+
+/** What addPortMapping adds; checked by src/ before the call. */
+export interface NativeNewPortMapping {
+  name: string;
+  protocol: number;
+  externalPort: number;
+  internalPort: number;
+  /** ICSTT_IPADDRESS (`'ip'`) or ICSTT_NAME (`'name'`). */
+  targetType: 'ip' | 'name';
+  target: string;
+  /** Enable it once added (Windows adds it disabled). */
+  enable: boolean;
+}
+
+/** What changePortMapping does to the mapping with that protocol and external port. */
+export type NativePortMappingChange = 'remove' | 'enable' | 'disable';
+
 /** What the addon's list() resolves with: every connection packed, see decodeList. */
 export type PackedListResult = { ok: true; text: string; fields: Float64Array } | NativeFailure | NativeRefusal;
 
@@ -202,4 +252,19 @@ export interface NativeAddon {
   deleteConnection(progId: string, guid: string, id: number): Promise<NativeActionResult | undefined>;
   /** INetConnection::Duplicate, then the copy's GetProperties. */
   duplicateConnection(progId: string, guid: string, newName: string, id: number): Promise<NativeDuplicateResult | undefined>;
+  portMappings(progId: string, guid: string, id: number): Promise<NativePortMappingResult | undefined>;
+  /** Numbers as decimal text; `targetType` `'ip'` or `'name'`; `enable` `'1'` or `'0'`. */
+  addPortMapping(
+    progId: string,
+    guid: string,
+    name: string,
+    protocol: string,
+    externalPort: string,
+    internalPort: string,
+    targetType: string,
+    target: string,
+    enable: string,
+    id: number,
+  ): Promise<NativePortMappingResult | undefined>;
+  changePortMapping(progId: string, guid: string, protocol: string, externalPort: string, change: string, id: number): Promise<NativePortMappingResult | undefined>;
 }

@@ -66,4 +66,5 @@ export function createFakeClient(options: FakeClientOptions = {}): FakeClient {
 }
 
 export type { FakeCall, FakeClientOptions, FakeConnectionChanges, FakeConnectionInput, FakeFailure, FakeSuccess } from './fake-machine';
+export type { FakePortMappingInput } from './fake-machine';
 export type { NetConClient, NetConnection };

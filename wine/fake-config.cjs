@@ -32,6 +32,10 @@ function configText(setup) {
     lines.push(['conn', c.id, escapeText(c.name), escapeText(c.deviceName ?? 'Fake Adapter'), c.status ?? 2, c.mediaType ?? 3, hex(c.characteristics ?? 0)].join('\t'));
     if (c.guidText !== undefined) lines.push(['guidtext', c.id, escapeText(c.guidText)].join('\t'));
     if (c.sharing !== undefined) lines.push(['share', c.id, c.sharing].join('\t'));
+    for (const m of c.portMappings ?? []) {
+      const target = m.targetIPAddress ?? m.targetName;
+      lines.push(['map', c.id, escapeText(m.name), m.protocol, m.externalPort, m.internalPort, escapeText(target), m.enabled ? 'enabled' : 'disabled'].join('\t'));
+    }
   }
   for (const h of setup.hresults ?? []) lines.push(['hresult', h.method, hex(h.hresult), h.id ?? ''].join('\t').trimEnd());
   for (const n of setup.nulls ?? []) lines.push(['null', n.method, n.id ?? ''].join('\t').trimEnd());

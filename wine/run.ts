@@ -43,6 +43,8 @@ export interface FakeConnection {
   guidText?: string;
   /** Shared as this SHARINGCONNECTIONTYPE (0 public, 1 private, or any other number); default not shared. */
   sharing?: 'public' | 'private' | number;
+  /** Its port mappings ("map" lines): protocol `tcp`, `udp` or a number; an IPv4 target is an address, else a name. */
+  portMappings?: ({ name: string; protocol: 'tcp' | 'udp' | number; externalPort: number; internalPort: number; enabled?: boolean } & ({ targetIPAddress: string; targetName?: undefined } | { targetName: string; targetIPAddress?: undefined }))[];
 }
 /** What the fake server does: its connections, the HRESULTs its methods return, delays. */
 export interface FakeSetup {
@@ -88,6 +90,10 @@ export interface SerializedError {
   /** SharingConflictError's and ConnectionNameTakenError's other connection. */
   holder?: { id: string; name: string };
   takenBy?: { id: string; name?: string };
+  /** The port-mapping errors' mapping, the mappings a name matched, and the connection's sharing. */
+  mapping?: { name?: string; protocol?: string; externalPort?: number };
+  matches?: { name?: string; protocol?: string; externalPort?: number }[];
+  sharing?: string | null;
   /** The netcon error classes (and TypeError/RangeError) the error is an instance of. */
   classes: string[];
 }

@@ -17,8 +17,8 @@ function serializeError(err) {
   if (!(err instanceof Error)) return { thrown: String(err) };
   const classes = Object.keys(netcon).filter((k) => /Error$/.test(k) && typeof netcon[k] === 'function' && err instanceof netcon[k]);
   for (const base of ['TypeError', 'RangeError']) if (err instanceof globalThis[base]) classes.push(base);
-  const { name, message, code, hresult, operation, step, connection, candidates, target, outcome, timeoutMs, shareStep, restored, holder, takenBy } = err;
-  return { name, message, code, hresult, operation, step, connection, candidates, target, outcome, timeoutMs, shareStep, restored, holder, takenBy, classes };
+  const { name, message, code, hresult, operation, step, connection, candidates, target, outcome, timeoutMs, shareStep, restored, holder, takenBy, mapping, matches, sharing } = err;
+  return { name, message, code, hresult, operation, step, connection, candidates, target, outcome, timeoutMs, shareStep, restored, holder, takenBy, mapping, matches, sharing, classes };
 }
 
 const helpers = {

@@ -6,6 +6,7 @@
 import { createRequire } from 'node:module';
 
 import { run } from './windows.mjs';
+import { provePortMappings, undo as undoPortMappings } from './ports.mjs';
 
 const ABSENT = '{00000000-0000-4000-8000-00000000F00D}';
 // How long a watch may take to report a change: a few of the polling watch's 2 s lists.
@@ -112,7 +113,14 @@ export async function prove({ netcon, windows, bin, repoRoot, packageRoot, runId
   const stop = new AbortController();
   /** @type {Set<string> | undefined} unknown until the first list: nothing may be acted on before it */
   let before;
-  const made = { vpn: /** @type {string|undefined} */ (undefined), loopback: /** @type {string[]} */ ([]), devcon: /** @type {string|undefined} */ (undefined) };
+  const made = {
+    vpn: /** @type {string|undefined} */ (undefined),
+    loopback: /** @type {string[]} */ ([]),
+    devcon: /** @type {string|undefined} */ (undefined),
+    // The VPN entry's id while the proof has it shared, and the mapping it added (ports.mjs).
+    sharing: /** @type {string|undefined} */ (undefined),
+    mapping: /** @type {{ protocol: string, externalPort: number }|undefined} */ (undefined),
+  };
   // The names of copies the proof asked for: cleanUp deletes any left, whatever happened.
   const copies = /** @type {Set<string>} */ (new Set());
 
@@ -256,6 +264,8 @@ export async function prove({ netcon, windows, bin, repoRoot, packageRoot, runId
           });
         }
       }
+      // Port mappings on the entry shared as public (scripts/prove/ports.mjs), before it goes.
+      if (vpn && !stopping()) await provePortMappings(checks, { netcon, windows, vpn, ours, runId, made });
 
       if (vpn && made.vpn) {
         const removedAt = Date.now();
@@ -394,6 +404,9 @@ export async function prove({ netcon, windows, bin, repoRoot, packageRoot, runId
 // Whatever happened above: the VPN entry under either name, and every loopback device the
 // proof added, are removed, and the report says whether anything is left.
 async function cleanUp(checks, { netcon, windows, made, name, renamed, runId, copies, before }) {
+  // A mapping or sharing left by a port-mapping check that stopped half-way goes first, while
+  // the entry is still there.
+  if (made.sharing) await undoPortMappings(checks, { netcon, vpn: { id: made.sharing }, name, made });
   await checks.run('left-nothing', 'Everything the proof made is removed', async () => {
     const problems = [];
     const removed = [];

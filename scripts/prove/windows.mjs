@@ -88,6 +88,18 @@ export function createWindows() {
       if (!started.ok) return { ok: false, code: null, output: `runas failed: ${started.output}` };
       return { ok: code === 0, code, output: code === null ? `no exit code within 120 s\n${output}` : output };
     },
+    /**
+     * The port mapping named `name` as Windows' HomeNet WMI store keeps it (what hnetcfg's COM
+     * objects wrap): HNet_PortMappingProtocol's Name, IPProtocol and Port, and the
+     * HNet_ConnectionPortMapping2 that binds it to a connection (TargetPort, the target, Enabled).
+     */
+    portMappingView: (name) =>
+      powershell(
+        `$p = @(Get-CimInstance -Namespace root/Microsoft/HomeNet -ClassName HNet_PortMappingProtocol | Where-Object Name -eq ${quoted(name)}); ` +
+          `if (-not $p) { throw 'no HNet_PortMappingProtocol named ' + ${quoted(name)} }; ` +
+          `$p | Format-List Name, IPProtocol, Port, Id; ` +
+          `Get-CimInstance -Namespace root/Microsoft/HomeNet -ClassName HNet_ConnectionPortMapping2 | Where-Object { $_.Protocol.Id -eq $p[0].Id } | Format-List TargetPort, TargetIPAddress, TargetName, Enabled`,
+      ),
     /** The Windows-only e2e file that cancels a call stuck in a proxy, through vitest. */
     async runCancelTest({ repoRoot, packageRoot }) {
       const vitest = join(repoRoot, 'node_modules', 'vitest', 'vitest.mjs');

@@ -10,7 +10,11 @@ export class UsageError extends Error {
 }
 
 /** The options every command may be given (`--help`, `--version` and the rest are read too). */
-export type OptionName = 'json' | 'all' | 'wait' | 'interval' | 'for' | 'max' | 'restore' | 'yes';
+export type OptionName = 'json' | 'all' | 'wait' | 'interval' | 'for' | 'max' | 'restore' | 'yes' | PortOptionName;
+
+/** `netcon ports add|remove|enable|disable`'s options. */
+export type PortOptionName = 'name' | 'protocol' | 'external' | 'internal' | 'target-ip' | 'target-name' | 'enable';
+const PORT_OPTIONS: readonly PortOptionName[] = ['name', 'protocol', 'external', 'internal', 'target-ip', 'target-name', 'enable'];
 
 /** A command line, read. */
 export interface CommandLine {
@@ -37,6 +41,8 @@ export interface CommandLine {
   readonly yes: boolean;
   /** What follows `--`: `netcon offline`'s command and its arguments. */
   readonly commandToRun?: readonly string[];
+  /** `netcon ports`' options, as given (`--enable`: `true`). */
+  readonly ports: { readonly [O in PortOptionName]?: O extends 'enable' ? boolean : string };
 }
 
 /** Reads argv (without node and the script). */
@@ -58,6 +64,13 @@ export function readCommandLine(argv: readonly string[]): CommandLine {
       max: { type: 'string' },
       restore: { type: 'boolean' },
       yes: { type: 'boolean' },
+      name: { type: 'string' },
+      protocol: { type: 'string' },
+      external: { type: 'string' },
+      internal: { type: 'string' },
+      'target-ip': { type: 'string' },
+      'target-name': { type: 'string' },
+      enable: { type: 'boolean' },
     },
     allowPositionals: true,
     strict: true,
@@ -76,7 +89,7 @@ export function readCommandLine(argv: readonly string[]): CommandLine {
     help: values.help === true,
     version: values.version === true,
     json: values.json === true,
-    given: (['json', 'all', 'wait', 'interval', 'for', 'max', 'restore', 'yes'] as const).filter((option) => values[option] !== undefined),
+    given: ([...(['json', 'all', 'wait', 'interval', 'for', 'max', 'restore', 'yes'] as const), ...PORT_OPTIONS] as const).filter((option) => values[option] !== undefined),
     progId: values['prog-id'],
     timeout: values.timeout,
     wait: values.wait,
@@ -86,6 +99,7 @@ export function readCommandLine(argv: readonly string[]): CommandLine {
     restore: values.restore === true,
     yes: values.yes === true,
     ...(commandToRun ? { commandToRun } : {}),
+    ports: Object.fromEntries(PORT_OPTIONS.filter((o) => values[o] !== undefined).map((o) => [o, values[o]])),
   };
 }
 

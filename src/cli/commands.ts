@@ -37,6 +37,12 @@ export type CliApi = Pick<
   | 'restoreOffline'
   | 'deleteConnection'
   | 'duplicateConnection'
+  | 'getSharing'
+  | 'listPortMappings'
+  | 'addPortMapping'
+  | 'removePortMapping'
+  | 'enablePortMapping'
+  | 'disablePortMapping'
 >;
 
 // Asked for once the command line is checked: making the API checks --prog-id, and a usage

@@ -47,8 +47,8 @@ export function shareReport(result: ShareResult): string {
   return `${taken.join('')}Shared "${result.public.name}" (public) to "${result.private.name}" (private).\n`;
 }
 
-// Rows under a header, columns padded to the widest cell.
-function table(rows: readonly string[][]): string {
+/** Rows under a header, columns padded to the widest cell. */
+export function table(rows: readonly string[][]): string {
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => displayWidth(row[column]))));
   // The last column is not padded: trailing spaces only get in the way of copy and paste.
   const pad = (cell: string, column: number) => cell + ' '.repeat(widths[column] - displayWidth(cell));

@@ -32,12 +32,15 @@ Commands:
   delete <name|GUID> --yes [--json]     Delete a VPN or dial-up entry (cannot be undone)
   duplicate <name|GUID> <new name> [--json]
                                         Copy a VPN or dial-up entry
+  ports [<name|GUID>] [--json]          Port mappings of the connection shared as public
+  ports add|remove|enable|disable <name|GUID> ...
+                                        Change them (netcon ports --help)
   help [command]                        This help, or a command's
 
 Options:
   --json               Print JSON instead of text (list, show, doctor, sharing,
-                       share, unshare, rename, delete, duplicate; watch: one
-                       JSON object per line)
+                       share, unshare, rename, delete, duplicate, ports; watch:
+                       one JSON object per line)
   --yes                delete: confirm the deletion
   --interval <ms>      watch: list this often when Windows notifies nothing
                        (default ${DEFAULT_WATCH_INTERVAL_MS} ms)
@@ -162,6 +165,20 @@ and prints the copy (--json: in full). Only connections whose characteristics ha
 allow-duplication can be copied (else ERR_CONNECTION_NOT_DUPLICABLE, exit code ${EXIT_CODES.FAILURE}); the
 new name follows rename's rules and must not be a connection's name already. Both are
 checked before Windows is asked.
+`,
+  ports: `Usage: netcon ports [<name|GUID>] [--json] [--timeout <ms>]
+       netcon ports add <name|GUID> --name <n> --protocol tcp|udp --external <port>
+                    --internal <port> (--target-ip <IPv4> | --target-name <host>) [--enable] [--json]
+       netcon ports remove|enable|disable <name|GUID> (<mapping name> | --protocol tcp|udp --external <port>) [--json]
+
+Port mappings forward a port of the connection shared as public (Internet Connection
+Sharing) to a computer on the shared network. Without a connection, lists the mappings of
+every connection shared as public: CONNECTION, NAME, PROTOCOL, EXTERNAL, INTERNAL, TARGET,
+ENABLED; --json prints [{ connection, mappings }]. "add" adds one to a connection shared as
+public (Windows adds it disabled; --enable enables it too) and refuses an external port
+already mapped for that protocol. remove, enable and disable take the mapping's name, or
+--protocol and --external when two mappings share a name. A connection named add, remove,
+enable or disable is given by GUID. Changes need an elevated prompt.
 `,
   help: `Usage: netcon help [command]
 

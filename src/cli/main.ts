@@ -10,6 +10,7 @@ import { act, deleteEntry, doctor, duplicate, list, offline, rename, share, shar
 import { exitCodeFor, EXIT_CODES } from './exit-codes';
 import { oneLine, type CliIo } from './format';
 import { COMMAND_HELP, HELP } from './help';
+import { ports } from './ports';
 
 export type { CliApi } from './commands';
 export type { CliIo } from './format';
@@ -69,6 +70,8 @@ async function run(argv: readonly string[], io: CliIo, apiFor: CliApiFor): Promi
       return answer(await deleteEntry(line, api));
     case 'duplicate':
       return answer(await duplicate(line, api));
+    case 'ports':
+      return answer(await ports(line, api));
     case undefined:
       throw new UsageError('missing command. Run "netcon --help" for usage.');
     default:

@@ -42,7 +42,7 @@ async function prove(trouble: string[], fake: FakeSetup = { connections: machine
 }
 
 const machineLines = machine.map((c) => c.id);
-const acts = ['Disconnect', 'Connect', 'Rename', 'EnableSharing', 'DisableSharing', 'Delete', 'Duplicate'];
+const acts = ['Disconnect', 'Connect', 'Rename', 'EnableSharing', 'DisableSharing', 'Delete', 'Duplicate', 'AddPortMapping', 'RemovePortMapping', 'PortMapping.Enable', 'PortMapping.Disable'];
 
 describe.concurrent('npm run prove, with the Windows commands standing in', () => {
   it('passes every check, records what Windows answered, acts only on what it made, and leaves nothing', async () => {
@@ -56,6 +56,8 @@ describe.concurrent('npm run prove, with the Windows commands standing in', () =
         'vpn-created: pass', 'vpn-listed: pass', 'watch-added: pass', 'notified-added: note',
         'vpn-renamed: pass', 'watch-changed: pass', 'notified-changed: note',
         'vpn-connect-fails: pass', 'vpn-disconnect: note', 'vpn-duplicated: pass', 'vpn-copy-deleted: pass',
+        'ports-shareable: pass', 'ports-share-public: pass', 'ports-added: pass', 'ports-listed: pass', 'ports-windows-view: note',
+        'ports-enabled: pass', 'ports-disabled: pass', 'ports-removed: pass', 'ports-unshared: pass',
         'vpn-removed: pass', 'watch-removed: pass', 'notified-removed: note',
         'devcon: pass', 'loopback-installed: pass', 'loopback-disconnected: pass', 'loopback-connected: pass', 'loopback-sharing: pass',
         'loopback-not-removable: pass', 'loopback-duplicate-answer: note', 'loopback-delete-answer: note', 'loopback-removed: pass',
@@ -89,6 +91,11 @@ describe.concurrent('npm run prove, with the Windows commands standing in', () =
     expect(run.answer('loopback-not-removable')).toMatch(/^ConnectionNotRemovableError ERR_CONNECTION_NOT_REMOVABLE: /);
     expect(run.answer('loopback-duplicate-answer')).toMatch(/"ok":false,"hresult":2147500033,"step":"INetConnection::Duplicate"/);
     expect(run.answer('loopback-delete-answer')).toMatch(/"ok":false,"hresult":2147500033,"step":"INetConnection::Delete"/);
+    // The port mapping: read back as given through netcon, and in the server's own record
+    // (Windows' HomeNet store on a real run), where the byte order shows.
+    expect(JSON.parse(run.answer('ports-added'))).toMatchObject({ name: `netcon-proof-${run.report.runId}`, protocol: 'tcp', externalPort: 47123, internalPort: 47124, targetIPAddress: '192.168.137.20', enabled: false });
+    expect(run.answer('ports-windows-view')).toMatch(/^external port 47123 \(as given\), internal port 47124 \(as given\)\n/);
+    expect(run.calls.filter((c) => c.method === 'AddPortMapping' || c.method === 'RemovePortMapping').map((c) => [c.method, c.hresult])).toEqual([['AddPortMapping', 0], ['RemovePortMapping', 0]]);
     // The Markdown report: a row per check.
     expect(run.markdown).toMatch(/^# netcon proof [0-9a-f]{8}: every check passed$/m);
     expect(run.markdown.split('\n').filter((l) => /^\| .* \| (pass|\*\*FAIL\*\*|skipped|recorded) \|/.test(l))).toHaveLength(run.report.checks.length);
@@ -110,6 +117,19 @@ describe.concurrent('npm run prove, with the Windows commands standing in', () =
     expect(run.report.checks.filter((c) => c.name.startsWith('loopback-'))).toEqual([]);
     expect(run.markdown).toMatch(/^# netcon proof [0-9a-f]{8}: a check FAILED$/m);
     expect(run.configLeft.map((line) => line.split('\t')[1])).toEqual(machineLines);
+  });
+
+  it('leaves port mappings alone while a connection of the machine is shared, and says when Windows\' own store cannot be read', async () => {
+    const [first, ...rest] = machine;
+    const sharedMachine = await prove(['no-devcon'], { connections: [{ ...first, sharing: 'private' }, ...rest] });
+    expect(sharedMachine.status).toMatchObject({ 'ports-shareable': 'fail', 'vpn-removed': 'pass', 'left-nothing': 'pass' });
+    expect(sharedMachine.answer('ports-shareable')).toMatch(/^Error: shared before the proof: .*\(private\)/);
+    // No sharing or mapping change at all: only the VPN's own connect and disconnect.
+    expect(sharedMachine.calls.filter((c) => acts.includes(c.method) && !['Connect', 'Disconnect', 'Rename'].includes(c.method))).toEqual([]);
+    const noView = await prove(['no-devcon', 'no-port-view']);
+    expect(noView.status).toMatchObject({ 'ports-added': 'pass', 'ports-windows-view': 'note', 'ports-removed': 'pass', 'ports-unshared': 'pass', 'left-nothing': 'pass' });
+    expect(noView.answer('ports-windows-view')).toMatch(/^not available: Get-CimInstance : Invalid namespace/);
+    expect(noView.live).toEqual({});
   });
 
   it('never acts on a connection listed before it started, even one that answers to its VPN\'s name', async () => {

@@ -47,6 +47,35 @@ describe('hostile arguments in Windows node.exe', () => {
         const settled = await t.capture(call());
         results.push(settled.ok ? 'resolved' : `${settled.error.code}${settled.error.code ? '' : ' ' + settled.error.name + ': ' + settled.error.message}`);
       }
+      // Port mappings: each hostile target with a good mapping, and hostile mappings on a good target.
+      const mapping = { name: 'Game', protocol: 'udp', externalPort: 47123, internalPort: 47124, targetIPAddress: '192.168.137.20' };
+      for (const target of targets) {
+        for (const call of [
+          () => netcon.listPortMappings(target as never),
+          () => netcon.addPortMapping(target as never, mapping),
+          () => netcon.removePortMapping(target as never, 'Game'),
+        ]) {
+          const settled = await t.capture(call() as Promise<unknown>);
+          results.push(settled.ok ? 'resolved' : `${settled.error.code}`);
+        }
+      }
+      const mappings: unknown[] = [
+        undefined, null, 'Game', [], revoked.proxy, new Proxy({}, { get: boom }), Object.defineProperty({ ...mapping }, 'name', { get: boom }),
+        { ...mapping, externalPort: 0 }, { ...mapping, externalPort: 65536 }, { ...mapping, internalPort: 1.5 }, { ...mapping, internalPort: '80' },
+        { ...mapping, protocol: 'icmp' }, { ...mapping, protocol: 1 }, { ...mapping, protocol: null }, { ...mapping, name: '' }, { ...mapping, name: 'a\nb' },
+        { ...mapping, name: 'N'.repeat(256) }, { ...mapping, targetIPAddress: '999.1.1.1' }, { ...mapping, targetIPAddress: '192.168.137.020' },
+        { ...mapping, targetName: 'pc' }, { ...mapping, targetIPAddress: undefined }, { ...mapping, targetIPAddress: undefined, targetName: 'bad name' },
+        { ...mapping, enabled: 1 }, { ...mapping, extra: true },
+      ];
+      for (const m of mappings) {
+        const settled = await t.capture(netcon.addPortMapping('Ethernet', m as never));
+        results.push(settled.ok ? 'resolved' : `${settled.error.code}`);
+      }
+      for (const ref of [undefined, null, '', ' ', 'a\u0000b', 42, {}, { protocol: 'tcp' }, { protocol: 'gre', externalPort: 1 }, { protocol: 'tcp', externalPort: 0 }, revoked.proxy]) {
+        const settled = await t.capture(netcon.enablePortMapping('Ethernet', ref as never));
+        results.push(settled.ok ? 'resolved' : `${settled.error.code}`);
+      }
+      const portCalls = targets.length * 3 + mappings.length + 11;
       for (const options of [null, 1, 'HNetCfg.HNetShare', [], { progId: 1 }, { progId: '' }, { progId: 'a\\b' }, { progId: 'x'.repeat(40) }, Object.defineProperty({}, 'progId', { get: boom }), revoked.proxy]) {
         try {
           netcon.createClient(options as never);
@@ -55,7 +84,7 @@ describe('hostile arguments in Windows node.exe', () => {
           results.push(`${(error as { code?: string }).code}`);
         }
       }
-      return { results, count: targets.length * 3 + entryCalls.length + 10 };
+      return { results, count: targets.length * 3 + entryCalls.length + 10 + portCalls };
     });
     expect(exitCode).toBe(0);
     expect(value.results).toHaveLength(value.count);

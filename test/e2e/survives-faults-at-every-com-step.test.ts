@@ -149,3 +149,106 @@ describe('CLSIDFromProgID', () => {
     expect(live).toEqual({});
   });
 });
+
+// Port mappings (native/port_mappings.cc): every step after the connection is found, failed with
+// every HRESULT of the table. The fake's method → the step netcon names. The read that each
+// change starts with makes the same calls, so a fault in it carries the same step name.
+const CONFIGURATION = { INetSharingConfigurationForINetConnection: 'INetSharingConfigurationForINetConnection' } as const;
+const MAPPING_WALK = {
+  EnumPortMappings: 'INetSharingConfiguration::get_EnumPortMappings',
+  'PortMappings._NewEnum': 'INetSharingPortMappingCollection::_NewEnum',
+  'PortMappings.QueryInterface(IEnumVARIANT)': 'QueryInterface(IEnumVARIANT)',
+  'PortMappings.Next': 'IEnumVARIANT::Next',
+} as const;
+const MAPPING_PROPS = {
+  'PortMapping.get_Properties': 'INetSharingPortMapping::get_Properties',
+  'PortMapping.get_Name': 'INetSharingPortMappingProps::get_Name',
+  'PortMapping.get_IPProtocol': 'INetSharingPortMappingProps::get_IPProtocol',
+  'PortMapping.get_ExternalPort': 'INetSharingPortMappingProps::get_ExternalPort',
+  'PortMapping.get_InternalPort': 'INetSharingPortMappingProps::get_InternalPort',
+  'PortMapping.get_Options': 'INetSharingPortMappingProps::get_Options',
+  'PortMapping.get_TargetName': 'INetSharingPortMappingProps::get_TargetName',
+  'PortMapping.get_TargetIPAddress': 'INetSharingPortMappingProps::get_TargetIPAddress',
+  'PortMapping.get_Enabled': 'INetSharingPortMappingProps::get_Enabled',
+} as const;
+const MAPPING_READ = { ...MAPPING_WALK, 'QueryInterface(INetSharingPortMapping)': 'QueryInterface(INetSharingPortMapping)', ...MAPPING_PROPS } as const;
+const portSteps = {
+  listPortMappings: {
+    ...CONFIGURATION,
+    get_SharingEnabled: 'INetSharingConfiguration::get_SharingEnabled',
+    get_SharingConnectionType: 'INetSharingConfiguration::get_SharingConnectionType',
+    ...MAPPING_READ,
+  },
+  // On a connection with no mapping yet: the read before reaches only the walk.
+  addPortMapping: { ...CONFIGURATION, AddPortMapping: 'INetSharingConfiguration::AddPortMapping', 'PortMapping.Enable': 'INetSharingPortMapping::Enable', ...MAPPING_PROPS },
+  removePortMapping: { ...CONFIGURATION, ...MAPPING_READ, RemovePortMapping: 'INetSharingConfiguration::RemovePortMapping' },
+  enablePortMapping: { ...CONFIGURATION, ...MAPPING_READ, 'PortMapping.Enable': 'INetSharingPortMapping::Enable' },
+  disablePortMapping: { ...CONFIGURATION, ...MAPPING_READ, 'PortMapping.Disable': 'INetSharingPortMapping::Disable' },
+};
+type PortOperation = keyof typeof portSteps;
+const PORT_ACTIONS = new Set(['AddPortMapping', 'RemovePortMapping', 'PortMapping.Enable', 'PortMapping.Disable']);
+const ALREADY_THERE = new Set([0x80071392, 0x800700b7]);
+
+// What reading one mapping in the walk makes: ERROR_NOT_FOUND there is that mapping gone.
+const READS_A_MAPPING = new Set(['QueryInterface(INetSharingPortMapping)', ...Object.keys(MAPPING_PROPS)]);
+
+function expectedPortOutcome(operation: PortOperation, c: Case) {
+  // Gone while the walk read it: not listed, and so not there to change.
+  if (c.hresult === NOT_FOUND && READS_A_MAPPING.has(c.method) && operation !== 'addPortMapping') {
+    return operation === 'listPortMappings' ? { code: 'resolved' } : { code: 'ERR_PORT_MAPPING_NOT_FOUND' };
+  }
+  // Any step of an action on a found connection: ERROR_NOT_FOUND says it went before the call.
+  if (c.hresult === NOT_FOUND) return { code: 'ERR_CONNECTION_NOT_FOUND' };
+  if (c.method === 'INetSharingConfigurationForINetConnection' && c.hresult === E_NOINTERFACE) return { code: 'ERR_CONNECTION_NOT_SHAREABLE' };
+  if (c.method === 'AddPortMapping' && ALREADY_THERE.has(c.hresult)) return { code: 'ERR_PORT_MAPPING_EXISTS', hresult: c.hresult, step: 'INetSharingConfiguration::AddPortMapping' };
+  const known = codes.find((k) => k.hresult === c.hresult)!;
+  const outcome = PORT_ACTIONS.has(c.method) && LEFT_OPEN.has(c.hresult) ? 'unknown' : undefined;
+  const operationName = operation === 'listPortMappings' ? 'portMappings' : operation;
+  return { code: known.code, hresult: c.hresult, step: (portSteps[operation] as Record<string, string>)[c.method], operation: operationName, cls: known.cls, outcome };
+}
+
+describe.each(Object.keys(portSteps) as PortOperation[])('%s with a fault at each COM step', (operation) => {
+  const cases: Case[] = Object.keys(portSteps[operation]).flatMap((method) => codes.map(({ hresult }) => ({ method, hresult })));
+
+  it(`rejects each of ${Object.keys(portSteps[operation]).length} steps × ${codes.length} HRESULTs precisely, leaking nothing`, async () => {
+    const { value, exitCode } = await inWine({}, async (netcon, t, input) => {
+      const results = [];
+      for (const c of input.cases) {
+        t.configure({ zombies: true, connections: input.connections, hresults: [{ method: c.method, hresult: c.hresult }] } as FakeSetup);
+        t.clearLog();
+        const mapping = { name: 'Web', protocol: 'tcp', externalPort: 8080, internalPort: 80, targetIPAddress: '192.168.137.20', enabled: true };
+        const call: Promise<unknown> =
+          input.operation === 'listPortMappings'
+            ? netcon.listPortMappings(input.target)
+            : input.operation === 'addPortMapping'
+              ? netcon.addPortMapping(input.target, mapping)
+              : netcon[input.operation as 'removePortMapping'](input.target, 'Game');
+        const settled = await t.capture(call);
+        results.push({ method: c.method, hresult: c.hresult, error: settled.ok ? null : settled.error, live: t.live(), warnings: t.warnings() });
+      }
+      return results;
+    }, {
+      cases,
+      operation,
+      target: vpn.id,
+      // Shared as public; every operation but the add finds one mapping to read and change.
+      connections: [ethernet, { ...vpn, sharing: 'public', portMappings: operation === 'addPortMapping' ? [] : [{ name: 'Game', protocol: 'udp', externalPort: 47123, internalPort: 47124, targetIPAddress: '192.168.137.20' }] }],
+    });
+
+    expect(exitCode).toBe(0);
+    const actual = value.map((r) => {
+      const want = expectedPortOutcome(operation, r);
+      const e = r.error;
+      const outcome = !e
+        ? { code: 'resolved' }
+        : 'cls' in want
+          ? { code: e.code, hresult: e.hresult, step: e.step, operation: e.operation, cls: e.classes.includes(want.cls!) ? want.cls : e.classes.join(), outcome: e.outcome }
+          : 'step' in want
+            ? { code: e.code, hresult: e.hresult, step: e.step }
+            : { code: e.code };
+      return { fault: `${r.method} ${r.hresult.toString(16)}`, ...outcome, live: r.live, warnings: r.warnings };
+    });
+    const expected = cases.map((c) => ({ fault: `${c.method} ${c.hresult.toString(16)}`, ...expectedPortOutcome(operation, c), live: {}, warnings: [] }));
+    expect(actual).toEqual(expected);
+  });
+});

@@ -354,24 +354,20 @@ class SharingConfig : public Dispatch<INetSharingConfiguration> {
     return call.Return(call.scripted());
   }
 
-  // Port mappings and the old Internet Connection Firewall: netcon does not use them.
+  // The old Internet Connection Firewall: netcon does not use it.
   HRESULT STDMETHODCALLTYPE get_InternetFirewallEnabled(VARIANT_BOOL* out) override {
     if (out) *out = VARIANT_FALSE;
     return E_NOTIMPL;
   }
   HRESULT STDMETHODCALLTYPE DisableInternetFirewall() override { return E_NOTIMPL; }
   HRESULT STDMETHODCALLTYPE EnableInternetFirewall() override { return E_NOTIMPL; }
+
+  // The flags (ICSSC_DEFAULT or ICSSC_ENABLED) are not looked at: every mapping is listed.
   HRESULT STDMETHODCALLTYPE get_EnumPortMappings(SHARINGCONNECTION_ENUM_FLAGS,
-                                                 INetSharingPortMappingCollection** out) override {
-    if (out) *out = nullptr;
-    return E_NOTIMPL;
-  }
-  HRESULT STDMETHODCALLTYPE AddPortMapping(BSTR, UCHAR, USHORT, USHORT, DWORD, BSTR, ICS_TARGETTYPE,
-                                           INetSharingPortMapping** out) override {
-    if (out) *out = nullptr;
-    return E_NOTIMPL;
-  }
-  HRESULT STDMETHODCALLTYPE RemovePortMapping(INetSharingPortMapping*) override { return E_NOTIMPL; }
+                                                 INetSharingPortMappingCollection** out) override;
+  HRESULT STDMETHODCALLTYPE AddPortMapping(BSTR name, UCHAR protocol, USHORT externalPort, USHORT internalPort, DWORD,
+                                           BSTR target, ICS_TARGETTYPE type, INetSharingPortMapping** out) override;
+  HRESULT STDMETHODCALLTYPE RemovePortMapping(INetSharingPortMapping* mapping) override;
 
  private:
   void* Answer(REFIID iid) override {
@@ -391,6 +387,305 @@ class SharingConfig : public Dispatch<INetSharingConfiguration> {
 
   const ConnId id_;
 };
+
+// Answered only by our own port mapping objects, so RemovePortMapping can tell them from others.
+const IID kIidFakePortMapping = {
+    0xf1d55df2, 0xad0e, 0x42aa, {0x9a, 0xf9, 0x57, 0xd4, 0xbc, 0x21, 0x96, 0x42}};
+
+// Which mapping an object talks about: its connection, protocol and external port (Windows'
+// key). Like Props it holds no copy of the mapping, so a change through one object is seen
+// through every other, in every process.
+struct MappingKey {
+  ConnId conn;
+  DWORD protocol;
+  DWORD externalPort;
+};
+
+class PortMappingProps : public Dispatch<INetSharingPortMappingProps> {
+ public:
+  explicit PortMappingProps(MappingKey key) : Dispatch("PortMappingProps"), key_(std::move(key)) {}
+
+  HRESULT STDMETHODCALLTYPE get_Name(BSTR* out) override {
+    return Get("PortMapping.get_Name", out, [](const MappingState& m, BSTR* v) {
+      *v = AllocBstr(m.name);
+      return *v ? S_OK : E_OUTOFMEMORY;
+    });
+  }
+  HRESULT STDMETHODCALLTYPE get_IPProtocol(UCHAR* out) override {
+    return Get("PortMapping.get_IPProtocol", out, [](const MappingState& m, UCHAR* v) {
+      *v = static_cast<UCHAR>(m.protocol);
+      return S_OK;
+    });
+  }
+  // Ports are handed out as given to AddPortMapping: host byte order (docs/sharing.md).
+  HRESULT STDMETHODCALLTYPE get_ExternalPort(long* out) override {
+    return Get("PortMapping.get_ExternalPort", out, [](const MappingState& m, long* v) {
+      *v = static_cast<long>(m.externalPort);
+      return S_OK;
+    });
+  }
+  HRESULT STDMETHODCALLTYPE get_InternalPort(long* out) override {
+    return Get("PortMapping.get_InternalPort", out, [](const MappingState& m, long* v) {
+      *v = static_cast<long>(m.internalPort);
+      return S_OK;
+    });
+  }
+  HRESULT STDMETHODCALLTYPE get_Options(long* out) override {
+    return Get("PortMapping.get_Options", out, [](const MappingState&, long* v) {
+      *v = 0;
+      return S_OK;
+    });
+  }
+  // The target of the other type reads as an empty string: our guess, undocumented.
+  HRESULT STDMETHODCALLTYPE get_TargetName(BSTR* out) override {
+    return Get("PortMapping.get_TargetName", out, [](const MappingState& m, BSTR* v) {
+      *v = AllocBstr(m.targetIsAddress ? std::wstring() : m.target);
+      return *v ? S_OK : E_OUTOFMEMORY;
+    });
+  }
+  HRESULT STDMETHODCALLTYPE get_TargetIPAddress(BSTR* out) override {
+    return Get("PortMapping.get_TargetIPAddress", out, [](const MappingState& m, BSTR* v) {
+      *v = AllocBstr(m.targetIsAddress ? m.target : std::wstring());
+      return *v ? S_OK : E_OUTOFMEMORY;
+    });
+  }
+  HRESULT STDMETHODCALLTYPE get_Enabled(VARIANT_BOOL* out) override {
+    return Get("PortMapping.get_Enabled", out, [](const MappingState& m, VARIANT_BOOL* v) {
+      *v = m.enabled ? VARIANT_TRUE : VARIANT_FALSE;
+      return S_OK;
+    });
+  }
+
+ private:
+  void* Answer(REFIID iid) override {
+    if (IsEqualIID(iid, IID_IUnknown) || IsEqualIID(iid, IID_IDispatch) ||
+        IsEqualIID(iid, IID_INetSharingPortMappingProps))
+      return static_cast<INetSharingPortMappingProps*>(this);
+    return nullptr;
+  }
+
+  template <class T, class Fill>
+  HRESULT Get(const char* method, T* out, Fill fill) {
+    CheckAlive(method);
+    ScriptedCall call(method, &key_.conn);
+    if (!out) return call.Return(E_POINTER);
+    *out = T();
+    if (FAILED(call.scripted())) return call.Return(call.scripted());
+    if (call.null()) return call.Return(S_OK);
+    MappingState m;
+    HRESULT hr = ReadMapping(key_.conn.guid, key_.protocol, key_.externalPort, &m);
+    if (FAILED(hr)) return call.Return(hr);
+    hr = fill(m, out);
+    return call.Return(FAILED(hr) ? hr : call.scripted());
+  }
+
+  const MappingKey key_;
+};
+
+class PortMapping : public Dispatch<INetSharingPortMapping> {
+ public:
+  explicit PortMapping(MappingKey key) : Dispatch("PortMapping"), key_(std::move(key)) {}
+
+  const MappingKey& key() const { return key_; }
+
+  HRESULT STDMETHODCALLTYPE Disable() override { return SetEnabled("PortMapping.Disable", false); }
+  HRESULT STDMETHODCALLTYPE Enable() override { return SetEnabled("PortMapping.Enable", true); }
+  HRESULT STDMETHODCALLTYPE get_Properties(INetSharingPortMappingProps** out) override {
+    CheckAlive("PortMapping.get_Properties");
+    ScriptedCall call("PortMapping.get_Properties", &key_.conn);
+    if (!out) return call.Return(E_POINTER);
+    *out = nullptr;
+    if (FAILED(call.scripted())) return call.Return(call.scripted());
+    if (call.null()) return call.Return(S_OK);
+    MappingState m;
+    HRESULT hr = ReadMapping(key_.conn.guid, key_.protocol, key_.externalPort, &m);
+    if (FAILED(hr)) return call.Return(hr);
+    *out = new PortMappingProps(key_);
+    return call.Return(call.scripted());
+  }
+  HRESULT STDMETHODCALLTYPE Delete() override {
+    CheckAlive("PortMapping.Delete");
+    ScriptedCall call("PortMapping.Delete", &key_.conn);
+    if (FAILED(call.scripted())) return call.Return(call.scripted());
+    HRESULT hr = RemoveMapping(key_.conn.guid, key_.protocol, key_.externalPort);
+    return call.Return(FAILED(hr) ? hr : call.scripted());
+  }
+
+ private:
+  HRESULT SetEnabled(const char* method, bool enabled) {
+    CheckAlive(method);
+    ScriptedCall call(method, &key_.conn);
+    if (FAILED(call.scripted())) return call.Return(call.scripted());
+    HRESULT hr = SetMappingEnabled(key_.conn.guid, key_.protocol, key_.externalPort, enabled);
+    return call.Return(FAILED(hr) ? hr : call.scripted());
+  }
+  void* Answer(REFIID iid) override {
+    if (IsEqualIID(iid, IID_IUnknown) || IsEqualIID(iid, IID_IDispatch) ||
+        IsEqualIID(iid, IID_INetSharingPortMapping))
+      return static_cast<INetSharingPortMapping*>(this);
+    if (IsEqualIID(iid, kIidFakePortMapping)) return this;
+    return nullptr;
+  }
+  const char* ScriptableQuery(REFIID iid) const override {
+    return IsEqualIID(iid, IID_INetSharingPortMapping) ? "QueryInterface(INetSharingPortMapping)" : nullptr;
+  }
+  const ConnId* Conn() const override { return &key_.conn; }
+
+  const MappingKey key_;
+};
+
+// The mappings of one connection, as an automation collection hands them out: VT_DISPATCH
+// items, from a snapshot of the keys taken when the enumerator was made.
+class PortMappingEnum : public Object<IEnumVARIANT> {
+ public:
+  PortMappingEnum(std::vector<MappingKey> keys, size_t next)
+      : Object("PortMappingEnum"), keys_(std::move(keys)), next_(next) {}
+
+  HRESULT STDMETHODCALLTYPE Next(ULONG celt, VARIANT* items, ULONG* fetched) override {
+    CheckAlive("PortMappings.Next");
+    ScriptedCall call("PortMappings.Next", keys_.empty() ? nullptr : &keys_[0].conn);
+    if (fetched) *fetched = 0;
+    if (!items && celt > 0) return call.Return(E_POINTER);
+    if (FAILED(call.scripted())) return call.Return(call.scripted());
+    std::vector<MappingKey> taken;
+    AcquireSRWLockExclusive(&lock_);
+    while (taken.size() < celt && next_ < keys_.size()) taken.push_back(keys_[next_++]);
+    ReleaseSRWLockExclusive(&lock_);
+    for (size_t i = 0; i < taken.size(); ++i) {
+      VariantInit(&items[i]);
+      items[i].vt = VT_DISPATCH;
+      items[i].pdispVal = static_cast<INetSharingPortMapping*>(new PortMapping(taken[i]));
+    }
+    if (fetched) *fetched = static_cast<ULONG>(taken.size());
+    HRESULT natural = taken.size() == celt ? S_OK : S_FALSE;
+    return call.Return(call.scripted() != S_OK ? call.scripted() : natural);
+  }
+  HRESULT STDMETHODCALLTYPE Skip(ULONG celt) override {
+    AcquireSRWLockExclusive(&lock_);
+    size_t left = keys_.size() - next_;
+    bool all = celt <= left;
+    next_ += all ? celt : left;
+    ReleaseSRWLockExclusive(&lock_);
+    return all ? S_OK : S_FALSE;
+  }
+  HRESULT STDMETHODCALLTYPE Reset() override {
+    AcquireSRWLockExclusive(&lock_);
+    next_ = 0;
+    ReleaseSRWLockExclusive(&lock_);
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE Clone(IEnumVARIANT** out) override {
+    if (!out) return E_POINTER;
+    AcquireSRWLockShared(&lock_);
+    size_t next = next_;
+    ReleaseSRWLockShared(&lock_);
+    *out = new PortMappingEnum(keys_, next);
+    return S_OK;
+  }
+
+ private:
+  void* Answer(REFIID iid) override {
+    if (IsEqualIID(iid, IID_IUnknown) || IsEqualIID(iid, IID_IEnumVARIANT)) return static_cast<IEnumVARIANT*>(this);
+    return nullptr;
+  }
+  const char* ScriptableQuery(REFIID iid) const override {
+    return IsEqualIID(iid, IID_IEnumVARIANT) ? "PortMappings.QueryInterface(IEnumVARIANT)" : nullptr;
+  }
+  const ConnId* Conn() const override { return keys_.empty() ? nullptr : &keys_[0].conn; }
+
+  const std::vector<MappingKey> keys_;
+  SRWLOCK lock_ = SRWLOCK_INIT;
+  size_t next_;
+};
+
+class PortMappingCollection : public Dispatch<INetSharingPortMappingCollection> {
+ public:
+  explicit PortMappingCollection(ConnId id) : Dispatch("PortMappingCollection"), id_(std::move(id)) {}
+
+  HRESULT STDMETHODCALLTYPE get__NewEnum(IUnknown** out) override {
+    CheckAlive("PortMappings._NewEnum");
+    ScriptedCall call("PortMappings._NewEnum", &id_);
+    if (!out) return call.Return(E_POINTER);
+    *out = nullptr;
+    if (FAILED(call.scripted())) return call.Return(call.scripted());
+    if (call.null()) return call.Return(S_OK);
+    std::vector<MappingState> mappings;
+    if (!ReadMappings(id_.guid, &mappings)) return call.Return(kConnectionGone);
+    std::vector<MappingKey> keys;
+    for (const MappingState& m : mappings) keys.push_back(MappingKey{id_, m.protocol, m.externalPort});
+    *out = static_cast<IEnumVARIANT*>(new PortMappingEnum(std::move(keys), 0));
+    return call.Return(call.scripted());
+  }
+  HRESULT STDMETHODCALLTYPE get_Count(long* out) override {
+    if (!out) return E_POINTER;
+    std::vector<MappingState> mappings;
+    if (!ReadMappings(id_.guid, &mappings)) return kConnectionGone;
+    *out = static_cast<long>(mappings.size());
+    return S_OK;
+  }
+
+ private:
+  void* Answer(REFIID iid) override {
+    if (IsEqualIID(iid, IID_IUnknown) || IsEqualIID(iid, IID_IDispatch) ||
+        IsEqualIID(iid, IID_INetSharingPortMappingCollection))
+      return static_cast<INetSharingPortMappingCollection*>(this);
+    return nullptr;
+  }
+
+  const ConnId id_;
+};
+
+HRESULT STDMETHODCALLTYPE SharingConfig::get_EnumPortMappings(SHARINGCONNECTION_ENUM_FLAGS,
+                                                              INetSharingPortMappingCollection** out) {
+  CheckAlive("EnumPortMappings");
+  ScriptedCall call("EnumPortMappings", &id_);
+  if (!out) return call.Return(E_POINTER);
+  *out = nullptr;
+  if (FAILED(call.scripted())) return call.Return(call.scripted());
+  if (call.null()) return call.Return(S_OK);
+  std::vector<MappingState> mappings;
+  if (!ReadMappings(id_.guid, &mappings)) return call.Return(kConnectionGone);
+  *out = new PortMappingCollection(id_);
+  return call.Return(call.scripted());
+}
+
+HRESULT STDMETHODCALLTYPE SharingConfig::AddPortMapping(BSTR name, UCHAR protocol, USHORT externalPort,
+                                                        USHORT internalPort, DWORD, BSTR target, ICS_TARGETTYPE type,
+                                                        INetSharingPortMapping** out) {
+  CheckAlive("AddPortMapping");
+  ScriptedCall call("AddPortMapping", &id_);
+  if (!out) return call.Return(E_POINTER);
+  *out = nullptr;
+  if (FAILED(call.scripted())) return call.Return(call.scripted());
+  if (!name || !target || (type != ICSTT_NAME && type != ICSTT_IPADDRESS)) return call.Return(E_INVALIDARG);
+  MappingState m;
+  m.name.assign(name, SysStringLen(name));
+  m.protocol = protocol;
+  m.externalPort = externalPort;
+  m.internalPort = internalPort;
+  m.targetIsAddress = type == ICSTT_IPADDRESS;
+  m.target.assign(target, SysStringLen(target));
+  HRESULT hr = AddMapping(id_.guid, m);
+  if (FAILED(hr)) return call.Return(hr);
+  if (call.null()) return call.Return(S_OK);
+  *out = new PortMapping(MappingKey{id_, m.protocol, m.externalPort});
+  return call.Return(call.scripted());
+}
+
+HRESULT STDMETHODCALLTYPE SharingConfig::RemovePortMapping(INetSharingPortMapping* mapping) {
+  CheckAlive("RemovePortMapping");
+  ScriptedCall call("RemovePortMapping", &id_);
+  if (FAILED(call.scripted())) return call.Return(call.scripted());
+  void* ours = nullptr;
+  if (!mapping || FAILED(mapping->QueryInterface(kIidFakePortMapping, &ours)) || !ours) return call.Return(E_INVALIDARG);
+  auto* fake = static_cast<PortMapping*>(ours);
+  MappingKey key = fake->key();
+  static_cast<INetSharingPortMapping*>(fake)->Release();
+  // A mapping of another connection is not this one's to remove.
+  if (!IsEqualGUID(key.conn.guid, id_.guid)) return call.Return(E_INVALIDARG);
+  HRESULT hr = RemoveMapping(key.conn.guid, key.protocol, key.externalPort);
+  return call.Return(FAILED(hr) ? hr : call.scripted());
+}
 
 // Walks a snapshot of the items taken when it was made: a reload or a Disconnect meanwhile
 // changes what the items report, not how many there are.

@@ -64,6 +64,12 @@ const char* const kMethods[] = {
     "Rename",         "INetSharingConfigurationForINetConnection",
     "get_SharingEnabled", "get_SharingConnectionType", "EnableSharing", "DisableSharing",
     "Delete",         "Duplicate",
+    "EnumPortMappings", "AddPortMapping", "RemovePortMapping", "PortMappings._NewEnum",
+    "PortMappings.QueryInterface(IEnumVARIANT)", "PortMappings.Next", "QueryInterface(INetSharingPortMapping)",
+    "PortMapping.get_Properties", "PortMapping.Enable", "PortMapping.Disable", "PortMapping.Delete",
+    "PortMapping.get_Name", "PortMapping.get_IPProtocol", "PortMapping.get_ExternalPort",
+    "PortMapping.get_InternalPort", "PortMapping.get_Options", "PortMapping.get_TargetName",
+    "PortMapping.get_TargetIPAddress", "PortMapping.get_Enabled",
 };
 
 // Calls arrive on several thread-pool threads at once; this guards everything below.
@@ -102,6 +108,10 @@ Tally g_tally[] = {
     {"call", "get_SharingEnabled", 0}, {"call", "get_SharingConnectionType", 0},
     {"call", "EnableSharing", 0}, {"call", "DisableSharing", 0},
     {"call", "Delete", 0},    {"call", "Duplicate", 0},
+    {"new", "PortMappingCollection", 0}, {"delete", "PortMappingCollection", 0},
+    {"new", "PortMappingEnum", 0}, {"delete", "PortMappingEnum", 0},
+    {"new", "PortMapping", 0}, {"delete", "PortMapping", 0},
+    {"new", "PortMappingProps", 0}, {"delete", "PortMappingProps", 0},
 };
 
 // Separate from g_lock so that writing a line never waits behind the state, or the reverse.
@@ -255,6 +265,26 @@ State Parse(std::string text, std::vector<std::string>* warnings) {
       ConnState& c = state.conns[state.index[guid]];
       c.shared = true;
       c.sharingType = type;
+    } else if (kind == "map") {
+      // map {GUID} <name> <tcp|udp|number> <external> <internal> <IPv4 address or host name> [enabled]
+      GUID guid;
+      MappingState m;
+      bool ok = (f.size() == 7 || (f.size() == 8 && (f[7] == "enabled" || f[7] == "disabled"))) &&
+                ParseGuid(f[1], &guid) && state.index.count(guid) && ParseNumber(f[4], &m.externalPort) &&
+                ParseNumber(f[5], &m.internalPort);
+      if (ok && f[3] == "tcp") m.protocol = 6;
+      else if (ok && f[3] == "udp") m.protocol = 17;
+      else ok = ok && ParseNumber(f[3], &m.protocol);
+      if (!ok) {
+        warnings->push_back(where + "bad map line (a GUID from an earlier conn line, name, protocol, ports, target, [enabled])");
+        continue;
+      }
+      m.name = Unescape(f[2]);
+      m.targetIsAddress = IsIPv4Text(f[6]);
+      m.target = Unescape(f[6]);
+      m.enabled = f.size() == 8 && f[7] == "enabled";
+      // Taken as written, even two with one key: only AddPortMapping keeps Windows' rule.
+      state.conns[state.index[guid]].mappings.push_back(m);
     } else if (kind == "item") {
       DWORD position;
       BadItem item{};
@@ -709,6 +739,87 @@ bool DisableSharingOf(const GUID& guid) {
     c->changed = true;
     return S_OK;
   }) == S_OK;
+}
+
+bool IsIPv4Text(const std::string& text) {
+  int parts = 0;
+  size_t at = 0;
+  while (at <= text.size()) {
+    size_t end = text.find('.', at);
+    if (end == std::string::npos) end = text.size();
+    std::string part = text.substr(at, end - at);
+    if (part.empty() || part.size() > 3 || part.find_first_not_of("0123456789") != std::string::npos ||
+        std::stoi(part) > 255)
+      return false;
+    ++parts;
+    at = end + 1;
+  }
+  return parts == 4;
+}
+
+namespace {
+
+MappingState* FindMapping(ConnState* c, DWORD protocol, DWORD externalPort) {
+  for (MappingState& m : c->mappings)
+    if (m.protocol == protocol && m.externalPort == externalPort) return &m;
+  return nullptr;
+}
+
+}  // namespace
+
+bool ReadMappings(const GUID& guid, std::vector<MappingState>* out) {
+  return ReadConnection(guid, [out](const ConnState& c, NETCON_STATUS) { *out = c.mappings; });
+}
+
+HRESULT ReadMapping(const GUID& guid, DWORD protocol, DWORD externalPort, MappingState* out) {
+  HRESULT hr = kMappingGone;
+  if (!ReadConnection(guid, [&](const ConnState& c, NETCON_STATUS) {
+        for (const MappingState& m : c.mappings)
+          if (m.protocol == protocol && m.externalPort == externalPort) {
+            *out = m;
+            hr = S_OK;
+            return;
+          }
+      }))
+    return kConnectionGone;
+  return hr;
+}
+
+HRESULT AddMapping(const GUID& guid, const MappingState& mapping) {
+  return ChangeState([&] {
+    ConnState* c = Find(guid);
+    if (!c) return kConnectionGone;
+    if (!c->shared || c->sharingType != ICSSHARINGTYPE_PUBLIC) return kNotSharedAsPublic;
+    if (FindMapping(c, mapping.protocol, mapping.externalPort)) return kMappingExists;
+    c->mappings.push_back(mapping);
+    c->mappings.back().enabled = false;  // Windows adds a mapping disabled
+    c->changed = true;
+    return S_OK;
+  });
+}
+
+HRESULT RemoveMapping(const GUID& guid, DWORD protocol, DWORD externalPort) {
+  return ChangeState([&] {
+    ConnState* c = Find(guid);
+    if (!c) return kConnectionGone;
+    MappingState* m = FindMapping(c, protocol, externalPort);
+    if (!m) return kMappingGone;
+    c->mappings.erase(c->mappings.begin() + (m - c->mappings.data()));
+    c->changed = true;
+    return S_OK;
+  });
+}
+
+HRESULT SetMappingEnabled(const GUID& guid, DWORD protocol, DWORD externalPort, bool enabled) {
+  return ChangeState([&] {
+    ConnState* c = Find(guid);
+    if (!c) return kConnectionGone;
+    MappingState* m = FindMapping(c, protocol, externalPort);
+    if (!m) return kMappingGone;
+    m->enabled = enabled;
+    c->changed = true;
+    return S_OK;
+  });
 }
 
 HRESULT RenameConnection(const GUID& guid, const std::wstring& name) {

@@ -17,6 +17,18 @@ struct ConnId {
   std::string text;  // UTF-8
 };
 
+// One port mapping on a connection ("map" line, AddPortMapping). Windows keeps one per
+// protocol and external port on a connection, so those two are its key.
+struct MappingState {
+  std::wstring name;
+  DWORD protocol = 6;
+  DWORD externalPort = 0;
+  DWORD internalPort = 0;
+  bool targetIsAddress = true;  // ICSTT_IPADDRESS, else ICSTT_NAME
+  std::wstring target;
+  bool enabled = false;
+};
+
 struct ConnState {
   ConnId id;
   // What get_Guid hands back: the GUID's text as the config wrote it, or what a "guidtext"
@@ -43,7 +55,9 @@ struct ConnState {
   // but no enumeration, lookup or rule about names sees it again.
   bool added = false;
   bool deleted = false;
-  // Changed (status, name, sharing, added or deleted) since the config was loaded, here or in another process:
+  // Its port mappings, in the order they were added.
+  std::vector<MappingState> mappings;
+  // Changed (status, name, sharing, mappings, added or deleted) since the config was loaded, here or in another process:
   // the state file carries only these, so its size does not grow with the config's connections.
   bool changed = false;
 };
@@ -105,6 +119,20 @@ bool ApplyAfterStatus(const GUID& guid, bool connected);
 // E_UNEXPECTED, changing nothing, when another connection holds that type.
 HRESULT EnableSharingOf(const GUID& guid, DWORD type);
 bool DisableSharingOf(const GUID& guid);
+// Port mappings (README: Port mappings). Each returns kConnectionGone when the connection is
+// gone, and kMappingGone when no mapping has that protocol and external port.
+const HRESULT kMappingGone = HRESULT_FROM_WIN32(ERROR_NOT_FOUND);
+// Our guesses at what Windows answers (README): a mapping with that protocol and external port
+// exists already; the connection is not shared as public.
+const HRESULT kMappingExists = HRESULT_FROM_WIN32(ERROR_OBJECT_ALREADY_EXISTS);
+const HRESULT kNotSharedAsPublic = E_UNEXPECTED;
+bool ReadMappings(const GUID& guid, std::vector<MappingState>* out);
+HRESULT ReadMapping(const GUID& guid, DWORD protocol, DWORD externalPort, MappingState* out);
+HRESULT AddMapping(const GUID& guid, const MappingState& mapping);
+HRESULT RemoveMapping(const GUID& guid, DWORD protocol, DWORD externalPort);
+HRESULT SetMappingEnabled(const GUID& guid, DWORD protocol, DWORD externalPort, bool enabled);
+// Whether text is a dotted IPv4 address: a "map" line's target is an address if so, else a name.
+bool IsIPv4Text(const std::string& text);
 // ERROR_DUP_NAME, changing nothing, when another connection has the name (case-insensitively).
 HRESULT RenameConnection(const GUID& guid, const std::wstring& name);
 // Removes the connection; E_NOTIMPL, changing nothing, when its characteristics lack

@@ -153,6 +153,11 @@ std::string StateText(uint64_t configHash, const std::vector<ConnState>& conns) 
     text += "conn\t" + position + "\t" + c.id.text + "\t" + std::to_string(c.status) + "\t" +
             std::to_string(c.settling ? c.settleAt : 0) + "\t" + std::to_string(c.settledStatus) + "\t" +
             (c.shared ? std::to_string(c.sharingType) : std::string("-")) + "\t" + Escape(c.name) + "\n";
+    for (const MappingState& m : c.mappings) {
+      text += "map\t" + position + "\t" + std::to_string(m.protocol) + "\t" + std::to_string(m.externalPort) + "\t" +
+              std::to_string(m.internalPort) + "\t" + (m.enabled ? "1" : "0") + "\t" +
+              (m.targetIsAddress ? "ip" : "name") + "\t" + Escape(m.target) + "\t" + Escape(m.name) + "\n";
+    }
     if (c.deleted) text += "deleted\t" + position + "\t" + c.id.text + "\n";
   }
   return text + "end\n";
@@ -178,6 +183,21 @@ bool ApplyStateText(const std::string& text, uint64_t configHash, std::vector<Co
   std::vector<Entry> entries;
   for (size_t n = 2; n < lines.size(); ++n) {
     std::vector<std::string> f = Fields(lines[n]);
+    if (!f.empty() && f[0] == "map") {
+      // A mapping of the conn line before it.
+      uint64_t position;
+      MappingState m;
+      if (f.size() != 9 || entries.empty() || entries.back().kind != Entry::kConn || !ParseDecimal(f[1], &position) ||
+          position != entries.back().position || !ParseDword(f[2], &m.protocol) || !ParseDword(f[3], &m.externalPort) ||
+          !ParseDword(f[4], &m.internalPort) || (f[5] != "0" && f[5] != "1") || (f[6] != "ip" && f[6] != "name"))
+        return false;
+      m.enabled = f[5] == "1";
+      m.targetIsAddress = f[6] == "ip";
+      m.target = Unescape(f[7]);
+      m.name = Unescape(f[8]);
+      entries.back().state.mappings.push_back(std::move(m));
+      continue;
+    }
     Entry e{};
     uint64_t position;
     if (f.size() < 3 || !ParseDecimal(f[1], &position)) return false;
@@ -244,6 +264,7 @@ bool ApplyStateText(const std::string& text, uint64_t configHash, std::vector<Co
     c.shared = e.state.shared;
     c.sharingType = e.state.sharingType;
     c.name = std::move(e.state.name);
+    c.mappings = std::move(e.state.mappings);
   }
   return true;
 }

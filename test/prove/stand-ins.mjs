@@ -4,7 +4,8 @@
 // a change there is a new machine for the fake). Everything else, netcon included, is real.
 // NETCON_PROVE_STAND_INS lists what a test wants to go wrong: no-devcon, add-vpn-fails,
 // vpn-reuses-a-guid (the new entry shows up as a connection listed before the proof, under
-// its GUID, which the proof must then leave alone), cancel-test-fails.
+// its GUID, which the proof must then leave alone), cancel-test-fails, no-port-view (Windows'
+// port-mapping store cannot be read).
 import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -71,6 +72,25 @@ export function createWindows({ netcon }) {
       return { ok: true, output: `${instanceId}: Removed\n1 device(s) were removed.` };
     },
     loopbackIds: async () => [...devices.keys()],
+    // Windows' HomeNet WMI store: here the test server's own record, its state file (test/
+    // fake-hnetshare/README.md, Shared state), read without netcon. `no-port-view` makes it
+    // unavailable, as on a Windows without that namespace.
+    async portMappingView(name) {
+      if (trouble.has('no-port-view')) return { ok: false, output: 'Get-CimInstance : Invalid namespace "root/Microsoft/HomeNet"' };
+      let state = '';
+      try {
+        state = readFileSync(`${config}.state`, 'utf8');
+      } catch {
+        // no state file: nothing changed yet
+      }
+      const line = state.split('\n').map((l) => l.split('\t')).find((f) => f[0] === 'map' && f[8] === name);
+      if (!line) return { ok: false, output: `no HNet_PortMappingProtocol named ${name}` };
+      const [, , protocol, port, targetPort, enabled, kind, target] = line;
+      return {
+        ok: true,
+        output: `Name       : ${name}\nIPProtocol : ${protocol}\nPort       : ${port}\n\nTargetPort      : ${targetPort}\n${kind === 'ip' ? 'TargetIPAddress' : 'TargetName'} : ${target}\nEnabled         : ${enabled === '1'}`,
+      };
+    },
     // runas /trustlevel:0x20000 gives the command a token that is not elevated: here the
     // command runs with netcon's GetTokenInformation answering as such a token does.
     runLimited: ([node, ...args]) => run(node, [fileURLToPath(new URL('./as-limited-token.cjs', import.meta.url)), ...args]),

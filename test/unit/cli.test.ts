@@ -189,6 +189,12 @@ describe('failures map to exit codes', () => {
       restoreOffline: () => Promise.reject(new Error('unused')),
       deleteConnection: () => Promise.reject(new Error('unused')),
       duplicateConnection: () => Promise.reject(new Error('unused')),
+      getSharing: () => Promise.reject(new Error('unused')),
+      listPortMappings: () => Promise.reject(new Error('unused')),
+      addPortMapping: () => Promise.reject(new Error('unused')),
+      removePortMapping: () => Promise.reject(new Error('unused')),
+      enablePortMapping: () => Promise.reject(new Error('unused')),
+      disablePortMapping: () => Promise.reject(new Error('unused')),
     };
     expect(await run(['list'], api)).toEqual({ exitCode: 1, stdout: '', stderr: 'netcon: Error: boom\n' });
     expect(await run(['disconnect', 'x'], api)).toEqual({ exitCode: 1, stdout: '', stderr: 'netcon: ERROR: a string\n' });

@@ -4,7 +4,7 @@ import { expect } from 'vitest';
 import type { Backend } from '../../src/backend';
 import { createClientWith, type NetConClient } from '../../src/client';
 import { createFakeMachine, type FakeClientOptions, type FakeMachine } from '../../src/fake-machine';
-import type { NativeRawConnection } from '../../src/native';
+import type { NativeNewPortMapping, NativeRawConnection } from '../../src/native';
 
 /** A call as the client made it to its backend. */
 export type BackendCall =
@@ -16,7 +16,10 @@ export type BackendCall =
   | { method: 'setSharing'; progId: string; guid: string; change: string | number }
   | { method: 'rename'; progId: string; guid: string; newName: string }
   | { method: 'deleteConnection'; progId: string; guid: string }
-  | { method: 'duplicateConnection'; progId: string; guid: string; newName: string };
+  | { method: 'duplicateConnection'; progId: string; guid: string; newName: string }
+  | { method: 'portMappings'; progId: string; guid: string }
+  | { method: 'addPortMapping'; progId: string; guid: string; mapping: NativeNewPortMapping }
+  | { method: 'changePortMapping'; progId: string; guid: string; protocol: number; externalPort: number; change: string };
 
 export interface Fake {
   machine: FakeMachine;
@@ -73,6 +76,18 @@ export function fakeMachine(options: FakeClientOptions = {}, progId?: string, co
     duplicateConnection(progId, guid, newName, hook) {
       calls.push({ method: 'duplicateConnection', progId, guid, newName });
       return inner.duplicateConnection(progId, guid, newName, hook);
+    },
+    portMappings(progId, guid, hook) {
+      calls.push({ method: 'portMappings', progId, guid });
+      return inner.portMappings(progId, guid, hook);
+    },
+    addPortMapping(progId, guid, mapping, hook) {
+      calls.push({ method: 'addPortMapping', progId, guid, mapping });
+      return inner.addPortMapping(progId, guid, mapping, hook);
+    },
+    changePortMapping(progId, guid, protocol, externalPort, change, hook) {
+      calls.push({ method: 'changePortMapping', progId, guid, protocol, externalPort, change });
+      return inner.changePortMapping(progId, guid, protocol, externalPort, change, hook);
     },
   };
   let requests = 0;

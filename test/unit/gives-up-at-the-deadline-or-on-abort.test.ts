@@ -181,6 +181,9 @@ describe('the binding underneath', () => {
       rename: (_p, _g, _n, hook) => hang('rename', hook),
       deleteConnection: (_p, _g, hook) => hang('deleteConnection', hook),
       duplicateConnection: (_p, _g, _n, hook) => hang('duplicateConnection', hook),
+      portMappings: (_p, _g, hook) => hang('portMappings', hook),
+      addPortMapping: (_p, _g, _m, hook) => hang('addPortMapping', hook),
+      changePortMapping: (_p, _g, _pr, _e, _c, hook) => hang('changePortMapping', hook),
       apartment: () => ({ hresult: 0x800401f0, type: 0, qualifier: 0 }),
       // Nothing to subscribe to, as under Wine: a watch only polls.
       watchChanges: () => ({ settleMs: 0, stop() {} }),
@@ -196,7 +199,8 @@ describe('the binding underneath', () => {
     await rejection(client.listSharing({ timeoutMs: 10 }));
     await rejection(client.disableSharing(ETHERNET.id, { timeoutMs: 10 }));
     await rejection(client.rename(ETHERNET.id, 'Uplink', { signal: AbortSignal.timeout(10) }));
-    expect(abandoned).toEqual(['list', 'connect', 'sharing', 'setSharing', 'list']);
+    await rejection(client.listPortMappings(ETHERNET.id, { timeoutMs: 10 }));
+    expect(abandoned).toEqual(['list', 'connect', 'sharing', 'setSharing', 'list', 'portMappings']);
   });
 
   it("gives a watch's hung list an error event at its deadline, abandons it, and lets it go soon after the watch ends", async () => {
@@ -233,6 +237,9 @@ describe('the binding underneath', () => {
       rename: async () => ({ ok: false, refused: 'stuck-threads', stuck: 16 }),
       deleteConnection: async () => ({ ok: false, refused: 'stuck-threads', stuck: 16 }),
       duplicateConnection: async () => ({ ok: false, refused: 'stuck-threads', stuck: 16 }),
+      portMappings: async () => ({ ok: false, refused: 'stuck-threads', stuck: 16 }),
+      addPortMapping: async () => ({ ok: false, refused: 'stuck-threads', stuck: 16 }),
+      changePortMapping: async () => ({ ok: false, refused: 'stuck-threads', stuck: 16 }),
       apartment: () => ({ hresult: 0x800401f0, type: 0, qualifier: 0 }),
       watchChanges: () => ({ settleMs: 0, stop() {} }),
     };

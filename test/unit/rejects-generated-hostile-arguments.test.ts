@@ -140,6 +140,55 @@ describe('generated hostile arguments', () => {
     );
   });
 
+  // Port mappings: a hostile connection with a good mapping, and a good connection with a
+  // hostile mapping (treacherous objects, wrong types, wrong values, unknown keys).
+  // A mapping's name may be any text but blank, over 255 characters or with control characters.
+  const badName = fc.oneof(
+    fc.constant(''),
+    fc.constant('   '),
+    fc.string({ minLength: 256, maxLength: 300 }),
+    fc.tuple(fc.string(), fc.integer({ min: 0, max: 31 }), fc.string()).map(([a, c, b]) => `${a}${String.fromCharCode(c)}${b}`),
+  );
+  const GOOD_MAPPING = { name: 'Game', protocol: 'udp', externalPort: 47123, internalPort: 47124, targetIPAddress: '192.168.137.20' };
+  const badPort = fc.oneof(fc.integer({ max: 0 }), fc.integer({ min: 65536 }), fc.double().filter((d) => !Number.isInteger(d)), fc.constant(NaN), fc.constant(Infinity));
+  const hostileMapping = fc.oneof(
+    treacherousOn('name'),
+    wrongType.filter((v) => typeof v !== 'string').map(plain),
+    badPort.map((externalPort) => plain({ ...GOOD_MAPPING, externalPort })),
+    badPort.map((internalPort) => plain({ ...GOOD_MAPPING, internalPort })),
+    fc.anything().filter((p) => !(typeof p === 'string' && /^(tcp|udp)$/i.test(p)) && p !== 6 && p !== 17).map((protocol) => plain({ ...GOOD_MAPPING, protocol })),
+    badName.map((name) => plain({ ...GOOD_MAPPING, name })),
+    fc.string().filter((ip) => !/^(0|[1-9]\d{0,2})(\.(0|[1-9]\d{0,2})){3}$/.test(ip)).map((targetIPAddress) => plain({ ...GOOD_MAPPING, targetIPAddress })),
+    fc.string().map((targetName) => plain({ ...GOOD_MAPPING, targetName })),
+    fc.string({ minLength: 1 }).filter((k) => !['name', 'protocol', 'externalPort', 'internalPort', 'targetName', 'targetIPAddress', 'enabled'].includes(k)).map((k) => plain({ ...GOOD_MAPPING, [k]: 1 })),
+  );
+
+  it('addPortMapping rejects a hostile connection or mapping before any COM call', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(hostileTarget.map((t) => ({ target: t, mapping: plain(GOOD_MAPPING) })), hostileMapping.map((m) => ({ target: plain('Ethernet'), mapping: m }))), async ({ target, mapping }) => {
+        const fake = fakeMachine({ connections: ALL });
+        expectArgumentError(await rejection(() => fake.client.addPortMapping(target.make() as never, mapping.make() as never)));
+        expect(fake.calls).toEqual([]);
+        expect(fake.backendRequests()).toBe(0);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it.each(['listPortMappings', 'removePortMapping', 'enablePortMapping', 'disablePortMapping'] as const)('%s rejects hostile connections and mapping names before any COM call', async (method) => {
+    const hostileRef = fc.oneof(treacherousOn('protocol'), badName.map(plain), badPort.map((externalPort) => plain({ protocol: 'tcp', externalPort })), wrongType.filter((v) => typeof v !== 'string' && (typeof v !== 'object' || v === null || Array.isArray(v))).map(plain));
+    await fc.assert(
+      fc.asyncProperty(method === 'listPortMappings' ? hostileTarget.map((t) => ({ target: t, ref: plain('Game') })) : fc.oneof(hostileTarget.map((t) => ({ target: t, ref: plain('Game') })), hostileRef.map((r) => ({ target: plain('Ethernet'), ref: r }))), async ({ target, ref }) => {
+        const fake = fakeMachine({ connections: ALL });
+        const call = method === 'listPortMappings' ? () => fake.client.listPortMappings(target.make() as never, {}) : () => fake.client[method](target.make() as never, ref.make() as never);
+        expectArgumentError(await rejection(call));
+        expect(fake.calls).toEqual([]);
+        expect(fake.backendRequests()).toBe(0);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('createClient rejects hostile options and ProgIDs synchronously', () => {
     const PROG_ID = /^[A-Za-z][A-Za-z0-9._-]{0,38}$/;
     const badProgId = fc.oneof(
