@@ -47,6 +47,7 @@ describe('npm run prove over netcon/testing', () => {
       findDevcon: async () => undefined,
       runLimited: async () => ({ ok: false, code: null, output: 'not here' }),
       runCancelTest: async () => ({ ok: true, output: 'not here' }),
+      portMappingView: async () => ({ ok: false, output: 'not here' }),
     };
     const fakeNetcon = { ...netcon, ...client, createClient: () => client };
     const proofUrl = pathToFileURL(join(__dirname, '..', '..', 'scripts', 'prove', 'proof.mjs')).href;
