@@ -20,12 +20,10 @@ HRESULT NullOutIsFailure(HRESULT hr, const void* out) { return SUCCEEDED(hr) && 
 
 // The one place where ports cross into and out of Windows. Microsoft's documentation does not
 // say which byte order AddPortMapping's USHORTs and get_ExternalPort/get_InternalPort's LONGs
-// use. Every public caller found passes and compares plain port numbers (Microsoft's own
-// "Adding and Removing Port Mappings" sample adds 555 -> 444 and finds it again by comparing
-// get_ExternalPort with 555; eMule's firewall opener does the same with its own port), so
-// netcon takes host byte order. docs/sharing.md has the sources, and the Windows proof
-// (scripts/prove/) adds 47123 -> 47124 and records what Windows and its WMI store show: if a
-// real run ever reads them back swapped, this is the only code to change.
+// use. Every public caller found passes and compares plain port numbers (docs/sharing.md says
+// which), so netcon takes host byte order. The Windows proof (scripts/prove/) adds 47123 ->
+// 47124 and records what Windows and its WMI store show: if a real run ever reads them back
+// swapped, this is the only code to change.
 int32_t PortFromWindows(long port) { return static_cast<int32_t>(port); }
 USHORT PortToWindows(int32_t port) { return static_cast<USHORT>(port); }
 
