@@ -62,7 +62,7 @@ function attempt(load: () => unknown): Outcome {
 // A stale or foreign binary would otherwise fail later as "x is not a function".
 function checkExports(exports: unknown): NativeAddon {
   const candidate = exports as Partial<Record<keyof NativeAddon, unknown>> | null | undefined;
-  const missing = (['list', 'disconnect', 'connect', 'initializeSecurity', 'diagnose', 'apartment', 'abandon', 'subscribe', 'unsubscribe', 'sharing', 'setSharing', 'rename'] as const).filter((name) => typeof candidate?.[name] !== 'function');
+  const missing = (['list', 'disconnect', 'connect', 'initializeSecurity', 'diagnose', 'apartment', 'abandon', 'subscribe', 'unsubscribe', 'sharing', 'setSharing', 'rename', 'adapters'] as const).filter((name) => typeof candidate?.[name] !== 'function');
   if (missing.length > 0) throw new Error(`the native module does not export ${missing.join(', ')}`);
   return exports as NativeAddon;
 }
@@ -87,6 +87,7 @@ function backendOver(addon: NativeAddon): Backend {
     rename: (progId, guid, newName, hook) => start(hook, (id) => addon.rename(progId, guid, newName, id)),
     diagnose: (progId, hook) => start(hook, (id) => addon.diagnose(progId, id)),
     apartment: () => addon.apartment(),
+    adapters: (hook) => start(hook, (id) => addon.adapters(id)),
   };
 }
 

@@ -2,6 +2,7 @@
 // netcon/testing's in-memory machine. Both answer the addon's plain data.
 import type {
   NativeActionResult,
+  NativeAdaptersResult,
   NativeApartment,
   NativeDiagnosisResult,
   NativeListResult,
@@ -55,4 +56,6 @@ export interface Backend {
    * Best effort: where nothing can be subscribed to it never calls, and watch() polls anyway.
    */
   watchChanges(onChange: () => void): ChangeSubscription;
+  /** The machine's network adapters and default routes, for listConnections({ details: true }). */
+  adapters(hook?: AbandonHook): Promise<NativeAdaptersResult>;
 }

@@ -2,12 +2,14 @@
 // status changes, answering the client as the addon does (the same plain records), so that
 // the real client over it behaves as netcon does. The unit tests use it directly too.
 import type { AbandonHook, Backend } from './backend';
+import { fakeAdapter, fakeDetailsOf, type FakeDetails, type FakeDetailsInput } from './fake-details';
 import { CONNECTION_STATUSES, MEDIA_TYPES, toNetConnection, type ConnectionStatus, type MediaType, type NetConnection } from './connection';
 import { NetConInvalidArgTypeError, NetConInvalidArgValueError } from './errors';
 import { canonicalGuid } from './guid';
 import { HRESULTS, SUCCESS_CODES, type HResultCode } from './hresults';
 import type {
   NativeActionResult,
+  NativeAdaptersResult,
   NativeDiagnosis,
   NativeFailure,
   NativeListResult,
@@ -43,6 +45,12 @@ export interface FakeConnectionInput {
   readonly sharing?: 'public' | 'private' | number | null;
   /** False for a connection Windows cannot share (it has no sharing configuration). Default true. */
   readonly shareable?: boolean;
+  /**
+   * Its network interface, as listConnections({ details: true }) shows it (addresses, gateways,
+   * MAC, …); null or absent for a connection with no adapter (`details: null`), as a VPN that is
+   * not connected has none.
+   */
+  readonly details?: FakeDetailsInput | null;
 }
 
 /**
@@ -59,9 +67,10 @@ export interface FakeFailure {
    * too. `'sharing'` fails reading a connection's sharing (listSharing, getSharing and the read
    * enableSharing and shareConnection start with). `'disconnect'`, `'connect'`,
    * `'enableSharing'`, `'disableSharing'` and `'rename'` fail that call on its connection
-   * (shareConnection's too); `'security'` fails initializeComSecurity.
+   * (shareConnection's too); `'security'` fails initializeComSecurity; `'adapters'` fails the read
+   * of the network interfaces that `details: true` adds (its `id` is not looked at).
    */
-  readonly on: 'list' | 'disconnect' | 'connect' | 'security' | 'sharing' | 'enableSharing' | 'disableSharing' | 'rename';
+  readonly on: 'list' | 'disconnect' | 'connect' | 'security' | 'sharing' | 'enableSharing' | 'disableSharing' | 'rename' | 'adapters';
   /**
    * The connection it fails on; every one when absent. `'list'` with an `id` fails reading that
    * connection (`err.connection`), without one the walk as a whole, before any connection.
@@ -75,7 +84,7 @@ export interface FakeFailure {
    * `'INetSharingConfiguration::get_SharingEnabled'`, `'INetConnection::Disconnect'`,
    * `'INetConnection::Connect'`, `'INetSharingConfiguration::EnableSharing'`,
    * `'INetSharingConfiguration::DisableSharing'`, `'INetConnection::Rename'`,
-   * `'CoInitializeSecurity'`). A step of the walk (`'INetConnection::GetProperties'`, an
+   * `'CoInitializeSecurity'`; `'adapters'`: `'GetAdaptersAddresses'`, or `'GetIpForwardTable2'`). A step of the walk (`'INetConnection::GetProperties'`, an
    * `INetConnectionProps` getter) without an `id` fails on every connection. An action failing
    * at a step before its connection (such as `'CoCreateInstance'`) names none. A getter of a
    * field an action does not read (`get_Status`, `get_DeviceName`, `get_MediaType`,
@@ -121,6 +130,8 @@ export interface FakeClientOptions {
     readonly setSharing?: number;
     /** Each rename call. */
     readonly rename?: number;
+    /** Each read of the network interfaces (`details: true`). */
+    readonly adapters?: number;
   };
   /**
    * Milliseconds after a successful disconnect/connect during which the connection shows
@@ -139,9 +150,9 @@ export interface FakeCall {
   /**
    * `'list'` for every lookup, `'security'` for initializeComSecurity, `'diagnose'` for
    * diagnose's look at the machine, `'sharing'` for every read of the sharing, else the COM
-   * call on one connection.
+   * call on one connection; `'adapters'` for the read of the network interfaces (`details: true`).
    */
-  readonly method: 'list' | 'disconnect' | 'connect' | 'security' | 'diagnose' | 'sharing' | 'enableSharing' | 'disableSharing' | 'rename';
+  readonly method: 'list' | 'disconnect' | 'connect' | 'security' | 'diagnose' | 'sharing' | 'enableSharing' | 'disableSharing' | 'rename' | 'adapters';
   /** The connection's GUID, for a call on one connection. */
   readonly id?: string;
   /** enableSharing's SHARINGCONNECTIONTYPE (0 public, 1 private). */
@@ -212,6 +223,7 @@ const STEPS = {
   enableSharing: 'INetSharingConfiguration::EnableSharing',
   disableSharing: 'INetSharingConfiguration::DisableSharing',
   rename: 'INetConnection::Rename',
+  adapters: 'GetAdaptersAddresses',
 } as const;
 
 type OnOne = 'disconnect' | 'connect' | 'enableSharing' | 'disableSharing' | 'rename';
@@ -257,6 +269,8 @@ interface State {
   sharing: number | null;
   shareable: boolean;
   settling?: { status: number; at: number };
+  /** Its network interface; null for none. */
+  details: FakeDetails | null;
 }
 
 // A status or media type given by name or raw value, as its raw value (its index in the table).
@@ -324,6 +338,7 @@ function stateOf(c: FakeConnectionInput, field: string): State {
     guid,
     sharing: sharingOf(c.sharing, `${field}.sharing`),
     shareable: c.shareable ?? true,
+    details: fakeDetailsOf(c.details, `${field}.details`),
     raw: {
       id: c.id,
       name: String(c.name),
@@ -516,6 +531,20 @@ export function createFakeMachine(options: FakeClientOptions = {}): FakeMachine 
       return HEALTHY_MACHINE;
     },
     apartment: () => ({ hresult: HRESULTS.CO_E_NOTINITIALIZED.hresult, type: 0, qualifier: 0 }),
+    async adapters(hook): Promise<NativeAdaptersResult> {
+      calls.push({ method: 'adapters' });
+      await sleep(options.delays?.adapters, hook);
+      const failure = on('adapters')[0];
+      if (failure) return failed(failure, undefined);
+      const reading: NativeAdaptersResult = { ok: true, adapters: [], defaultRoutes: [] };
+      states.forEach((state, position) => {
+        if (!state.details) return;
+        const { adapter, routes } = fakeAdapter(state.raw.id, state.details, position);
+        reading.adapters.push(adapter);
+        reading.defaultRoutes.push(...routes);
+      });
+      return reading;
+    },
     watchChanges(onChange) {
       const listener = () => onChange();
       listeners.add(listener);
@@ -549,10 +578,13 @@ export function createFakeMachine(options: FakeClientOptions = {}): FakeMachine 
       const state = stateAt(canonicalGuid(id));
       if (!state) return false;
       optionsObject(changes, 'changes');
-      const next = stateOf({ ...state.raw, sharing: state.sharing, shareable: state.shareable, ...changes, id: state.raw.id }, 'changes');
+      // Details given are merged into the connection's: a test changes its addresses alone.
+      const details = changes.details === undefined ? state.details : changes.details === null ? null : { ...state.details, ...changes.details };
+      const next = stateOf({ ...state.raw, sharing: state.sharing, shareable: state.shareable, ...changes, details, id: state.raw.id }, 'changes');
       state.raw = next.raw;
       state.sharing = next.sharing;
       state.shareable = next.shareable;
+      state.details = next.details;
       state.settling = undefined;
       changed();
       return true;
