@@ -10,7 +10,7 @@ export class UsageError extends Error {
 }
 
 /** The options every command may be given (`--help`, `--version` and the rest are read too). */
-export type OptionName = 'json' | 'all' | 'wait' | 'interval' | 'for' | 'max' | 'restore';
+export type OptionName = 'json' | 'all' | 'wait' | 'interval' | 'for' | 'max' | 'restore' | 'details';
 
 /** A command line, read. */
 export interface CommandLine {
@@ -33,6 +33,8 @@ export interface CommandLine {
   readonly for?: string;
   readonly max?: string;
   readonly restore: boolean;
+  /** `--details`: list and show each connection's network interface too. */
+  readonly details: boolean;
   /** What follows `--`: `netcon offline`'s command and its arguments. */
   readonly commandToRun?: readonly string[];
 }
@@ -55,6 +57,7 @@ export function readCommandLine(argv: readonly string[]): CommandLine {
       for: { type: 'string' },
       max: { type: 'string' },
       restore: { type: 'boolean' },
+      details: { type: 'boolean' },
     },
     allowPositionals: true,
     strict: true,
@@ -73,7 +76,7 @@ export function readCommandLine(argv: readonly string[]): CommandLine {
     help: values.help === true,
     version: values.version === true,
     json: values.json === true,
-    given: (['json', 'all', 'wait', 'interval', 'for', 'max', 'restore'] as const).filter((option) => values[option] !== undefined),
+    given: (['json', 'all', 'wait', 'interval', 'for', 'max', 'restore', 'details'] as const).filter((option) => values[option] !== undefined),
     progId: values['prog-id'],
     timeout: values.timeout,
     wait: values.wait,
@@ -81,6 +84,7 @@ export function readCommandLine(argv: readonly string[]): CommandLine {
     for: values.for,
     max: values.max,
     restore: values.restore === true,
+    details: values.details === true,
     ...(commandToRun ? { commandToRun } : {}),
   };
 }
