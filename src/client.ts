@@ -4,7 +4,7 @@ import type { Backend } from './backend';
 import { toNetConnection, type ConnectionStatus, type NetConnection } from './connection';
 import { DEFAULT_PROG_ID } from './defaults';
 import { diagnoseWith, type Diagnosis } from './diagnose';
-import { joinDetails, type DetailedConnection, type ListOptions } from './details';
+import { joinDetails, type ListOptions } from './details';
 import {
   CallTimeoutError,
   ComError,
@@ -101,7 +101,6 @@ export interface NetConClient {
    * Rejects with a ComError subclass when a COM call fails, CallTimeoutError (`ERR_TIMEOUT`)
    * after `timeoutMs` (default 60,000), and an AbortError (`ABORT_ERR`) when `signal` aborts.
    */
-  listConnections(options: ListOptions & { readonly details: true }): Promise<DetailedConnection[]>;
   /**
    * With `details: true`, each connection also has `details`: its network interface as the IP
    * Helper API reports it (addresses, gateways, DNS servers, MAC, MTU, link speeds, whether it
@@ -113,7 +112,6 @@ export interface NetConClient {
    * any case). Rejects with ERR_CONNECTION_NOT_FOUND, or ERR_AMBIGUOUS_CONNECTION when
    * several connections share the name.
    */
-  findConnection(target: string, options: ListOptions & { readonly details: true }): Promise<DetailedConnection>;
   /** With `details: true`, the connection has `details`, as listConnections gives it. */
   findConnection(target: string, options?: ListOptions): Promise<NetConnection>;
   /**
@@ -468,19 +466,19 @@ export function createClientWith(
   // The offline window works through this client's own calls; only a real one has a guardian.
   const offline: OfflineContext = { get client() { return client; }, progId, comSecurity, guardian, open: new Set() };
   const client: NetConClient = {
-    listConnections: async function listConnections(options?: ListOptions) {
+    async listConnections(options?: ListOptions) {
       const object = optionsObject(options);
       const details = parseDetailsOption(object);
       return list(getBackend(), boundsFor(object, 'list'), { operation: 'list' }, details);
-    } as NetConClient['listConnections'],
-    findConnection: async function findConnection(target: string, options?: ListOptions) {
+    },
+    async findConnection(target: string, options?: ListOptions) {
       const parsed = parseTarget(target, { allowConnection: false });
       const object = optionsObject(options);
       const details = parseDetailsOption(object);
       const bounds = boundsFor(object, 'find');
       const backend = getBackend();
       return selectConnection(await list(backend, bounds, { operation: 'find', target }, details), parsed);
-    } as NetConClient['findConnection'],
+    },
     disconnect: (target, options) => apply('disconnect', target, options),
     connect: (target, options) => apply('connect', target, options),
     async waitForStatus(target, status, options) {

@@ -71,7 +71,7 @@ export interface ConnectionDetails {
  * connected, a disabled adapter).
  */
 export interface DetailedConnection extends NetConnection {
-  readonly details: ConnectionDetails | null;
+  details: ConnectionDetails | null;
 }
 
 /** What the native layer (or the testing fake) reads for the join. */

@@ -10,7 +10,7 @@
 import { isAddonLoadable, loadBackend } from './addon';
 import { createClientWith, type ActionOptions, type ActionResult, type ClientOptions, type NetConClient } from './client';
 import type { NetConnection } from './connection';
-import type { DetailedConnection, ListOptions } from './details';
+import type { ListOptions } from './details';
 import type { Diagnosis } from './diagnose';
 import type { OfflineOptions, OfflineWindow, RestoredConnection } from './offline';
 import type { CallOptions } from './limits';
@@ -28,14 +28,12 @@ const client = createClientWith(loadBackend, undefined, { guardian: true });
  * ERR_TIMEOUT) after `timeoutMs` (default 60,000; `Infinity` for none), and with an
  * AbortError (code ABORT_ERR) when `signal` aborts.
  */
-export function listConnections(options: ListOptions & { readonly details: true }): Promise<DetailedConnection[]>;
 /**
  * With `details: true` each connection also has `details`: its network interface (addresses,
  * gateways, DNS servers, MAC, MTU, link speeds, whether it holds the Internet), joined by GUID
  * from the IP Helper API within the same `timeoutMs` and `signal`; null for a connection with
  * no adapter (Windows has no interface for it now). See docs/addresses.md.
  */
-export function listConnections(options?: ListOptions): Promise<NetConnection[]>;
 export function listConnections(options?: ListOptions): Promise<NetConnection[]> {
   return client.listConnections(options);
 }
@@ -45,9 +43,7 @@ export function listConnections(options?: ListOptions): Promise<NetConnection[]>
  * any case). Rejects with ERR_CONNECTION_NOT_FOUND, or ERR_AMBIGUOUS_CONNECTION when
  * several connections share the name. `timeoutMs` and `signal` as for listConnections.
  */
-export function findConnection(target: string, options: ListOptions & { readonly details: true }): Promise<DetailedConnection>;
 /** With `details: true`, the connection has `details`, as listConnections gives it. */
-export function findConnection(target: string, options?: ListOptions): Promise<NetConnection>;
 export function findConnection(target: string, options?: ListOptions): Promise<NetConnection> {
   return client.findConnection(target, options);
 }

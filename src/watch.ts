@@ -5,7 +5,7 @@
 // Windows does not notify, leave.
 import type { Backend, ChangeSubscription } from './backend';
 import type { NetConnection } from './connection';
-import { sameDetails, type ConnectionDetails } from './details';
+import { sameDetails } from './details';
 import { CallTimeoutError, NetConError } from './errors';
 import { limits, type CallOptions, type Limits } from './limits';
 import type { ParsedWatch } from './validate';
@@ -96,10 +96,7 @@ const differs = (a: NetConnection, b: NetConnection) =>
   a.deviceName !== b.deviceName ||
   a.mediaTypeCode !== b.mediaTypeCode ||
   a.characteristics.value !== b.characteristics.value ||
-  !sameDetails(detailsOf(a), detailsOf(b));
-
-// Present only on connections listed with the details option.
-const detailsOf = (c: NetConnection) => (c as { details?: ConnectionDetails | null }).details;
+  !sameDetails(a.details, b.details);
 
 /** What changed from `before` to `after`: additions and changes in list order, then removals. */
 export function diffConnections(before: readonly NetConnection[], after: readonly NetConnection[]): ConnectionChange[] {

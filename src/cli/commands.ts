@@ -48,7 +48,7 @@ export async function list(line: CommandLine, api: ApiOnDemand): Promise<string>
   acceptOnly(line, ['json', 'all', 'details']);
   if (line.operands.length > 0) throw new UsageError(`"list" takes no arguments, got ${JSON.stringify(line.operands)}.`);
   if (line.details) {
-    const detailed = await api().listConnections({ timeoutMs: timeoutMs(line), details: true });
+    const detailed = (await api().listConnections({ timeoutMs: timeoutMs(line), details: true })) as netcon.DetailedConnection[];
     return line.json ? `${JSON.stringify(detailed, null, 2)}\n` : detailedConnectionTable(detailed);
   }
   const connections = await api().listConnections({ timeoutMs: timeoutMs(line) });
@@ -59,7 +59,7 @@ export async function list(line: CommandLine, api: ApiOnDemand): Promise<string>
 export async function show(line: CommandLine, api: ApiOnDemand): Promise<string> {
   acceptOnly(line, ['json', 'details']);
   if (line.details) {
-    const detailed = await api().findConnection(oneTarget(line), { timeoutMs: timeoutMs(line), details: true });
+    const detailed = (await api().findConnection(oneTarget(line), { timeoutMs: timeoutMs(line), details: true })) as netcon.DetailedConnection;
     return line.json ? `${JSON.stringify(detailed, null, 2)}\n` : connectionDetails(detailed) + interfaceDetails(detailed.details);
   }
   const connection = await api().findConnection(oneTarget(line), { timeoutMs: timeoutMs(line) });

@@ -39,8 +39,9 @@ function linuxDefaultInterface(): LinuxInterface {
   const name = route.dev;
   const [addr] = ip('addr', 'show', 'dev', name) as IpAddr[];
   const sys = (file: string) => readFileSync(`/sys/class/net/${name}/${file}`, 'utf8').trim();
+  // Global and link-local (fe80::…) addresses: Windows, and Wine, report both.
   const of = (family: string) =>
-    addr.addr_info.filter((a) => a.family === family && a.scope === 'global').map((a) => ({ address: a.local, prefixLength: a.prefixlen }));
+    addr.addr_info.filter((a) => a.family === family && (a.scope === 'global' || a.scope === 'link')).map((a) => ({ address: a.local, prefixLength: a.prefixlen }));
   const ipv4 = of('inet');
   if (ipv4.length === 0) throw new Error(`${name}, the interface of the default route, has no IPv4 address`);
   return { name, mac: sys('address').toLowerCase(), mtu: Number(sys('mtu')), gateway: route.gateway, ipv4, ipv6: of('inet6') };
@@ -79,6 +80,7 @@ describe.runIf(!native)('each connection joined with its addresses, under Wine',
     expect(details).toMatchObject({ mac: linux.mac, mtu: linux.mtu, operStatus: 'up', internet: true });
     expect(details.ipv4).toEqual(linux.ipv4);
     expect(details.ipv6).toEqual(expect.arrayContaining(linux.ipv6));
+    expect(details.ipv6).toHaveLength(linux.ipv6.length);
     expect(details.gateways).toContain(linux.gateway);
     expect(details.luid).toMatch(/^\d+$/);
     expect(details.ifIndex).toBeGreaterThan(0);

@@ -14,6 +14,7 @@ export type BackendCall =
   | { method: 'diagnose'; progId: string }
   | { method: 'sharing'; progId: string }
   | { method: 'setSharing'; progId: string; guid: string; change: string | number }
+  | { method: 'adapters'; progId?: undefined }
   | { method: 'rename'; progId: string; guid: string; newName: string };
 
 export interface Fake {
@@ -64,6 +65,10 @@ export function fakeMachine(options: FakeClientOptions = {}, progId?: string, co
     },
     apartment: () => inner.apartment(),
     watchChanges: (onChange) => inner.watchChanges(onChange),
+    adapters(hook) {
+      calls.push({ method: 'adapters' });
+      return inner.adapters(hook);
+    },
   };
   let requests = 0;
   const getBackend = (): Backend => {

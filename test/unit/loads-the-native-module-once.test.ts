@@ -56,7 +56,7 @@ describe('createAddonLoader', () => {
     const { loadBackend } = createAddonLoader({ platform: () => 'win32', load: () => ({ list: () => undefined }) });
     const error = thrownBy(loadBackend) as NativeModuleLoadError;
     expect(error.code).toBe('ERR_NATIVE_MODULE_LOAD');
-    expect((error.cause as Error).message).toBe('the native module does not export disconnect, connect, initializeSecurity, diagnose, apartment, abandon, subscribe, unsubscribe, sharing, setSharing, rename');
+    expect((error.cause as Error).message).toBe('the native module does not export disconnect, connect, initializeSecurity, diagnose, apartment, abandon, subscribe, unsubscribe, sharing, setSharing, rename, adapters');
   });
 
   it('loads once and hands out the same binding', () => {
@@ -69,7 +69,7 @@ describe('createAddonLoader', () => {
     expect(loader.count()).toBe(1);
     // Actions go straight through to the addon.
     expect(first.disconnect).not.toBe(binding.disconnect);
-    expect(Object.keys(first).sort()).toEqual(['apartment', 'connect', 'diagnose', 'disconnect', 'initializeSecurity', 'list', 'rename', 'setSharing', 'sharing', 'watchChanges']);
+    expect(Object.keys(first).sort()).toEqual(['adapters', 'apartment', 'connect', 'diagnose', 'disconnect', 'initializeSecurity', 'list', 'rename', 'setSharing', 'sharing', 'watchChanges']);
   });
 });
 
