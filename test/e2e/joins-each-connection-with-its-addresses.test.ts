@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { vpn } from '../../wine/connections';
 import { native, wineEnv, wineTool } from '../../wine/environment';
+import { createFakeClient } from '../../src/testing';
 import { cliInWine, inWine, type FakeConnection } from '../../wine/run';
 
 interface LinuxInterface {
@@ -68,6 +69,8 @@ describe.runIf(!native)('each connection joined with its addresses, under Wine',
   let ethernet: FakeConnection;
   const notConnectedVpn: FakeConnection = { ...vpn, name: 'Office VPN' };
   let connections: FakeConnection[];
+  // What the addon listed with details, for the testing fake to match.
+  let listedByAddon: unknown[] | undefined;
 
   beforeAll(() => {
     linux = linuxDefaultInterface();
@@ -95,6 +98,7 @@ describe.runIf(!native)('each connection joined with its addresses, under Wine',
       live: t.live(),
     }));
     expect(value.plain.map((c) => 'details' in c)).toEqual([false, false]);
+    listedByAddon = value.detailed;
     const [eth, other] = value.detailed;
     expect(eth.id).toBe(ethernet.id);
     expectLinuxFacts(eth.details as unknown as Record<string, unknown>);
@@ -134,5 +138,18 @@ describe.runIf(!native)('each connection joined with its addresses, under Wine',
     expect(listed[1].details).toBeNull();
     expect(show.live).toEqual({});
     expect(list.live).toEqual({});
+  });
+
+  it('netcon/testing, given the interface the addon reported, lists the same connections', async () => {
+    if (!listedByAddon) throw new Error('the first test did not list');
+    const [eth] = listedByAddon as { details: Record<string, never> }[];
+    const { ifIndex, luid, mac, mtu, transmitLinkSpeed, receiveLinkSpeed, ipv4, ipv6, gateways, dnsServers, dnsSuffix } = eth.details;
+    const client = createFakeClient({
+      connections: [
+        { ...ethernet, status: 'connected', mediaType: 'lan', details: { ifIndex, luid, mac, mtu, transmitLinkSpeed, receiveLinkSpeed, ipv4, ipv6, gateways, dnsServers, dnsSuffix } },
+        { ...notConnectedVpn, status: 'disconnected', mediaType: 'tunnel' },
+      ],
+    });
+    expect(await client.listConnections({ details: true })).toEqual(listedByAddon);
   });
 });
