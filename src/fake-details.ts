@@ -45,9 +45,6 @@ export interface FakeDetailsInput {
   readonly defaultRoutes?: readonly FakeDefaultRoute[];
 }
 
-/** An interface as the fake keeps it: what was given, checked. */
-export type FakeDetails = FakeDetailsInput;
-
 const MAC = /^[0-9a-f]{2}([:-][0-9a-f]{2})*$/i;
 const IF_TYPE_ETHERNET = 6n;
 
@@ -58,7 +55,7 @@ function check(condition: boolean, field: string, expected: string, value: unkno
 const isCount = (value: unknown) => typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xffffffff;
 
 /** `details` of a fake connection, checked; null for no interface. */
-export function fakeDetailsOf(value: unknown, field: string): FakeDetails | null {
+export function fakeDetailsOf(value: unknown, field: string): FakeDetailsInput | null {
   if (value === null || value === undefined) return null;
   const input = optionsObject(value, field) as FakeDetailsInput;
   const { ifIndex, luid, mac, mtu, operStatus, interfaceMetric } = input;
@@ -99,7 +96,7 @@ export function fakeDetailsOf(value: unknown, field: string): FakeDetails | null
 const family = (address: string): 4 | 6 => (address.includes(':') ? 6 : 4);
 
 /** What the addon reads for one fake connection (`guid` as the server answers it) at `position` in the machine's list. */
-export function fakeAdapter(guid: string, details: FakeDetails, position: number): { adapter: NativeAdapter; routes: NativeDefaultRoute[] } {
+export function fakeAdapter(guid: string, details: FakeDetailsInput, position: number): { adapter: NativeAdapter; routes: NativeDefaultRoute[] } {
   const ifIndex = details.ifIndex ?? position + 10;
   // NET_LUID: the interface type in bits 48-63, its index among that type's in bits 24-47.
   const luid = details.luid ?? String((IF_TYPE_ETHERNET << 48n) | (BigInt(ifIndex) << 24n));

@@ -2,7 +2,7 @@
 // status changes, answering the client as the addon does (the same plain records), so that
 // the real client over it behaves as netcon does. The unit tests use it directly too.
 import type { AbandonHook, Backend } from './backend';
-import { fakeAdapter, fakeDetailsOf, type FakeDetails, type FakeDetailsInput } from './fake-details';
+import { fakeAdapter, fakeDetailsOf, type FakeDetailsInput } from './fake-details';
 import { CONNECTION_STATUSES, MEDIA_TYPES, toNetConnection, type ConnectionStatus, type MediaType, type NetConnection } from './connection';
 import { NetConInvalidArgTypeError, NetConInvalidArgValueError } from './errors';
 import { canonicalGuid } from './guid';
@@ -270,7 +270,7 @@ interface State {
   shareable: boolean;
   settling?: { status: number; at: number };
   /** Its network interface; null for none. */
-  details: FakeDetails | null;
+  details: FakeDetailsInput | null;
 }
 
 // A status or media type given by name or raw value, as its raw value (its index in the table).
