@@ -181,4 +181,38 @@ function listTimes(netcon, options) {
   return time(() => netcon.listConnections(), options);
 }
 
-module.exports = { connections, median, overhead, listTimes, eventLoop, concurrency, allocation, spawnCost };
+/**
+ * What `details: true` adds to a list: listConnections() and listConnections({ details: true })
+ * at each N, alternating, so that a slow spell of a shared machine falls on both. The first
+ * connection gets the GUID of the machine's first adapter (read through the addon, so no
+ * netcon code chooses it), so that the join finds an interface as it does on Windows.
+ */
+async function detailsCost(netcon, addon, configure, { sizes, warmup, reps }) {
+  const reading = await addon.adapters(0x7fff0001);
+  if (!reading || !reading.ok) throw new Error(`adapters() failed: ${JSON.stringify(reading)}`);
+  const rows = [];
+  for (const n of sizes) {
+    const conns = connections(n);
+    if (reading.adapters.length > 0) conns[0] = { ...conns[0], id: reading.adapters[0].guid };
+    configure({ connections: conns });
+    const joined = (await netcon.listConnections({ details: true })).filter((c) => c.details !== null).length;
+    for (let i = 0; i < warmup; i++) {
+      await netcon.listConnections();
+      await netcon.listConnections({ details: true });
+    }
+    const plain = [];
+    const detailed = [];
+    for (let i = 0; i < reps; i++) {
+      let t0 = performance.now();
+      await netcon.listConnections();
+      plain.push(performance.now() - t0);
+      t0 = performance.now();
+      await netcon.listConnections({ details: true });
+      detailed.push(performance.now() - t0);
+    }
+    rows.push({ n, adapters: reading.adapters.length, joined, plain, detailed });
+  }
+  return rows;
+}
+
+module.exports = { connections, median, overhead, listTimes, eventLoop, concurrency, allocation, spawnCost, detailsCost };

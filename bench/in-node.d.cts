@@ -39,3 +39,9 @@ export function spawnCost(
   configure: Configure,
   plan: { wine: boolean; rawComExe: string; progId: string; machine: FakeConnection[]; warmup: number; reps: number },
 ): Promise<{ netconListMs: number; children: { label: string; medianMs: number; ratio: number }[] }>;
+export function detailsCost(
+  netcon: Netcon,
+  addon: NativeAddon,
+  configure: Configure,
+  plan: { sizes: number[]; warmup: number; reps: number },
+): Promise<{ n: number; adapters: number; joined: number; plain: number[]; detailed: number[] }[]>;

@@ -42,6 +42,7 @@ const FULL = {
   soak: { cycles: 10000, warmup: 1000 },
   allocationOps: 1000,
   spawn: { warmup: 3, reps: 10 },
+  details: { sizes: [3, 100], warmup: 5, reps: 50 },
 };
 const SMOKE: typeof FULL = {
   sizes: [
@@ -56,6 +57,7 @@ const SMOKE: typeof FULL = {
   soak: { cycles: 20, warmup: 5 },
   allocationOps: 20,
   spawn: { warmup: 1, reps: 2 },
+  details: { sizes: [3], warmup: 1, reps: 3 },
 };
 
 /** What netcon's top-level functions reach: HNetShare (the fake, under Wine) or the fake's ProgID (natively). */
@@ -218,6 +220,8 @@ export async function runBench(options: BenchOptions = {}) {
     )
   ).value;
 
+  const details = await detailsSection(plan.details, run.node);
+
   return {
     meta: {
       date: new Date().toISOString(),
@@ -232,7 +236,32 @@ export async function runBench(options: BenchOptions = {}) {
     concurrency,
     memory,
     spawn,
+    details,
   };
+}
+
+/**
+ * 6. What listConnections({ details: true }) adds over a plain list: the IP Helper read
+ * (GetAdaptersAddresses, GetIpForwardTable2) and the join, at each N. Under Wine the adapters
+ * are the Linux machine's.
+ */
+export async function detailsSection(plan: typeof FULL.details, node: NodeLine = '20') {
+  const rows = (
+    await inWine(
+      { node, fakeLog: 'none', timeoutMs: TIMEOUT_MS },
+      async (netcon, t, input) => {
+        const b = t.require(input.module) as typeof InNode;
+        const loadAddon = t.require('node-gyp-build') as (root: string) => import('../src/native').NativeAddon;
+        return b.detailsCost(netcon, loadAddon(t.entry().packageRoot), t.configure, input.plan);
+      },
+      { module: inNodeModule, plan },
+    )
+  ).value;
+  return rows.map((row) => {
+    const plainMs = inNode.median(row.plain);
+    const detailsMs = inNode.median(row.detailed);
+    return { n: row.n, adapters: row.adapters, joined: row.joined, reps: row.plain.length, plainMs, detailsMs, addedMs: detailsMs - plainMs };
+  });
 }
 export type BenchResults = Awaited<ReturnType<typeof runBench>>;
 
@@ -317,6 +346,7 @@ export function toMarkdown(r: BenchResults): string {
     '|---|---:|---:|',
     ...r.spawn.children.map((x) => `| \`${x.label}\` | ${f(x.medianMs, 1)} | ${f(x.ratio, 0)} |`),
     '',
+    ...detailsMarkdown(r.details),
   ];
   return lines.join('\n');
 }
@@ -327,4 +357,18 @@ export function writeResults(results: BenchResults, outDir: string) {
   writeFileSync(join(outDir, 'latest.json'), JSON.stringify(results, null, 2) + '\n');
   writeFileSync(join(outDir, 'latest.md'), toMarkdown(results));
   return { json: join(outDir, 'latest.json'), md: join(outDir, 'latest.md') };
+}
+
+/** Section 6's table. */
+export function detailsMarkdown(rows: BenchResults['details']): string[] {
+  return [
+    '## 6. What `details: true` adds to a list',
+    '',
+    'listConnections() and listConnections({ details: true }) alternating; the second adds GetAdaptersAddresses, GetIpForwardTable2 and the join by GUID.',
+    '',
+    '| N | adapters on the machine | connections with an adapter | calls timed | listConnections() | with details: true | added |',
+    '|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows.map((x) => `| ${x.n} | ${x.adapters} | ${x.joined} | ${x.reps} | ${f(x.plainMs, 3)} | ${f(x.detailsMs, 3)} | ${f(x.addedMs, 3)} |`),
+    '',
+  ];
 }

@@ -7,7 +7,8 @@
 // apartment() (the calling thread's COM apartment, at once), and abandon(id), which
 // settles that promise with undefined at once and lets the call's thread go (com_threads.h).
 // subscribe(fn), unsubscribe() and notifications(): Windows' change notifications (notify.h)
-// for watch(), delivered to fn on the JS thread.
+// for watch(), delivered to fn on the JS thread. adapters(id): the IP Helper API's interfaces
+// and default routes (adapters.h), on netcon's threads like the rest.
 // `id` is the caller's name for the call, unique among its pending ones. COM work runs on netcon's own threads; results
 // come back through one thread-safe function per environment, referenced only while a call
 // is pending, so an idle netcon never keeps a process alive.
@@ -27,6 +28,7 @@
 #include <utility>
 #include <vector>
 
+#include "adapters.h"
 #include "com_threads.h"
 #include "diagnose.h"
 #include "netcon_com.h"
@@ -278,6 +280,7 @@ Napi::Value PortMappingsToJs(Napi::Env env, const PortMappingOutcome& outcome) {
                         {"mappingFound", Napi::Boolean::New(env, outcome.mappingFound)},
                         {"mappings", mappings}});
 }
+AdaptersOutcome RunAdapters(const Args&) { return ReadAdapters(); }
 
 Napi::Value SharingToJs(Napi::Env env, const SharingOutcome& outcome) {
   if (!outcome.ok) return FailureToJs(env, outcome.failure);
@@ -321,6 +324,63 @@ Napi::Value DiagnosisToJs(Napi::Env env, const Diagnosis& d) {
                         {"serviceStartType", number(d.serviceStartType)},
                         {"elevationError", number(d.elevationError)},
                         {"elevated", Napi::Boolean::New(env, d.elevated)}});
+}
+
+// A handful of adapters, each a few fields: objects, unlike the list, cost little here.
+Napi::Value AdaptersToJs(Napi::Env env, const AdaptersOutcome& outcome) {
+  if (!outcome.ok) return FailureToJs(env, outcome.failure);
+  auto number = [&](double n) { return Napi::Number::New(env, n); };
+  // 64-bit values: a LUID as decimal text (a double would round it), a speed as a number
+  // (bits/s stay exact up to 2^53) or null for Windows' "unknown".
+  auto luid = [&](uint64_t value) { return Napi::String::New(env, std::to_string(value)); };
+  auto speed = [&](uint64_t value) -> napi_value {
+    if (value == UINT64_MAX) return env.Null();
+    return number(static_cast<double>(value));
+  };
+  auto texts = [&](const std::vector<std::wstring>& list) {
+    Napi::Array array = Napi::Array::New(env, list.size());
+    for (size_t i = 0; i < list.size(); ++i) array.Set(static_cast<uint32_t>(i), ToJs(env, list[i]));
+    return array;
+  };
+  auto addresses = [&](const std::vector<RawAddress>& list) {
+    Napi::Array array = Napi::Array::New(env, list.size());
+    for (size_t i = 0; i < list.size(); ++i) {
+      array.Set(static_cast<uint32_t>(i), ObjectOf(env, {{"address", ToJs(env, list[i].address)}, {"prefixLength", number(list[i].prefixLength)}}));
+    }
+    return array;
+  };
+  Napi::Array adapters = Napi::Array::New(env, outcome.adapters.size());
+  for (size_t i = 0; i < outcome.adapters.size(); ++i) {
+    const RawAdapter& a = outcome.adapters[i];
+    Napi::Array physical = Napi::Array::New(env, a.physicalAddress.size());
+    for (size_t b = 0; b < a.physicalAddress.size(); ++b) physical.Set(static_cast<uint32_t>(b), number(a.physicalAddress[b]));
+    adapters.Set(static_cast<uint32_t>(i), ObjectOf(env, {{"guid", ToJs(env, a.guid)},
+                                                          {"ifIndex", number(a.ifIndex)},
+                                                          {"ipv6IfIndex", number(a.ipv6IfIndex)},
+                                                          {"luid", luid(a.luid)},
+                                                          {"physicalAddress", physical},
+                                                          {"mtu", number(a.mtu)},
+                                                          {"transmitLinkSpeed", speed(a.transmitLinkSpeed)},
+                                                          {"receiveLinkSpeed", speed(a.receiveLinkSpeed)},
+                                                          {"operStatus", number(a.operStatus)},
+                                                          {"ipv4Metric", number(a.ipv4Metric)},
+                                                          {"ipv6Metric", number(a.ipv6Metric)},
+                                                          {"ipv4", addresses(a.ipv4)},
+                                                          {"ipv6", addresses(a.ipv6)},
+                                                          {"gateways", texts(a.gateways)},
+                                                          {"dnsServers", texts(a.dnsServers)},
+                                                          {"dnsSuffix", ToJs(env, a.dnsSuffix)}}));
+  }
+  Napi::Array routes = Napi::Array::New(env, outcome.defaultRoutes.size());
+  for (size_t i = 0; i < outcome.defaultRoutes.size(); ++i) {
+    const RawDefaultRoute& r = outcome.defaultRoutes[i];
+    routes.Set(static_cast<uint32_t>(i), ObjectOf(env, {{"luid", luid(r.luid)},
+                                                        {"ifIndex", number(r.ifIndex)},
+                                                        {"family", number(r.family)},
+                                                        {"nextHop", ToJs(env, r.nextHop)},
+                                                        {"metric", number(r.metric)}}));
+  }
+  return ObjectOf(env, {{"ok", Napi::Boolean::New(env, true)}, {"adapters", adapters}, {"defaultRoutes", routes}});
 }
 
 Napi::Value SecurityToJs(Napi::Env env, const SecurityOutcome& outcome) {
@@ -438,6 +498,7 @@ Napi::Value AddPortMappingTo(const Napi::CallbackInfo& info) {
 Napi::Value ChangePortMappingOf(const Napi::CallbackInfo& info) {
   return Start<PortMappingOutcome>(info, 5, RunChangePortMapping, PortMappingsToJs);
 }
+Napi::Value Adapters(const Napi::CallbackInfo& info) { return Start<AdaptersOutcome>(info, 0, RunAdapters, AdaptersToJs); }
 
 // On the JS thread, where the caller's apartment is: CoGetApartmentType joins none.
 Napi::Value Apartment(const Napi::CallbackInfo& info) {
@@ -636,6 +697,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("portMappings", Napi::Function::New(env, Guarded<PortMappings>, "portMappings", e));
   exports.Set("addPortMapping", Napi::Function::New(env, Guarded<AddPortMappingTo>, "addPortMapping", e));
   exports.Set("changePortMapping", Napi::Function::New(env, Guarded<ChangePortMappingOf>, "changePortMapping", e));
+  exports.Set("adapters", Napi::Function::New(env, Guarded<Adapters>, "adapters", e));
   return exports;
 }
 

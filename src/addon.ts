@@ -62,7 +62,7 @@ function attempt(load: () => unknown): Outcome {
 // A stale or foreign binary would otherwise fail later as "x is not a function".
 function checkExports(exports: unknown): NativeAddon {
   const candidate = exports as Partial<Record<keyof NativeAddon, unknown>> | null | undefined;
-  const missing = (['list', 'disconnect', 'connect', 'initializeSecurity', 'diagnose', 'apartment', 'abandon', 'subscribe', 'unsubscribe', 'sharing', 'setSharing', 'rename', 'deleteConnection', 'duplicateConnection', 'portMappings', 'addPortMapping', 'changePortMapping'] as const).filter((name) => typeof candidate?.[name] !== 'function');
+  const missing = (['list', 'disconnect', 'connect', 'initializeSecurity', 'diagnose', 'apartment', 'abandon', 'subscribe', 'unsubscribe', 'sharing', 'setSharing', 'rename', 'deleteConnection', 'duplicateConnection', 'portMappings', 'addPortMapping', 'changePortMapping', 'adapters'] as const).filter((name) => typeof candidate?.[name] !== 'function');
   if (missing.length > 0) throw new Error(`the native module does not export ${missing.join(', ')}`);
   return exports as NativeAddon;
 }
@@ -96,6 +96,7 @@ function backendOver(addon: NativeAddon): Backend {
       ),
     changePortMapping: (progId, guid, protocol, externalPort, change, hook) =>
       start(hook, (id) => addon.changePortMapping(progId, guid, String(protocol), String(externalPort), change, id)),
+    adapters: (hook) => start(hook, (id) => addon.adapters(id)),
   };
 }
 

@@ -2,6 +2,7 @@
 // netcon/testing's in-memory machine. Both answer the addon's plain data.
 import type {
   NativeActionResult,
+  NativeAdaptersResult,
   NativeApartment,
   NativeDiagnosisResult,
   NativeDuplicateResult,
@@ -69,4 +70,6 @@ export interface Backend {
   addPortMapping(progId: string, guid: string, mapping: NativeNewPortMapping, hook?: AbandonHook): Promise<NativePortMappingResult>;
   /** RemovePortMapping, Enable or Disable on the mapping with this protocol and external port. */
   changePortMapping(progId: string, guid: string, protocol: number, externalPort: number, change: NativePortMappingChange, hook?: AbandonHook): Promise<NativePortMappingResult>;
+  /** The machine's network adapters and default routes, for listConnections({ details: true }). */
+  adapters(hook?: AbandonHook): Promise<NativeAdaptersResult>;
 }

@@ -4,6 +4,7 @@ import type { Backend } from './backend';
 import { toNetConnection, type ConnectionStatus, type NetConnection } from './connection';
 import { DEFAULT_PROG_ID } from './defaults';
 import { diagnoseWith, type Diagnosis } from './diagnose';
+import { joinDetails, type ListOptions } from './details';
 import {
   CallTimeoutError,
   ComError,
@@ -30,6 +31,7 @@ import {
   optionsObject,
   parseCallOptions,
   parseCondition,
+  parseDetailsOption,
   parseNewName,
   parseSharingRole,
   parseTarget,
@@ -101,13 +103,19 @@ export interface NetConClient {
    * Rejects with a ComError subclass when a COM call fails, CallTimeoutError (`ERR_TIMEOUT`)
    * after `timeoutMs` (default 60,000), and an AbortError (`ABORT_ERR`) when `signal` aborts.
    */
-  listConnections(options?: CallOptions): Promise<NetConnection[]>;
+  /**
+   * With `details: true`, each connection also has `details`: its network interface as the IP
+   * Helper API reports it (addresses, gateways, DNS servers, MAC, MTU, link speeds, whether it
+   * holds the Internet), or null when Windows has no interface for it now.
+   */
+  listConnections(options?: ListOptions): Promise<NetConnection[]>;
   /**
    * The one connection with this name (compared ignoring case) or GUID (braces optional,
    * any case). Rejects with ERR_CONNECTION_NOT_FOUND, or ERR_AMBIGUOUS_CONNECTION when
    * several connections share the name.
    */
-  findConnection(target: string, options?: CallOptions): Promise<NetConnection>;
+  /** With `details: true`, the connection has `details`, as listConnections gives it. */
+  findConnection(target: string, options?: ListOptions): Promise<NetConnection>;
   /**
    * INetConnection::Disconnect on the connection given by name, GUID or a NetConnection.
    * Resolves once the call returned success, or with `{ wait: true }` once the connection is
@@ -327,11 +335,17 @@ export function createClientWith(
   // Every call's first native step: with the comSecurity option, the process's COM security.
   const prepare = (backend: Backend, bounds: Limits) => (comSecurity ? initializeSecurity(backend, bounds, false) : undefined);
 
-  async function list(backend: Backend, bounds: Limits, context: CallContext): Promise<NetConnection[]> {
+  async function list(backend: Backend, bounds: Limits, context: CallContext, details = false): Promise<NetConnection[]> {
     await prepare(backend, bounds);
     const result = await within(bounds, (hook) => backend.list(progId, hook), (why) => stoppedError(why, bounds, context, false));
     if (!result.ok) throw toError(result, progId, context);
-    return result.connections.map(toNetConnection);
+    const connections = result.connections.map(toNetConnection);
+    if (!details) return connections;
+    // After the list, within what is left of the same deadline: the IP Helper API's failure
+    // is this call's, a typed error naming its step (GetAdaptersAddresses, GetIpForwardTable2).
+    const adapters = await within(bounds, (hook) => backend.adapters(hook), (why) => stoppedError(why, bounds, context, false));
+    if (!adapters.ok) throw toError(adapters, progId, context);
+    return joinDetails(connections, adapters);
   }
 
   // One look at the connection while waiting, within what is left of the wait. After an
@@ -504,14 +518,18 @@ export function createClientWith(
   // The offline window works through this client's own calls; only a real one has a guardian.
   const offline: OfflineContext = { get client() { return client; }, progId, comSecurity, guardian, open: new Set() };
   const client: NetConClient = {
-    async listConnections(options) {
-      return list(getBackend(), boundsFor(optionsObject(options), 'list'), { operation: 'list' });
+    async listConnections(options?: ListOptions) {
+      const object = optionsObject(options);
+      const details = parseDetailsOption(object);
+      return list(getBackend(), boundsFor(object, 'list'), { operation: 'list' }, details);
     },
-    async findConnection(target: string, options) {
+    async findConnection(target: string, options?: ListOptions) {
       const parsed = parseTarget(target, { allowConnection: false });
-      const bounds = boundsFor(optionsObject(options), 'find');
+      const object = optionsObject(options);
+      const details = parseDetailsOption(object);
+      const bounds = boundsFor(object, 'find');
       const backend = getBackend();
-      return selectConnection(await list(backend, bounds, { operation: 'find', target }), parsed);
+      return selectConnection(await list(backend, bounds, { operation: 'find', target }, details), parsed);
     },
     disconnect: (target, options) => apply('disconnect', target, options),
     connect: (target, options) => apply('connect', target, options),
@@ -524,8 +542,10 @@ export function createClientWith(
     },
     watch(options) {
       const parsed = parseWatchOptions(options);
-      const listFor = (backend: Backend) => (bounds: Limits) => list(backend, bounds, { operation: 'watch' });
-      return watchConnections(getBackend, `${progId}\n${comSecurity}`, listFor, parsed);
+      const details = parseDetailsOption(options as object | undefined);
+      const listFor = (backend: Backend) => (bounds: Limits) => list(backend, bounds, { operation: 'watch' }, details);
+      // Watchers with and without details share no hub: their lists differ.
+      return watchConnections(getBackend, `${progId}\n${comSecurity}\n${details}`, listFor, parsed);
     },
     async diagnose(options) {
       const bounds = boundsFor(optionsObject(options), 'diagnose');

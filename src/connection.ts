@@ -1,5 +1,6 @@
 // What a connection looks like to users, and how the raw numbers COM returns become it.
 // The tables follow the SDK's netcon.h enums in value order, so a code is its index.
+import type { ConnectionDetails } from './details';
 import { canonicalGuid } from './guid';
 import type { NativeRawConnection } from './native';
 
@@ -111,6 +112,12 @@ export interface NetConnection {
   mediaTypeCode: number;
   /** Its NETCON_CHARACTERISTIC_FLAGS, decoded. */
   characteristics: Characteristics;
+  /**
+   * Only when listed with `details: true`: its network interface (addresses, gateways, DNS,
+   * MAC, MTU, link speeds, `internet`), or null when it has no adapter: Windows has no
+   * interface for it now (a VPN that is not connected, a disabled adapter).
+   */
+  details?: ConnectionDetails | null;
 }
 
 function nameAt<T extends string>(names: readonly T[], code: number): T | 'unknown' {

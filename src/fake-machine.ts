@@ -2,12 +2,14 @@
 // status changes, answering the client as the addon does (the same plain records), so that
 // the real client over it behaves as netcon does. The unit tests use it directly too.
 import type { AbandonHook, Backend } from './backend';
+import { fakeAdapter, fakeDetailsOf, type FakeDetailsInput } from './fake-details';
 import { CONNECTION_STATUSES, MEDIA_TYPES, toNetConnection, type ConnectionStatus, type MediaType, type NetConnection } from './connection';
 import { NetConInvalidArgTypeError, NetConInvalidArgValueError } from './errors';
 import { canonicalGuid } from './guid';
 import { HRESULTS, SUCCESS_CODES, type HResultCode } from './hresults';
 import type {
   NativeActionResult,
+  NativeAdaptersResult,
   NativeDiagnosis,
   NativeDuplicateResult,
   NativeFailure,
@@ -53,6 +55,12 @@ export interface FakeConnectionInput {
    * even on a connection that is not shared as public, or two with one protocol and external port.
    */
   readonly portMappings?: readonly FakePortMappingInput[];
+  /**
+   * Its network interface, as listConnections({ details: true }) shows it (addresses, gateways,
+   * MAC, …); null or absent for a connection with no adapter (`details: null`), as a VPN that is
+   * not connected has none.
+   */
+  readonly details?: FakeDetailsInput | null;
 }
 
 /** A port mapping of the fake machine: addPortMapping's argument. */
@@ -80,7 +88,8 @@ export interface FakeFailure {
    * `'enablePortMapping'`, `'disablePortMapping'` that change, at `step` (default its own call:
    * AddPortMapping, RemovePortMapping, Enable, Disable) or at any call the addon makes for it on
    * the way (`'INetSharingConfiguration::get_EnumPortMappings'`, `'IEnumVARIANT::Next'`, an
-   * `INetSharingPortMappingProps` getter, …).
+   * `INetSharingPortMappingProps` getter, …). `'adapters'` fails the read of the network
+   * interfaces that `details: true` adds (its `id` is not looked at).
    */
   readonly on:
     | 'list'
@@ -97,7 +106,8 @@ export interface FakeFailure {
     | 'addPortMapping'
     | 'removePortMapping'
     | 'enablePortMapping'
-    | 'disablePortMapping';
+    | 'disablePortMapping'
+    | 'adapters';
   /**
    * The connection it fails on; every one when absent. `'list'` with an `id` fails reading that
    * connection (`err.connection`), without one the walk as a whole, before any connection.
@@ -111,7 +121,7 @@ export interface FakeFailure {
    * `'INetSharingConfiguration::get_SharingEnabled'`, `'INetConnection::Disconnect'`,
    * `'INetConnection::Connect'`, `'INetSharingConfiguration::EnableSharing'`,
    * `'INetSharingConfiguration::DisableSharing'`, `'INetConnection::Rename'`,
-   * `'CoInitializeSecurity'`). A step of the walk (`'INetConnection::GetProperties'`, an
+   * `'CoInitializeSecurity'`; `'adapters'`: `'GetAdaptersAddresses'`, or `'GetIpForwardTable2'`). A step of the walk (`'INetConnection::GetProperties'`, an
    * `INetConnectionProps` getter) without an `id` fails on every connection. An action failing
    * at a step before its connection (such as `'CoCreateInstance'`) names none. A getter of a
    * field an action does not read (`get_Status`, `get_DeviceName`, `get_MediaType`,
@@ -165,6 +175,8 @@ export interface FakeClientOptions {
     readonly portMappings?: number;
     /** Each port-mapping change: add, remove, enable, disable. */
     readonly setPortMapping?: number;
+    /** Each read of the network interfaces (`details: true`). */
+    readonly adapters?: number;
   };
   /**
    * Milliseconds after a successful disconnect/connect during which the connection shows
@@ -183,7 +195,7 @@ export interface FakeCall {
   /**
    * `'list'` for every lookup, `'security'` for initializeComSecurity, `'diagnose'` for
    * diagnose's look at the machine, `'sharing'` for every read of the sharing, else the COM
-   * call on one connection.
+   * call on one connection; `'adapters'` for the read of the network interfaces (`details: true`).
    */
   readonly method:
     | 'list'
@@ -201,7 +213,8 @@ export interface FakeCall {
     | 'addPortMapping'
     | 'removePortMapping'
     | 'enablePortMapping'
-    | 'disablePortMapping';
+    | 'disablePortMapping'
+    | 'adapters';
   /** The connection's GUID, for a call on one connection. */
   readonly id?: string;
   /** enableSharing's SHARINGCONNECTIONTYPE (0 public, 1 private). */
@@ -286,6 +299,7 @@ const STEPS = {
   removePortMapping: 'INetSharingConfiguration::RemovePortMapping',
   enablePortMapping: 'INetSharingPortMapping::Enable',
   disablePortMapping: 'INetSharingPortMapping::Disable',
+  adapters: 'GetAdaptersAddresses',
 } as const;
 
 type OnPortMapping = 'portMappings' | 'addPortMapping' | 'removePortMapping' | 'enablePortMapping' | 'disablePortMapping';
@@ -370,6 +384,8 @@ interface State {
   /** Its port mappings, in the order they were added. */
   mappings: NativePortMapping[];
   settling?: { status: number; at: number };
+  /** Its network interface; null for none. */
+  details: FakeDetailsInput | null;
 }
 
 function mappingOf(input: FakePortMappingInput, field: string): NativePortMapping {
@@ -451,6 +467,7 @@ function stateOf(c: FakeConnectionInput, field: string): State {
     sharing: sharingOf(c.sharing, `${field}.sharing`),
     shareable: c.shareable ?? true,
     mappings: (c.portMappings ?? []).map((m, i) => mappingOf(m, `${field}.portMappings[${i}]`)),
+    details: fakeDetailsOf(c.details, `${field}.details`),
     raw: {
       id: c.id,
       name: String(c.name),
@@ -613,6 +630,8 @@ export function createFakeMachine(options: FakeClientOptions = {}): FakeMachine 
       shareable: state.shareable,
       // A copy of the entry, not of its sharing: it starts with no port mappings.
       mappings: [],
+      // A disconnected entry has no network interface until it connects.
+      details: null,
       raw: { ...state.raw, id: freshGuid(), name: newName, status: statusValue('disconnected') },
     };
     copy.guid = copy.raw.id;
@@ -789,6 +808,20 @@ export function createFakeMachine(options: FakeClientOptions = {}): FakeMachine 
     apartment: () => ({ hresult: HRESULTS.CO_E_NOTINITIALIZED.hresult, type: 0, qualifier: 0 }),
     deleteConnection: (_progId, guid, hook) => deleteConnection(guid, hook),
     duplicateConnection: (_progId, guid, newName, hook) => duplicateConnection(guid, newName, hook),
+    async adapters(hook): Promise<NativeAdaptersResult> {
+      calls.push({ method: 'adapters' });
+      await sleep(options.delays?.adapters, hook);
+      const failure = on('adapters')[0];
+      if (failure) return failed(failure, undefined);
+      const reading: NativeAdaptersResult = { ok: true, adapters: [], defaultRoutes: [] };
+      states.forEach((state, position) => {
+        if (!state.details) return;
+        const { adapter, routes } = fakeAdapter(state.raw.id, state.details, position);
+        reading.adapters.push(adapter);
+        reading.defaultRoutes.push(...routes);
+      });
+      return reading;
+    },
     watchChanges(onChange) {
       const listener = () => onChange();
       listeners.add(listener);
@@ -822,11 +855,14 @@ export function createFakeMachine(options: FakeClientOptions = {}): FakeMachine 
       const state = stateAt(canonicalGuid(id));
       if (!state) return false;
       optionsObject(changes, 'changes');
-      const next = stateOf({ ...state.raw, sharing: state.sharing, shareable: state.shareable, ...changes, id: state.raw.id }, 'changes');
+      // Details given are merged into the connection's: a test changes its addresses alone.
+      const details = changes.details === undefined ? state.details : changes.details === null ? null : { ...state.details, ...changes.details };
+      const next = stateOf({ ...state.raw, sharing: state.sharing, shareable: state.shareable, ...changes, details, id: state.raw.id }, 'changes');
       state.raw = next.raw;
       state.sharing = next.sharing;
       state.shareable = next.shareable;
       if (changes.portMappings !== undefined) state.mappings = next.mappings;
+      state.details = next.details;
       state.settling = undefined;
       changed();
       return true;

@@ -10,6 +10,7 @@
 import { isAddonLoadable, loadBackend } from './addon';
 import { createClientWith, type ActionOptions, type ActionResult, type ClientOptions, type NetConClient } from './client';
 import type { NetConnection } from './connection';
+import type { ListOptions } from './details';
 import type { Diagnosis } from './diagnose';
 import type { OfflineOptions, OfflineWindow, RestoredConnection } from './offline';
 import type { CallOptions } from './limits';
@@ -29,7 +30,13 @@ const client = createClientWith(loadBackend, undefined, { guardian: true });
  * ERR_TIMEOUT) after `timeoutMs` (default 60,000; `Infinity` for none), and with an
  * AbortError (code ABORT_ERR) when `signal` aborts.
  */
-export function listConnections(options?: CallOptions): Promise<NetConnection[]> {
+/**
+ * With `details: true` each connection also has `details`: its network interface (addresses,
+ * gateways, DNS servers, MAC, MTU, link speeds, whether it holds the Internet), joined by GUID
+ * from the IP Helper API within the same `timeoutMs` and `signal`; null for a connection with
+ * no adapter (Windows has no interface for it now). See docs/addresses.md.
+ */
+export function listConnections(options?: ListOptions): Promise<NetConnection[]> {
   return client.listConnections(options);
 }
 
@@ -38,7 +45,8 @@ export function listConnections(options?: CallOptions): Promise<NetConnection[]>
  * any case). Rejects with ERR_CONNECTION_NOT_FOUND, or ERR_AMBIGUOUS_CONNECTION when
  * several connections share the name. `timeoutMs` and `signal` as for listConnections.
  */
-export function findConnection(target: string, options?: CallOptions): Promise<NetConnection> {
+/** With `details: true`, the connection has `details`, as listConnections gives it. */
+export function findConnection(target: string, options?: ListOptions): Promise<NetConnection> {
   return client.findConnection(target, options);
 }
 
@@ -252,6 +260,7 @@ export {
 } from './defaults';
 export type { CallOptions } from './limits';
 export type { DeleteResult } from './entries';
+export { OPER_STATUSES, type ConnectionDetails, type DetailedConnection, type InterfaceAddress, type ListOptions, type OperStatus } from './details';
 export {
   SHARING_TYPES,
   type ConnectionSharing,

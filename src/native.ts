@@ -222,6 +222,54 @@ export interface NativeNotificationStats {
   wakeups: number;
 }
 
+/** An IPv4 or IPv6 address of an adapter, with its on-link prefix length. */
+export interface NativeAddress {
+  /** As libuv writes it (os.networkInterfaces()), no scope id. */
+  address: string;
+  /** OnLinkPrefixLength */
+  prefixLength: number;
+}
+
+/** One adapter as GetAdaptersAddresses reports it (native/adapters.h). */
+export interface NativeAdapter {
+  /** AdapterName: its connection's GUID, `{…}`, any case. */
+  guid: string;
+  /** IfIndex (IPv4; 0 when IPv4 is off on it). */
+  ifIndex: number;
+  /** Ipv6IfIndex (0 when IPv6 is off on it). */
+  ipv6IfIndex: number;
+  /** The 64-bit NET_LUID, as decimal text. */
+  luid: string;
+  /** PhysicalAddress's bytes; empty for none. */
+  physicalAddress: number[];
+  mtu: number;
+  /** Bits/s; null when Windows says it does not know. */
+  transmitLinkSpeed: number | null;
+  receiveLinkSpeed: number | null;
+  /** IF_OPER_STATUS: 1 up, 2 down, 3 testing, 4 unknown, 5 dormant, 6 not present, 7 lower layer down. */
+  operStatus: number;
+  ipv4Metric: number;
+  ipv6Metric: number;
+  ipv4: NativeAddress[];
+  ipv6: NativeAddress[];
+  gateways: string[];
+  dnsServers: string[];
+  dnsSuffix: string;
+}
+
+/** A route to 0.0.0.0/0 or ::/0 from GetIpForwardTable2. */
+export interface NativeDefaultRoute {
+  /** The interface's NET_LUID, as decimal text. */
+  luid: string;
+  ifIndex: number;
+  family: 4 | 6;
+  nextHop: string;
+  /** The route's own metric; Windows adds the interface's to rank it. */
+  metric: number;
+}
+
+export type NativeAdaptersResult = { ok: true; adapters: NativeAdapter[]; defaultRoutes: NativeDefaultRoute[] } | NativeFailure | NativeRefusal;
+
 /**
  * The .node module's exports. `id` names a pending call; `abandon(id)` settles its promise
  * with undefined at once and lets its thread go. list() answers packed.
@@ -267,4 +315,6 @@ export interface NativeAddon {
     id: number,
   ): Promise<NativePortMappingResult | undefined>;
   changePortMapping(progId: string, guid: string, protocol: string, externalPort: string, change: string, id: number): Promise<NativePortMappingResult | undefined>;
+  /** The machine's adapters and default routes (GetAdaptersAddresses, GetIpForwardTable2). */
+  adapters(id: number): Promise<NativeAdaptersResult | undefined>;
 }

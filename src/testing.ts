@@ -32,7 +32,9 @@ export interface FakeClient extends NetConClient {
   addConnection(connection: FakeConnectionInput): NetConnection;
   /**
    * Changes a connection (GUID, braces optional) as Windows might: its status, name (a
-   * rename), device name, media type or characteristics. False if there was no such connection.
+   * rename), device name, media type or characteristics, or its network interface: `details`
+   * given here are merged into the connection's (`{ details: { ipv4: [...] } }` changes only its
+   * IPv4 addresses), and `details: null` takes its interface away. False if there was no such connection.
    */
   updateConnection(id: string, changes: FakeConnectionChanges): boolean;
   /** Replaces the machine's scripted failures (FakeClientOptions.failures): a fault that starts, or one that goes away. */
@@ -67,4 +69,5 @@ export function createFakeClient(options: FakeClientOptions = {}): FakeClient {
 
 export type { FakeCall, FakeClientOptions, FakeConnectionChanges, FakeConnectionInput, FakeFailure, FakeSuccess } from './fake-machine';
 export type { FakePortMappingInput } from './fake-machine';
+export type { FakeDefaultRoute, FakeDetailsInput } from './fake-details';
 export type { NetConClient, NetConnection };

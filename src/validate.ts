@@ -251,3 +251,11 @@ export function parseNewName(value: unknown, argName = 'newName'): string {
   }
   return value;
 }
+
+/** listConnections', findConnection's and watch()'s `details` option: undefined or a boolean. */
+export function parseDetailsOption(options: object | undefined, argName = 'options'): boolean {
+  if (options === undefined) return false;
+  const details = readProperty(options, 'details', argName);
+  if (details !== undefined && typeof details !== 'boolean') throw new NetConInvalidArgTypeError(`${argName}.details`, 'of type boolean', details);
+  return details === true;
+}

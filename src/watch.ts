@@ -5,6 +5,7 @@
 // Windows does not notify, leave.
 import type { Backend, ChangeSubscription } from './backend';
 import type { NetConnection } from './connection';
+import { sameDetails } from './details';
 import { CallTimeoutError, NetConError } from './errors';
 import { limits, type CallOptions, type Limits } from './limits';
 import type { ParsedWatch } from './validate';
@@ -21,6 +22,11 @@ export interface WatchOptions extends CallOptions {
    * `false` the process may exit while watching.
    */
   readonly persistent?: boolean;
+  /**
+   * List with `details`, as listConnections({ details: true }) does, and report a change of
+   * a connection's details (addresses, gateways, DNS, link, `internet`) as `changed`. Default false.
+   */
+  readonly details?: boolean;
 }
 
 /** A connection that was not in the list before. */
@@ -39,7 +45,10 @@ export interface ConnectionRemoved {
   readonly connection: NetConnection;
 }
 
-/** A connection whose status, name, device name, media type or characteristics changed. */
+/**
+ * A connection whose status, name, device name, media type or characteristics changed, or with
+ * the `details` option its details.
+ */
 export interface ConnectionChanged {
   /** Which kind of event this is. */
   readonly type: 'changed';
@@ -86,7 +95,8 @@ const differs = (a: NetConnection, b: NetConnection) =>
   a.name !== b.name ||
   a.deviceName !== b.deviceName ||
   a.mediaTypeCode !== b.mediaTypeCode ||
-  a.characteristics.value !== b.characteristics.value;
+  a.characteristics.value !== b.characteristics.value ||
+  !sameDetails(a.details, b.details);
 
 /** What changed from `before` to `after`: additions and changes in list order, then removals. */
 export function diffConnections(before: readonly NetConnection[], after: readonly NetConnection[]): ConnectionChange[] {

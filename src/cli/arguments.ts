@@ -10,7 +10,7 @@ export class UsageError extends Error {
 }
 
 /** The options every command may be given (`--help`, `--version` and the rest are read too). */
-export type OptionName = 'json' | 'all' | 'wait' | 'interval' | 'for' | 'max' | 'restore' | 'yes' | PortOptionName;
+export type OptionName = 'json' | 'all' | 'wait' | 'interval' | 'for' | 'max' | 'restore' | 'yes' | 'details' | PortOptionName;
 
 /** `netcon ports add|remove|enable|disable`'s options. */
 export type PortOptionName = 'name' | 'protocol' | 'external' | 'internal' | 'target-ip' | 'target-name' | 'enable';
@@ -39,6 +39,8 @@ export interface CommandLine {
   readonly restore: boolean;
   /** `netcon delete`'s confirmation. */
   readonly yes: boolean;
+  /** `--details`: list and show each connection's network interface too. */
+  readonly details: boolean;
   /** What follows `--`: `netcon offline`'s command and its arguments. */
   readonly commandToRun?: readonly string[];
   /** `netcon ports`' options, as given (`--enable`: `true`). */
@@ -71,6 +73,7 @@ export function readCommandLine(argv: readonly string[]): CommandLine {
       'target-ip': { type: 'string' },
       'target-name': { type: 'string' },
       enable: { type: 'boolean' },
+      details: { type: 'boolean' },
     },
     allowPositionals: true,
     strict: true,
@@ -89,7 +92,7 @@ export function readCommandLine(argv: readonly string[]): CommandLine {
     help: values.help === true,
     version: values.version === true,
     json: values.json === true,
-    given: ([...(['json', 'all', 'wait', 'interval', 'for', 'max', 'restore', 'yes'] as const), ...PORT_OPTIONS] as const).filter((option) => values[option] !== undefined),
+    given: ([...(['json', 'all', 'wait', 'interval', 'for', 'max', 'restore', 'yes', 'details'] as const), ...PORT_OPTIONS] as const).filter((option) => values[option] !== undefined),
     progId: values['prog-id'],
     timeout: values.timeout,
     wait: values.wait,
@@ -98,6 +101,7 @@ export function readCommandLine(argv: readonly string[]): CommandLine {
     max: values.max,
     restore: values.restore === true,
     yes: values.yes === true,
+    details: values.details === true,
     ...(commandToRun ? { commandToRun } : {}),
     ports: Object.fromEntries(PORT_OPTIONS.filter((o) => values[o] !== undefined).map((o) => [o, values[o]])),
   };

@@ -9,6 +9,8 @@ import {
   changeLine,
   connectionDetails,
   connectionTable,
+  detailedConnectionTable,
+  interfaceDetails,
   diagnosisReport,
   oneLine,
   seconds,
@@ -51,15 +53,23 @@ type ApiOnDemand = () => CliApi;
 
 /** `netcon list`: stdout's text. */
 export async function list(line: CommandLine, api: ApiOnDemand): Promise<string> {
-  acceptOnly(line, ['json', 'all']);
+  acceptOnly(line, ['json', 'all', 'details']);
   if (line.operands.length > 0) throw new UsageError(`"list" takes no arguments, got ${JSON.stringify(line.operands)}.`);
+  if (line.details) {
+    const detailed = (await api().listConnections({ timeoutMs: timeoutMs(line), details: true })) as netcon.DetailedConnection[];
+    return line.json ? `${JSON.stringify(detailed, null, 2)}\n` : detailedConnectionTable(detailed);
+  }
   const connections = await api().listConnections({ timeoutMs: timeoutMs(line) });
   return line.json ? `${JSON.stringify(connections, null, 2)}\n` : connectionTable(connections);
 }
 
 /** `netcon show <target>` */
 export async function show(line: CommandLine, api: ApiOnDemand): Promise<string> {
-  acceptOnly(line, ['json']);
+  acceptOnly(line, ['json', 'details']);
+  if (line.details) {
+    const detailed = (await api().findConnection(oneTarget(line), { timeoutMs: timeoutMs(line), details: true })) as netcon.DetailedConnection;
+    return line.json ? `${JSON.stringify(detailed, null, 2)}\n` : connectionDetails(detailed) + interfaceDetails(detailed.details);
+  }
   const connection = await api().findConnection(oneTarget(line), { timeoutMs: timeoutMs(line) });
   return line.json ? `${JSON.stringify(connection, null, 2)}\n` : connectionDetails(connection);
 }

@@ -1,5 +1,16 @@
 // How the CLI shows connections and outcomes on a terminal.
-import { hresultToHex, type ActionResult, type ConnectionChange, type ConnectionSharing, type Diagnosis, type NetConnection, type ShareResult } from '../index';
+import {
+  hresultToHex,
+  type ActionResult,
+  type ConnectionChange,
+  type ConnectionDetails,
+  type ConnectionSharing,
+  type DetailedConnection,
+  type Diagnosis,
+  type InterfaceAddress,
+  type NetConnection,
+  type ShareResult,
+} from '../index';
 
 /** Where the CLI writes; each call is one complete chunk of text. */
 export interface CliIo {
@@ -32,6 +43,45 @@ export function connectionTable(connections: readonly NetConnection[]): string {
     ['NAME', 'STATUS', 'TYPE', 'DEVICE', 'GUID'],
     ...connections.map((c) => [c.name, c.status, c.mediaType, c.deviceName, c.id]),
   ]);
+}
+
+const withPrefix = (list: readonly InterfaceAddress[]) => list.map((a) => `${a.address}/${a.prefixLength}`);
+
+/** `netcon list --details`: one row per connection under NAME, STATUS, IPV4, IPV6, GATEWAY, INTERNET, GUID. */
+export function detailedConnectionTable(connections: readonly DetailedConnection[]): string {
+  const row = ({ name, status, id, details: d }: DetailedConnection) =>
+    d === null
+      ? [name, status, 'no adapter', '-', '-', '-', id]
+      : [name, status, withPrefix(d.ipv4).join(' ') || '-', withPrefix(d.ipv6).join(' ') || '-', d.gateways.join(' ') || '-', d.internet ? 'yes' : 'no', id];
+  return table([['NAME', 'STATUS', 'IPV4', 'IPV6', 'GATEWAY', 'INTERNET', 'GUID'], ...connections.map(row)]);
+}
+
+// 1000000000 → "1 Gbit/s", as Windows' adapter status dialog writes link speeds.
+function bitsPerSecond(value: number | null): string {
+  if (value === null) return 'unknown';
+  const units: [number, string][] = [[1e9, 'Gbit/s'], [1e6, 'Mbit/s'], [1e3, 'kbit/s']];
+  const [size, unit] = units.find(([size]) => value >= size) ?? [1, 'bit/s'];
+  return `${Number((value / size).toFixed(1))} ${unit}`;
+}
+
+/** `netcon show --details`: the connection's network interface, one field per line, after connectionDetails. */
+export function interfaceDetails(d: ConnectionDetails | null): string {
+  const fields: [string, string][] =
+    d === null
+      ? [['Interface', 'none: Windows has no interface for it now']]
+      : [
+          ['Interface', `index ${d.ifIndex}, LUID ${d.luid}, ${d.operStatus}`],
+          ['MAC', d.mac ?? 'none'],
+          ['MTU', String(d.mtu)],
+          ['Link speed', `${bitsPerSecond(d.transmitLinkSpeed)} transmit, ${bitsPerSecond(d.receiveLinkSpeed)} receive`],
+          ['IPv4', withPrefix(d.ipv4).join(', ') || 'none'],
+          ['IPv6', withPrefix(d.ipv6).join(', ') || 'none'],
+          ['Gateways', d.gateways.join(', ') || 'none'],
+          ['DNS servers', d.dnsServers.join(', ') || 'none'],
+          ['DNS suffix', d.dnsSuffix || 'none'],
+          ['Internet', d.internet ? 'yes: it holds the default route Windows ranks first' : 'no'],
+        ];
+  return fields.map(([label, value]) => `${`${label}:`.padEnd(17)}${value}\n`).join('');
 }
 
 /** `netcon sharing`: one row per connection under NAME, SHARING, GUID. */

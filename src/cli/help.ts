@@ -13,8 +13,10 @@ ${EXIT_CODES.NOT_RESTORED} offline: a connection did not come back (netcon offli
 export const HELP = `Usage: netcon <command> [options]
 
 Commands:
-  list [--json]                         Every connection: NAME, STATUS, TYPE, DEVICE, GUID
-  show <name|GUID> [--json]             One connection in full
+  list [--json] [--details]             Every connection: NAME, STATUS, TYPE, DEVICE, GUID
+                                        (--details: its addresses, gateway, Internet)
+  show <name|GUID> [--json] [--details] One connection in full (--details: its network
+                                        interface too)
   disconnect <name|GUID> [--wait [ms]]  Disconnect a connection
   connect <name|GUID> [--wait [ms]]     Connect a connection
   watch [--json] [--interval <ms>]      A line per connection change, until Ctrl+C
@@ -42,6 +44,7 @@ Options:
                        share, unshare, rename, delete, duplicate, ports; watch:
                        one JSON object per line)
   --yes                delete: confirm the deletion
+  --details            list, show: each connection's network interface too
   --interval <ms>      watch: list this often when Windows notifies nothing
                        (default ${DEFAULT_WATCH_INTERVAL_MS} ms)
   --wait [ms]          After disconnect/connect, wait until Windows reports the
@@ -63,17 +66,24 @@ ${EXIT_TEXT}
 
 /** Each command's `--help`. */
 export const COMMAND_HELP: Readonly<Record<string, string>> = Object.freeze({
-  list: `Usage: netcon list [--json] [--all] [--timeout <ms>]
+  list: `Usage: netcon list [--json] [--all] [--details] [--timeout <ms>]
 
 Lists every network connection Windows shows in Network Connections, disabled and
 disconnected ones included: nothing is hidden, so --all changes nothing and is only
 accepted for scripts that ask for it. Columns: NAME, STATUS, TYPE, DEVICE, GUID.
 --json prints the connections as a JSON array (every field, characteristics decoded).
+--details also reads each connection's network interface from Windows' IP Helper API
+and shows NAME, STATUS, IPV4, IPV6, GATEWAY, INTERNET, GUID instead ("no adapter" for
+a connection Windows has no interface for now, such as a VPN that is not connected);
+with --json each connection has a "details" object, or null.
 `,
-  show: `Usage: netcon show <name|GUID> [--json] [--timeout <ms>]
+  show: `Usage: netcon show <name|GUID> [--json] [--details] [--timeout <ms>]
 
 Shows one connection in full: name, status, type, device, GUID and characteristics.
 A name is compared ignoring case; a GUID may be written with or without braces.
+--details adds its network interface: index and LUID, MAC, MTU, link speeds, IPv4 and
+IPv6 addresses with prefix lengths, gateways, DNS servers and suffix, and whether it
+holds the Internet (the default route Windows ranks first); with --json, "details".
 `,
   disconnect: `Usage: netcon disconnect <name|GUID> [--wait [ms]] [--timeout <ms>]
 

@@ -28,8 +28,10 @@ describe('npm run bench, smoke-sized (Windows node.exe and raw-com.exe under Win
     [json.memory.soak.rss.end, json.memory.retainedBytesPerOp, json.memory.allocatedBytesPerOp.list10].forEach(finite);
     expect(json.spawn.children.map((c) => c.label)).toEqual(['cmd /c exit', 'raw-com once (same COM calls, one-shot exe)']);
     json.spawn.children.forEach((c) => finite(c.ratio));
+    expect(json.details.map((d) => d.n)).toEqual([3]);
+    json.details.forEach((d) => [d.plainMs, d.detailsMs, d.addedMs].forEach(finite));
 
     const md = readFileSync(files.md, 'utf8');
-    for (const heading of ['## 1.', '## 1b.', '## 2.', '## 3.', '## 4.', '## 5.']) expect(md).toContain(heading);
+    for (const heading of ['## 1.', '## 1b.', '## 2.', '## 3.', '## 4.', '## 5.', '## 6.']) expect(md).toContain(heading);
   });
 });

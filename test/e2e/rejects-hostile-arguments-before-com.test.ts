@@ -84,7 +84,26 @@ describe('hostile arguments in Windows node.exe', () => {
           results.push(`${(error as { code?: string }).code}`);
         }
       }
-      return { results, count: targets.length * 3 + entryCalls.length + 10 + portCalls };
+      // listConnections' and findConnection's details option, and watch()'s.
+      const detailsValues: unknown[] = [null, 0, 1, 'true', {}, [], () => true, Symbol('x'), 10n, new Boolean(true)];
+      const badDetails = [
+        ...detailsValues.map((details) => ({ details })),
+        Object.defineProperty({}, 'details', { get: boom }),
+        new Proxy({}, { get: boom }),
+      ];
+      for (const options of badDetails) {
+        for (const call of [() => netcon.listConnections(options as never), () => netcon.findConnection('Ethernet', options as never)]) {
+          const settled = await t.capture(call() as Promise<unknown>);
+          results.push(settled.ok ? 'resolved' : `${settled.error.code}`);
+        }
+        try {
+          netcon.watch(options as never);
+          results.push('watching');
+        } catch (error) {
+          results.push(`${(error as { code?: string }).code}`);
+        }
+      }
+      return { results, count: targets.length * 3 + entryCalls.length + 10 + portCalls + badDetails.length * 3 };
     });
     expect(exitCode).toBe(0);
     expect(value.results).toHaveLength(value.count);

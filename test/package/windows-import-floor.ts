@@ -169,6 +169,9 @@ export const WINDOWS_IMPORTS: WindowsImport[] = [
   // Change notifications for watch() (native/notify.cc).
   ...rows('iphlpapi.dll', 'vista', 'learn', ['CancelMibChangeNotify2', 'NotifyIpInterfaceChange']),
   ...rows('rasapi32.dll', 'xp', 'learn', ['RasConnectionNotificationW']),
+  // Each connection's addresses and default routes for listConnections({ details: true }) (native/adapters.cc).
+  ...rows('iphlpapi.dll', 'xp', 'learn', ['GetAdaptersAddresses']),
+  ...rows('iphlpapi.dll', 'vista', 'learn', ['FreeMibTable', 'GetIpForwardTable2']),
 
   ...rows('oleaut32.dll', 'xp', 'learn', ['SysFreeString', 'SysStringLen', 'VariantClear', 'VariantInit']),
 

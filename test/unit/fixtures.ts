@@ -14,6 +14,7 @@ export type BackendCall =
   | { method: 'diagnose'; progId: string }
   | { method: 'sharing'; progId: string }
   | { method: 'setSharing'; progId: string; guid: string; change: string | number }
+  | { method: 'adapters'; progId?: undefined }
   | { method: 'rename'; progId: string; guid: string; newName: string }
   | { method: 'deleteConnection'; progId: string; guid: string }
   | { method: 'duplicateConnection'; progId: string; guid: string; newName: string }
@@ -88,6 +89,10 @@ export function fakeMachine(options: FakeClientOptions = {}, progId?: string, co
     changePortMapping(progId, guid, protocol, externalPort, change, hook) {
       calls.push({ method: 'changePortMapping', progId, guid, protocol, externalPort, change });
       return inner.changePortMapping(progId, guid, protocol, externalPort, change, hook);
+    },
+    adapters(hook) {
+      calls.push({ method: 'adapters' });
+      return inner.adapters(hook);
     },
   };
   let requests = 0;

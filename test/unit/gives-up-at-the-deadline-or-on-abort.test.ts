@@ -187,6 +187,7 @@ describe('the binding underneath', () => {
       apartment: () => ({ hresult: 0x800401f0, type: 0, qualifier: 0 }),
       // Nothing to subscribe to, as under Wine: a watch only polls.
       watchChanges: () => ({ settleMs: 0, stop() {} }),
+      adapters: (hook) => hang('adapters', hook),
     };
     return { binding, abandoned };
   }
@@ -201,6 +202,16 @@ describe('the binding underneath', () => {
     await rejection(client.rename(ETHERNET.id, 'Uplink', { signal: AbortSignal.timeout(10) }));
     await rejection(client.listPortMappings(ETHERNET.id, { timeoutMs: 10 }));
     expect(abandoned).toEqual(['list', 'connect', 'sharing', 'setSharing', 'list', 'portMappings']);
+  });
+
+  it('abandons a hung adapter read of listConnections({ details: true }) at the deadline shared with its list', async () => {
+    const { binding, abandoned } = hungBinding();
+    const client = createClientWith(() => ({ ...binding, list: async () => ({ ok: true, connections: [] }) }));
+    const started = performance.now();
+    const { error } = await rejection(client.listConnections({ details: true, timeoutMs: 30 }));
+    expect(error).toMatchObject({ code: 'ERR_TIMEOUT', operation: 'list', timeoutMs: 30 });
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(abandoned).toEqual(['adapters']);
   });
 
   it("gives a watch's hung list an error event at its deadline, abandons it, and lets it go soon after the watch ends", async () => {
@@ -242,6 +253,7 @@ describe('the binding underneath', () => {
       changePortMapping: async () => ({ ok: false, refused: 'stuck-threads', stuck: 16 }),
       apartment: () => ({ hresult: 0x800401f0, type: 0, qualifier: 0 }),
       watchChanges: () => ({ settleMs: 0, stop() {} }),
+      adapters: async () => ({ ok: false, refused: 'stuck-threads', stuck: 16 }),
     };
     const client = createClientWith(() => binding);
     const { error } = await rejection(client.disconnect(ETHERNET.id));

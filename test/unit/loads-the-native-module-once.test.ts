@@ -56,7 +56,7 @@ describe('createAddonLoader', () => {
     const { loadBackend } = createAddonLoader({ platform: () => 'win32', load: () => ({ list: () => undefined }) });
     const error = thrownBy(loadBackend) as NativeModuleLoadError;
     expect(error.code).toBe('ERR_NATIVE_MODULE_LOAD');
-    expect((error.cause as Error).message).toBe('the native module does not export disconnect, connect, initializeSecurity, diagnose, apartment, abandon, subscribe, unsubscribe, sharing, setSharing, rename, deleteConnection, duplicateConnection, portMappings, addPortMapping, changePortMapping');
+    expect((error.cause as Error).message).toBe('the native module does not export disconnect, connect, initializeSecurity, diagnose, apartment, abandon, subscribe, unsubscribe, sharing, setSharing, rename, deleteConnection, duplicateConnection, portMappings, addPortMapping, changePortMapping, adapters');
   });
 
   it('loads once and hands out the same binding', () => {
@@ -70,6 +70,7 @@ describe('createAddonLoader', () => {
     // Actions go straight through to the addon.
     expect(first.disconnect).not.toBe(binding.disconnect);
     expect(Object.keys(first).sort()).toEqual([
+      'adapters',
       'addPortMapping',
       'apartment',
       'changePortMapping',
