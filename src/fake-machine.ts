@@ -66,6 +66,25 @@ export interface FakeConnectionInput {
 /** A port mapping of the fake machine: addPortMapping's argument. */
 export type FakePortMappingInput = import('./port-mappings').NewPortMapping;
 
+/** What the machine does that a test can make fail (FakeFailure's `on`), and count (FakeCall's `method`). */
+export type FakeMethod =
+  | 'list'
+  | 'disconnect'
+  | 'connect'
+  | 'security'
+  | 'sharing'
+  | 'enableSharing'
+  | 'disableSharing'
+  | 'rename'
+  | 'delete'
+  | 'duplicate'
+  | 'portMappings'
+  | 'addPortMapping'
+  | 'removePortMapping'
+  | 'enablePortMapping'
+  | 'disablePortMapping'
+  | 'adapters';
+
 /**
  * A scripted COM failure: which call fails, for which connection, with which HRESULT. The
  * machine answers it as netcon answers Windows: on one connection while netcon walks them,
@@ -91,23 +110,7 @@ export interface FakeFailure {
    * `INetSharingPortMappingProps` getter, …). `'adapters'` fails the read of the network
    * interfaces that `details: true` adds (its `id` is not looked at).
    */
-  readonly on:
-    | 'list'
-    | 'disconnect'
-    | 'connect'
-    | 'security'
-    | 'sharing'
-    | 'enableSharing'
-    | 'disableSharing'
-    | 'rename'
-    | 'delete'
-    | 'duplicate'
-    | 'portMappings'
-    | 'addPortMapping'
-    | 'removePortMapping'
-    | 'enablePortMapping'
-    | 'disablePortMapping'
-    | 'adapters';
+  readonly on: FakeMethod;
   /**
    * The connection it fails on; every one when absent. `'list'` with an `id` fails reading that
    * connection (`err.connection`), without one the walk as a whole, before any connection.
@@ -197,24 +200,7 @@ export interface FakeCall {
    * diagnose's look at the machine, `'sharing'` for every read of the sharing, else the COM
    * call on one connection; `'adapters'` for the read of the network interfaces (`details: true`).
    */
-  readonly method:
-    | 'list'
-    | 'disconnect'
-    | 'connect'
-    | 'security'
-    | 'diagnose'
-    | 'sharing'
-    | 'enableSharing'
-    | 'disableSharing'
-    | 'rename'
-    | 'delete'
-    | 'duplicate'
-    | 'portMappings'
-    | 'addPortMapping'
-    | 'removePortMapping'
-    | 'enablePortMapping'
-    | 'disablePortMapping'
-    | 'adapters';
+  readonly method: FakeMethod | 'diagnose';
   /** The connection's GUID, for a call on one connection. */
   readonly id?: string;
   /** enableSharing's SHARINGCONNECTIONTYPE (0 public, 1 private). */

@@ -68,6 +68,6 @@ export function createFakeClient(options: FakeClientOptions = {}): FakeClient {
 }
 
 export type { FakeCall, FakeClientOptions, FakeConnectionChanges, FakeConnectionInput, FakeFailure, FakeSuccess } from './fake-machine';
-export type { FakePortMappingInput } from './fake-machine';
+export type { FakeMethod, FakePortMappingInput } from './fake-machine';
 export type { FakeDefaultRoute, FakeDetailsInput } from './fake-details';
 export type { NetConClient, NetConnection };
