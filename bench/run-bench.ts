@@ -267,7 +267,7 @@ export type BenchResults = Awaited<ReturnType<typeof runBench>>;
 
 function wineVersion() {
   try {
-    return execFileSync('wine', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync(...wineTool('wine', ['--version'], 'x64'), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   } catch {
     return 'wine';
   }

@@ -3,6 +3,8 @@
 // with it.
 import { execFileSync, spawnSync } from 'node:child_process';
 
+import { runs32BitPrograms } from './runs-32-bit.mjs';
+
 // command → the Debian packages that provide it (wine64 is the 64-bit loader wine runs). wine32
 // has no command of its own: Debian's wine runs 32-bit programs, such as npm test's 32-bit
 // node.exe, with the loader it puts at /usr/lib/wine/wine.
@@ -34,7 +36,9 @@ const has = (command) => spawnSync('sh', ['-c', `command -v "${command}"`], { st
  * ("npm test").
  */
 export function installMissing(commands, who, table = PACKAGES_FOR) {
-  const missing = [...new Set(commands.filter((command) => !has(command)).flatMap((command) => table[command]))];
+  // wine32 on a machine that cannot run 32-bit programs would only break Debian's `wine`.
+  const wanted = commands.filter((command) => command !== '/usr/lib/wine/wine' || runs32BitPrograms().ok);
+  const missing = [...new Set(wanted.filter((command) => !has(command)).flatMap((command) => table[command]))];
   if (!missing.length) return;
   // A package of another architecture (wine32:i386) needs it enabled before apt-get update.
   const enabled = execFileSync('dpkg', ['--print-foreign-architectures'], { encoding: 'utf8' }).split('\n');

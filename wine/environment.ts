@@ -6,6 +6,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
+import { runs32BitPrograms } from '../scripts/runs-32-bit.mjs';
+
 export const repoRoot = resolve(__dirname, '..');
 export const cacheDir = join(repoRoot, 'node_modules', '.cache', 'netcon');
 
@@ -155,12 +157,23 @@ export const expectedNodeVersion = (line: NodeLine) =>
  */
 export function wineLoader(arch: Arch = suiteArch): string[] {
   if (arch === 'arm64') return ['chroot', arm64Root, 'wine'];
-  return [arch === 'x64' && existsSync('/usr/lib/wine/wine64') ? '/usr/lib/wine/wine64' : 'wine'];
+  return [arch === 'x64' && existsSync(WINE64) ? WINE64 : 'wine'];
+}
+const WINE64 = '/usr/lib/wine/wine64';
+
+/**
+ * Whether Debian's wine32 is installed and can run: some kernels refuse 32-bit programs
+ * (scripts/runs-32-bit.mjs), and then Debian's `wine`, and `wineboot` through it, cannot start
+ * at all once wine32 is there; the 64-bit loader still runs everything 64-bit.
+ */
+export function wine32Usable(): boolean {
+  return !native && suiteArch !== 'arm64' && existsSync('/usr/lib/wine/wine') && runs32BitPrograms().ok;
 }
 
 /** `wine` (as wineLoader starts it), `wineboot` or `wineserver` with `args`, for the pass's Wine: [file, argv]. */
 export function wineTool(tool: 'wine' | 'wineboot' | 'wineserver', args: string[], arch: Arch = suiteArch): [string, string[]] {
-  const [file, ...first] = tool === 'wine' ? wineLoader(arch) : arch === 'arm64' ? ['chroot', arm64Root, tool] : [tool];
+  const own = arch === 'arm64' ? ['chroot', arm64Root, tool] : tool === 'wineboot' && !wine32Usable() && existsSync(WINE64) ? [WINE64, 'wineboot'] : [tool];
+  const [file, ...first] = tool === 'wine' ? wineLoader(arch) : own;
   return [file, [...first, ...args]];
 }
 

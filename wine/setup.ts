@@ -7,6 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { runs32BitPrograms } from '../scripts/runs-32-bit.mjs';
 import { zigPath } from '../scripts/targets.mjs';
 import {
   type Arch,
@@ -42,6 +43,7 @@ import {
   windowsPath,
   wineEnv,
   wineTool,
+  wine32Usable,
   type NodeLine,
   type PrefixName,
 } from './environment';
@@ -146,7 +148,12 @@ function makePrefixes() {
     writeFileSync(marker, installed);
   }
   if (suiteArch === 'ia32' && !JSON.parse(installed).wine32) {
-    throw new Error('The 32-bit pass needs wine32 (dpkg --add-architecture i386 && apt-get update && apt-get install wine32:i386; npm test installs it as root).');
+    const refused = runs32BitPrograms();
+    throw new Error(
+      refused.ok
+        ? 'The 32-bit pass needs wine32 (dpkg --add-architecture i386 && apt-get update && apt-get install wine32:i386; npm test installs it as root).'
+        : `The 32-bit pass cannot run on this machine: its kernel does not run 32-bit programs (a 32-bit ELF gave ${refused.why}).`,
+    );
   }
   copyPrefix('booted', 'bare');
   if (suiteWindows !== 'win10') {
@@ -178,7 +185,7 @@ export function bootPrefix(prefix: PrefixName) {
 function wineInstalled() {
   const [file, args] = wineTool('wine', ['--version']);
   // Debian's wine prints a hint on stderr when wine32 is missing; that is the answer here.
-  return { version: execFileSync(file, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim(), wine32: suiteArch !== 'arm64' && existsSync('/usr/lib/wine/wine') };
+  return { version: execFileSync(file, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim(), wine32: wine32Usable() };
 }
 
 /**

@@ -1,0 +1,1 @@
+export function runs32BitPrograms(): { ok: true } | { ok: false; why: string };
