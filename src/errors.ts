@@ -267,12 +267,13 @@ export class ConnectionNameTakenError extends NetConError {
 
 /**
  * takeOffline() could not take every connection down: `step` says where it failed (the
- * guardian did not start, or a disconnect failed: `cause` is that disconnect's error), and
- * `restored` / `notRestored` name what it had taken down and brought back, or could not.
+ * guardian did not start; a disconnect failed: `cause` is that disconnect's error; or maxMs
+ * ran out first), and `restored` / `notRestored` name what it had taken down and brought back,
+ * or could not.
  */
 export class OfflineWindowError extends NetConError {
-  /** `'guardian'` (nothing was taken down) or `'disconnect'`. */
-  readonly step: 'guardian' | 'disconnect';
+  /** `'guardian'` (nothing was taken down), `'disconnect'` or `'deadline'` (maxMs ran out before every connection was down). */
+  readonly step: 'guardian' | 'disconnect' | 'deadline';
   /** The connection whose disconnect failed. */
   readonly connection?: ConnectionRef;
   /** The names of the connections taken down before the failure and brought back. */
@@ -282,7 +283,7 @@ export class OfflineWindowError extends NetConError {
 
   constructor(
     message: string,
-    details: { step: 'guardian' | 'disconnect'; connection?: ConnectionRef; restored: readonly string[]; notRestored: readonly string[]; cause?: unknown },
+    details: { step: 'guardian' | 'disconnect' | 'deadline'; connection?: ConnectionRef; restored: readonly string[]; notRestored: readonly string[]; cause?: unknown },
   ) {
     super('ERR_OFFLINE_WINDOW', message, { cause: details.cause });
     this.name = 'OfflineWindowError';

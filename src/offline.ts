@@ -235,10 +235,16 @@ export async function takeOffline(context: OfflineContext, targetsArg?: unknown,
       return restore(restoreOptions);
     },
   };
-  const deadlineTimer = setTimeout(() => void window.restore(), Math.max(0, deadline - Date.now()));
+  // A deadline that comes while connections are still being taken down must not restore
+  // then: what the loop takes down after it would stay down, with the guardian stood down.
+  // The loop sees it instead, takes nothing more down and brings back all it took.
+  let taking = true;
+  let ranOut = false;
+  const deadlineTimer = setTimeout(() => (taking ? (ranOut = true) : void window.restore()), Math.max(0, deadline - Date.now()));
   deadlineTimer.unref?.();
 
   for (const connection of chosen) {
+    if (ranOut) break;
     const started = Date.now();
     try {
       await client.disconnect(connection.id, { ...call, wait: { timeoutMs: call.timeoutMs, signal: call.signal } });
@@ -253,6 +259,16 @@ export async function takeOffline(context: OfflineContext, targetsArg?: unknown,
       );
     }
     taken.push({ id: connection.id, name: connection.name, tookMs: Date.now() - started });
+  }
+  taking = false;
+  if (ranOut) {
+    const results = await restore();
+    const back = results.filter((r) => r.ok).map((r) => r.name);
+    const notBack = results.filter((r) => !r.ok).map((r) => r.name);
+    throw new OfflineWindowError(
+      `maxMs (${maxMs} ms) ran out before every connection was down: took nothing more down, and brought back: ${back.join(', ') || 'none'}${notBack.length ? `; not back: ${notBack.join(', ')}` : ''}.`,
+      { step: 'deadline', restored: back, notRestored: notBack },
+    );
   }
   if (taken.length === 0) clearTimeout(deadlineTimer);
   else context.open.add(window);

@@ -29,7 +29,8 @@ describe('an addon built with the arm64 prebuild\'s Zig toolchain, for x64', () 
     }, { addon, vpn: vpn.id });
     expect(value.host).toMatch(host === 'renamed' ? /MyElectronApp\.exe$/ : /node\.exe$/);
     expect(value.exports).toEqual([
-      'abandon', 'apartment', 'comThreads', 'connect', 'diagnose', 'disconnect', 'initializeSecurity', 'list', 'notifications', 'rename', 'setSharing', 'sharing', 'subscribe', 'unsubscribe',
+      'abandon', 'adapters', 'addPortMapping', 'apartment', 'changePortMapping', 'comThreads', 'connect', 'deleteConnection', 'diagnose', 'disconnect', 'duplicateConnection',
+      'initializeSecurity', 'list', 'notifications', 'portMappings', 'rename', 'setSharing', 'sharing', 'subscribe', 'unsubscribe',
     ]);
     expect(value.list).toMatchObject({ ok: true, text: `${ethernet.id}${ethernet.name}${ethernet.deviceName}${vpn.id}${vpn.name}${vpn.deviceName}` });
     expect((value.list as { fields: number[] }).fields).toHaveLength(12);

@@ -411,9 +411,12 @@ void LogLine(const std::string& line) {
   const std::wstring& path = LogPath();
   if (path.empty()) return;
   std::string whole = line + "\n";
-  // Several processes may append to the same file: FILE_APPEND_DATA plus one WriteFile per
-  // line keeps their lines whole; the lock does the same for our own threads.
+  // Several processes may append to the same file (a test's child node.exe logs to its
+  // parent's): under Wine, FILE_APPEND_DATA alone lost lines when two appended at once, so a
+  // mutex named for all the prefix's processes takes turns; the SRW lock does it for our threads.
+  static const HANDLE processes = CreateMutexW(nullptr, FALSE, L"Local\\NetConFakeHNetShareLog");
   AcquireSRWLockExclusive(&g_logLock);
+  if (processes) WaitForSingleObject(processes, INFINITE);  // WAIT_ABANDONED grants it too
   HANDLE file = CreateFileW(path.c_str(), FILE_APPEND_DATA,
                             FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr,
                             OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL, nullptr);
@@ -422,6 +425,7 @@ void LogLine(const std::string& line) {
     WriteFile(file, whole.data(), static_cast<DWORD>(whole.size()), &written, nullptr);
     CloseHandle(file);
   }
+  if (processes) ReleaseMutex(processes);
   ReleaseSRWLockExclusive(&g_logLock);
 }
 

@@ -173,7 +173,7 @@ export const WINDOWS_IMPORTS: WindowsImport[] = [
   ...rows('iphlpapi.dll', 'xp', 'learn', ['GetAdaptersAddresses']),
   ...rows('iphlpapi.dll', 'vista', 'learn', ['FreeMibTable', 'GetIpForwardTable2']),
 
-  ...rows('oleaut32.dll', 'xp', 'learn', ['SysFreeString', 'SysStringLen', 'VariantClear', 'VariantInit']),
+  ...rows('oleaut32.dll', 'xp', 'learn', ['SysAllocStringLen', 'SysFreeString', 'SysStringLen', 'VariantClear', 'VariantInit']),
 
   // For `netcon doctor`: the registry, the Network Connections service, the process's token.
   ...rows('advapi32.dll', 'xp', 'learn', [

@@ -53,6 +53,24 @@ describe('an offline window on netcon/testing', () => {
     expect((await statuses(client)).Ethernet).toBe('connected');
   });
 
+  it('takes nothing more down once maxMs runs out while it is still taking them down, and brings back what it took', async () => {
+    // Each disconnect takes 60 ms: the window's 100 ms end comes while Wi-Fi's is at work.
+    const client = createFakeClient({ connections: [ETHERNET, WIFI, { ...WIFI, id: '{5D1A7C20-3E4B-4F6A-9B8C-0D1E2F3A4B04}', name: 'Wi-Fi 2' }], delays: { disconnect: 60 } });
+    const error = await client.takeOffline(undefined, { maxMs: 100 }).then(
+      () => expect.unreachable('resolved'),
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(OfflineWindowError);
+    expect(error).toMatchObject({ code: 'ERR_OFFLINE_WINDOW', step: 'deadline', restored: ['Ethernet', 'Wi-Fi'], notRestored: [] });
+    expect((error as Error).message).toBe('maxMs (100 ms) ran out before every connection was down: took nothing more down, and brought back: Ethernet, Wi-Fi.');
+    expect(await statuses(client)).toEqual({ Ethernet: 'connected', 'Wi-Fi': 'connected', 'Wi-Fi 2': 'connected' });
+    expect(client.calls.filter((c) => c.method === 'disconnect').map((c) => c.id)).toEqual([ETHERNET.id, WIFI.id]);
+    // Nothing is left for a later restore, and no timer brings anything up later.
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(await client.restoreOffline()).toEqual([]);
+    expect(client.calls.filter((c) => c.method === 'connect')).toHaveLength(2);
+  });
+
   it('brings back what it took down when a later disconnect fails, and names both in its error', async () => {
     const client = createFakeClient({ connections: [ETHERNET, WIFI], failures: [{ on: 'disconnect', id: WIFI.id, hresult: 'E_ACCESSDENIED' }] });
     const error = await client.takeOffline().then(
