@@ -39,27 +39,65 @@ async function time(call, { warmup, reps }) {
 }
 
 /**
- * listConnections() and disconnect(last id) at each N, and the addon's own list() (the
- * native job and its Node-API conversion, without src/'s mapping) to tell where time goes.
+ * Each side's milliseconds for one call of each, `reps` times after `warmup` untimed rounds,
+ * the sides' order rotating round by round: every side runs first, second, … equally often,
+ * so that neither a slow spell of the machine nor a warm cache falls on one side only.
  */
-async function overhead(netcon, addon, progId, configure, { sizes, warmup }) {
+async function alternate(sides, { warmup, reps }) {
+  const names = Object.keys(sides);
+  const ms = Object.fromEntries(names.map((name) => [name, []]));
+  for (let i = 0; i < warmup + reps; i++) {
+    for (let k = 0; k < names.length; k++) {
+      const name = names[(i + k) % names.length];
+      const t0 = performance.now();
+      await sides[name]();
+      if (i >= warmup) ms[name].push(performance.now() - t0);
+    }
+  }
+  return ms;
+}
+
+/**
+ * listConnections() and disconnect(last id) at each N, against the raw COM loops in this same
+ * process (the test-only addon's rawList and rawDisconnect, bench/raw-com/raw-lists.h), and the
+ * addon's own list() (the native job and its Node-API conversion, without src/'s mapping) to
+ * tell where time goes.
+ */
+async function overhead(netcon, addon, helper, progId, configure, { sizes, warmup }) {
   const rows = [];
   let callId = 0; // the addon's name for a pending call (src/addon.ts)
   for (const { n, reps } of sizes) {
     const conns = connections(n);
     configure({ connections: conns });
     const last = conns[n - 1].id;
-    const listed = (await netcon.listConnections()).length;
-    if (listed !== n) throw new Error(`listed ${listed} connections, expected ${n}`);
-    const options = { warmup, reps };
-    rows.push({
-      n,
-      list: await time(() => netcon.listConnections(), options),
-      binding: await time(() => addon.list(progId, ++callId), options),
-      disconnect: await time(() => netcon.disconnect(last), options),
-    });
+    const listed = [(await netcon.listConnections()).length, helper.rawList(progId, 'naive'), helper.rawList(progId, 'getprops')];
+    if (listed.some((count) => count !== n)) throw new Error(`listed ${listed.join(', ')} connections (netcon, naive, GetProperties), expected ${n}`);
+    if (!helper.rawDisconnect(progId, last)) throw new Error(`the raw loop could not disconnect ${last}`);
+    const lists = await alternate(
+      {
+        list: () => netcon.listConnections(),
+        binding: () => addon.list(progId, ++callId),
+        naive: () => helper.rawList(progId, 'naive'),
+        getProps: () => helper.rawList(progId, 'getprops'),
+      },
+      { warmup, reps },
+    );
+    const disconnects = await alternate({ disconnect: () => netcon.disconnect(last), rawDisconnect: () => helper.rawDisconnect(progId, last) }, { warmup, reps });
+    rows.push({ n, ...lists, ...disconnects });
   }
   return rows;
+}
+
+/** netcon's list, the naive loop and the GetProperties loop, alternating (`alternate`), in this process. */
+function listsAgainstRaw(netcon, helper, progId, options) {
+  return alternate(
+    {
+      netcon: () => netcon.listConnections(),
+      naive: () => helper.rawList(progId, 'naive'),
+      getProps: () => helper.rawList(progId, 'getprops'),
+    },
+    options,
+  );
 }
 
 /** monitorEventLoopDelay over `during`, in ms: p50, p99, max, and how many samples. */
@@ -176,11 +214,6 @@ async function spawnCost(netcon, configure, { wine, rawComExe, progId, machine, 
   return { netconListMs: netconMs, children: rows };
 }
 
-/** Milliseconds of `reps` listConnections() after `warmup` untimed ones. */
-function listTimes(netcon, options) {
-  return time(() => netcon.listConnections(), options);
-}
-
 /**
  * What `details: true` adds to a list: listConnections() and listConnections({ details: true })
  * at each N, alternating, so that a slow spell of a shared machine falls on both. The first
@@ -215,4 +248,4 @@ async function detailsCost(netcon, addon, configure, { sizes, warmup, reps }) {
   return rows;
 }
 
-module.exports = { connections, median, overhead, listTimes, eventLoop, concurrency, allocation, spawnCost, detailsCost };
+module.exports = { connections, median, alternate, overhead, listsAgainstRaw, eventLoop, concurrency, allocation, spawnCost, detailsCost };

@@ -15,14 +15,21 @@ export interface Delay {
 
 export function connections(n: number): FakeConnection[];
 export function median(xs: number[]): number;
+/** The test-only addon's raw COM loops (test/native-helper/), run in the calling thread's MTA. */
+export interface RawLoops {
+  rawList(progId: string, mode: 'naive' | 'getprops'): number;
+  rawDisconnect(progId: string, guid: string): boolean;
+}
+export function alternate<K extends string>(sides: Record<K, () => unknown>, options: { warmup: number; reps: number }): Promise<Record<K, number[]>>;
 export function overhead(
   netcon: Netcon,
   addon: NativeAddon,
+  helper: RawLoops,
   progId: string,
   configure: Configure,
   plan: { sizes: { n: number; reps: number }[]; warmup: number },
-): Promise<{ n: number; list: number[]; binding: number[]; disconnect: number[] }[]>;
-export function listTimes(netcon: Netcon, options: { warmup: number; reps: number }): Promise<number[]>;
+): Promise<{ n: number; list: number[]; binding: number[]; naive: number[]; getProps: number[]; disconnect: number[]; rawDisconnect: number[] }[]>;
+export function listsAgainstRaw(netcon: Netcon, helper: RawLoops, progId: string, options: { warmup: number; reps: number }): Promise<{ netcon: number[]; naive: number[]; getProps: number[] }>;
 export function eventLoop(
   netcon: Netcon,
   configure: Configure,

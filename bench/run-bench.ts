@@ -4,16 +4,14 @@
 // and bench/raw-com/raw-com.exe under Wine, against the fake HNetShare server, or natively on
 // Windows through the fake's own ProgID. Figures are printed, never asserted.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus } from 'node:os';
-import { native, progIdFor, rawComExe, windowsPath, wineEnv, wineTool, workDir, type NodeLine } from '../wine/environment';
+import { native, progIdFor, rawComExe, windowsPath, wineTool, type NodeLine } from '../wine/environment';
 import { ethernet, ethernet2, machine } from '../wine/connections';
-import { inWine, type FakeConnection, type FakeSetup, type SoakFigures } from '../wine/run';
+import { inWine, type SoakFigures } from '../wine/run';
 import type * as InNode from './in-node.cjs';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const fakeConfig = require('../wine/fake-config.cjs') as { configText(setup: FakeSetup): string };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const inNode = require('./in-node.cjs') as typeof InNode;
 const inNodeModule = windowsPath(join(__dirname, 'in-node.cjs'));
@@ -64,33 +62,6 @@ const SMOKE: typeof FULL = {
 const progId = progIdFor({}) ?? 'HNetCfg.HNetShare';
 const TIMEOUT_MS = 15 * 60_000;
 
-interface RawRun {
-  listed: number;
-  disconnected: boolean;
-  list: number[];
-  disconnect: number[];
-}
-
-/**
- * raw-com.exe in its own process; it times its calls itself, so its start-up is not counted.
- * `naive` reads each connection with the six getters, `getprops` with GetProperties.
- */
-function runRaw(connections: FakeConnection[], warmup: number, reps: number, read: 'naive' | 'getprops' = 'naive', roundTripUs = 0): RawRun {
-  mkdirSync(join(workDir, 'runs'), { recursive: true });
-  const dir = mkdtempSync(join(workDir, 'runs', 'raw-'));
-  const config = join(dir, 'config.txt');
-  const out = join(dir, 'raw.json');
-  writeFileSync(config, fakeConfig.configText({ connections, roundTripUs }));
-  const guid = connections[connections.length - 1].id;
-  const args = ['time', progId, guid, String(warmup), String(reps), windowsPath(out), read];
-  // No NETCON_FAKE_LOG: the fake neither writes nor counts while timed, as in netcon's runs.
-  const env = wineEnv('hnetshare', { NETCON_FAKE_CONFIG: windowsPath(config) });
-  execFileSync(...(native ? ([rawComExe, args] as const) : wineTool('wine', [rawComExe, ...args], 'x64')), { env, stdio: 'ignore', timeout: TIMEOUT_MS });
-  const raw = JSON.parse(readFileSync(out, 'utf8')) as RawRun;
-  if (raw.listed !== connections.length || !raw.disconnected) throw new Error(`raw-com listed ${raw.listed} of ${connections.length}, disconnected: ${raw.disconnected}`);
-  return raw;
-}
-
 /** Least squares of ms against N: the fixed cost per call and the cost per connection. */
 export function fit(points: { n: number; ms: number }[]) {
   const k = points.length;
@@ -106,11 +77,12 @@ export async function runBench(options: BenchOptions = {}) {
   const run = { node: options.node ?? '20', fakeLog: 'tally' as 'tally' | 'none', timeoutMs: TIMEOUT_MS };
   const median = inNode.median;
 
-  // 1. Overhead against the raw COM calls, size by size. Rounds alternate netcon's node.exe
-  // and the raw program, and their samples are pooled, so that a slow spell of a shared
-  // machine falls on both sides rather than on one.
+  // 1. Overhead against the raw COM calls, size by size, both sides in one node.exe: the raw
+  // loops run through the test-only addon (bench/raw-com/raw-lists.h), alternating with
+  // netcon's calls round by round. Each run is a new node.exe; the samples are pooled, and the
+  // ratio of each run gives the spread.
   const samples = new Map(
-    plan.sizes.map(({ n }) => [n, { list: [] as number[], addon: [] as number[], disconnect: [] as number[], rawList: [] as number[], rawGetProps: [] as number[], rawDisconnect: [] as number[] }]),
+    plan.sizes.map(({ n }) => [n, { list: [] as number[], addon: [] as number[], disconnect: [] as number[], rawList: [] as number[], rawGetProps: [] as number[], rawDisconnect: [] as number[], runRatios: [] as { list: number; getProps: number; disconnect: number }[] }]),
   );
   for (let round = 0; round < plan.rounds; round++) {
     const netcon = await inWine(
@@ -119,22 +91,22 @@ export async function runBench(options: BenchOptions = {}) {
       async (netcon, t, input) => {
         const b = t.require(input.module) as typeof InNode;
         const loadAddon = t.require('node-gyp-build') as (root: string) => import('../src/native').NativeAddon;
-        return b.overhead(netcon, loadAddon(t.entry().packageRoot), input.progId, t.configure, input.plan);
+        return b.overhead(netcon, loadAddon(t.entry().packageRoot), t.nativeHelper(), input.progId, t.configure, input.plan);
       },
       { module: inNodeModule, progId, plan: { sizes: plan.sizes, warmup: plan.warmup } },
     );
     for (const row of netcon.value) {
-      const raw = runRaw(inNode.connections(row.n), plan.warmup, row.list.length);
-      const rawGetProps = runRaw(inNode.connections(row.n), plan.warmup, row.list.length, 'getprops');
       const s = samples.get(row.n)!;
       s.list.push(...row.list);
       s.addon.push(...row.binding);
       s.disconnect.push(...row.disconnect);
-      s.rawList.push(...raw.list);
-      s.rawGetProps.push(...rawGetProps.list);
-      s.rawDisconnect.push(...raw.disconnect);
+      s.rawList.push(...row.naive);
+      s.rawGetProps.push(...row.getProps);
+      s.rawDisconnect.push(...row.rawDisconnect);
+      s.runRatios.push({ list: median(row.list) / median(row.naive), getProps: median(row.list) / median(row.getProps), disconnect: median(row.disconnect) / median(row.rawDisconnect) });
     }
   }
+  const spread = (xs: number[]) => ({ min: Math.min(...xs), max: Math.max(...xs) });
   const rows = [...samples].map(([n, s]) => {
     const m = {
       netcon: { list: median(s.list), disconnect: median(s.disconnect) },
@@ -142,13 +114,14 @@ export async function runBench(options: BenchOptions = {}) {
       raw: { list: median(s.rawList), getProps: median(s.rawGetProps), disconnect: median(s.rawDisconnect) },
     };
     const ratio = { list: m.netcon.list / m.raw.list, getProps: m.netcon.list / m.raw.getProps, disconnect: m.netcon.disconnect / m.raw.disconnect };
-    return { n, reps: s.list.length, ...m, ratio };
+    const runs = { list: spread(s.runRatios.map((r) => r.list)), getProps: spread(s.runRatios.map((r) => r.getProps)), disconnect: spread(s.runRatios.map((r) => r.disconnect)) };
+    return { n, reps: s.list.length, ...m, ratio, runs };
   });
   const fits = (pick: (r: (typeof rows)[number]) => number) => fit(rows.map((r) => ({ n: r.n, ms: pick(r) })));
   const overhead = {
     rows,
     fit: {
-      list: { netcon: fits((r) => r.netcon.list), addon: fits((r) => r.addon.list), raw: fits((r) => r.raw.list) },
+      list: { netcon: fits((r) => r.netcon.list), addon: fits((r) => r.addon.list), raw: fits((r) => r.raw.list), rawGetProps: fits((r) => r.raw.getProps) },
       disconnect: { netcon: fits((r) => r.netcon.disconnect), raw: fits((r) => r.raw.disconnect) },
     },
     // What one call costs on top of raw COM when there is almost nothing to read (N = 1).
@@ -156,20 +129,34 @@ export async function runBench(options: BenchOptions = {}) {
   };
 
   // 1b. Where each getter is a call into the service: the fake charges a round trip for every
-  // INetConnection call and getter. netcon against the naive loop and the GetProperties loop.
+  // INetConnection call and getter. netcon against the naive loop and the GetProperties loop,
+  // in one node.exe per run, as in section 1.
   const roundTrips = [];
   for (const us of plan.roundTrips.costsUs) {
     const conns = inNode.connections(plan.roundTrips.n);
     const { warmup, reps } = plan.roundTrips;
-    const netcon = await inWine(
-      { ...run, fakeLog: 'none', fake: { connections: conns, roundTripUs: us } },
-      async (netcon, t, input) => (t.require(input.module) as typeof InNode).listTimes(netcon, input),
-      { module: inNodeModule, warmup, reps },
-    );
-    const naive = runRaw(conns, warmup, reps, 'naive', us);
-    const getProps = runRaw(conns, warmup, reps, 'getprops', us);
-    const m = { netcon: median(netcon.value), naive: median(naive.list), getProps: median(getProps.list) };
-    roundTrips.push({ n: plan.roundTrips.n, roundTripUs: us, reps, ...m, ratio: { naive: m.netcon / m.naive, getProps: m.netcon / m.getProps } });
+    const pooled = { netcon: [] as number[], naive: [] as number[], getProps: [] as number[] };
+    const runRatios: { naive: number; getProps: number }[] = [];
+    for (let round = 0; round < plan.rounds; round++) {
+      const { value } = await inWine(
+        { ...run, fakeLog: 'none', fake: { connections: conns, roundTripUs: us } },
+        async (netcon, t, input) => (t.require(input.module) as typeof InNode).listsAgainstRaw(netcon, t.nativeHelper(), input.progId, input),
+        { module: inNodeModule, progId, warmup, reps },
+      );
+      pooled.netcon.push(...value.netcon);
+      pooled.naive.push(...value.naive);
+      pooled.getProps.push(...value.getProps);
+      runRatios.push({ naive: median(value.netcon) / median(value.naive), getProps: median(value.netcon) / median(value.getProps) });
+    }
+    const m = { netcon: median(pooled.netcon), naive: median(pooled.naive), getProps: median(pooled.getProps) };
+    roundTrips.push({
+      n: plan.roundTrips.n,
+      roundTripUs: us,
+      reps: pooled.netcon.length,
+      ...m,
+      ratio: { naive: m.netcon / m.naive, getProps: m.netcon / m.getProps },
+      runs: { naive: spread(runRatios.map((r) => r.naive)), getProps: spread(runRatios.map((r) => r.getProps)) },
+    });
   }
 
   // 2.–3. Event loop and throughput, one node.exe each.
@@ -228,6 +215,7 @@ export async function runBench(options: BenchOptions = {}) {
       smoke: Boolean(options.smoke),
       where: native ? 'Windows (native)' : `Wine (${wineVersion()}) on ${process.platform}`,
       node: `node.exe ${run.node}`,
+      runs: plan.rounds,
       cpus: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`,
     },
     overhead,
@@ -275,6 +263,7 @@ function wineVersion() {
 
 const f = (x: number, digits = 2) => x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const mb = (bytes: number) => `${f(bytes / 2 ** 20, 1)} MB`;
+const range = (r: { min: number; max: number }) => `${f(r.min)}–${f(r.max)}`;
 
 export function toMarkdown(r: BenchResults): string {
   const o = r.overhead;
@@ -283,15 +272,15 @@ export function toMarkdown(r: BenchResults): string {
     '',
     `${r.meta.date}, ${r.meta.where}, ${r.meta.node}, ${r.meta.cpus}. Medians; times per call in ms.`,
     '',
-    '## 1. netcon against the raw COM calls',
+    '## 1. netcon against the raw COM calls, in one process',
     '',
-    'Raw COM list: the naive loop (NetConnectionProps and the six getters per connection); raw GetProperties: one GetProperties per connection, as netcon reads.',
+    `Both sides in the same node.exe, alternating call by call in an order that rotates; pooled over ${r.meta.runs} runs, each a new node.exe (ratio: of the pooled medians; runs: the lowest and highest ratio of one run). Raw COM list: the naive loop (NetConnectionProps and the six getters per connection); raw GetProperties: one GetProperties per connection, as netcon reads.`,
     '',
-    '| N | calls timed | listConnections() | addon list() | raw COM list | ratio | raw GetProperties list | ratio | disconnect() | raw COM disconnect | ratio |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| N | calls timed | listConnections() | addon list() | raw COM list | ratio | runs | raw GetProperties list | ratio | runs | disconnect() | raw COM disconnect | ratio | runs |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...o.rows.map(
       (x) =>
-        `| ${x.n.toLocaleString('en-US')} | ${x.reps} | ${f(x.netcon.list, 3)} | ${f(x.addon.list, 3)} | ${f(x.raw.list, 3)} | ${f(x.ratio.list)} | ${f(x.raw.getProps, 3)} | ${f(x.ratio.getProps)} | ${f(x.netcon.disconnect, 3)} | ${f(x.raw.disconnect, 3)} | ${f(x.ratio.disconnect)} |`,
+        `| ${x.n.toLocaleString('en-US')} | ${x.reps} | ${f(x.netcon.list, 3)} | ${f(x.addon.list, 3)} | ${f(x.raw.list, 3)} | ${f(x.ratio.list)} | ${range(x.runs.list)} | ${f(x.raw.getProps, 3)} | ${f(x.ratio.getProps)} | ${range(x.runs.getProps)} | ${f(x.netcon.disconnect, 3)} | ${f(x.raw.disconnect, 3)} | ${f(x.ratio.disconnect)} | ${range(x.runs.disconnect)} |`,
     ),
     '',
     `Fixed overhead per call (netcon − raw at N = 1): list ${f(o.fixedOverheadMs.list, 3)} ms, disconnect ${f(o.fixedOverheadMs.disconnect, 3)} ms.`,
@@ -301,14 +290,19 @@ export function toMarkdown(r: BenchResults): string {
     `| listConnections() | ${f(o.fit.list.netcon.fixedMs, 3)} | ${f(o.fit.list.netcon.perConnectionUs)} |`,
     `| addon list() | ${f(o.fit.list.addon.fixedMs, 3)} | ${f(o.fit.list.addon.perConnectionUs)} |`,
     `| raw COM list | ${f(o.fit.list.raw.fixedMs, 3)} | ${f(o.fit.list.raw.perConnectionUs)} |`,
+    `| raw GetProperties list | ${f(o.fit.list.rawGetProps.fixedMs, 3)} | ${f(o.fit.list.rawGetProps.perConnectionUs)} |`,
     `| disconnect() | ${f(o.fit.disconnect.netcon.fixedMs, 3)} | ${f(o.fit.disconnect.netcon.perConnectionUs)} |`,
     `| raw COM disconnect | ${f(o.fit.disconnect.raw.fixedMs, 3)} | ${f(o.fit.disconnect.raw.perConnectionUs)} |`,
     '',
     `## 1b. Service round trips: N = ${r.roundTrips[0]?.n.toLocaleString('en-US')}, the fake charging each INetConnection call and getter`,
     '',
-    '| round trip | calls timed | listConnections() | naive loop | ratio | GetProperties loop | ratio |',
-    '|---:|---:|---:|---:|---:|---:|---:|',
-    ...r.roundTrips.map((x) => `| ${x.roundTripUs} µs | ${x.reps} | ${f(x.netcon, 3)} | ${f(x.naive, 3)} | ${f(x.ratio.naive)} | ${f(x.getProps, 3)} | ${f(x.ratio.getProps)} |`),
+    `In one node.exe as in section 1, ${r.meta.runs} runs.`,
+    '',
+    '| round trip | calls timed | listConnections() | naive loop | ratio | runs | GetProperties loop | ratio | runs |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...r.roundTrips.map(
+      (x) => `| ${x.roundTripUs} µs | ${x.reps} | ${f(x.netcon, 3)} | ${f(x.naive, 3)} | ${f(x.ratio.naive)} | ${range(x.runs.naive)} | ${f(x.getProps, 3)} | ${f(x.ratio.getProps)} | ${range(x.runs.getProps)} |`,
+    ),
     '',
     '## 2. Event-loop delay (monitorEventLoopDelay, resolution 1 ms: figures include that 1 ms)',
     '',

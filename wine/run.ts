@@ -226,6 +226,14 @@ export interface NativeHelper {
   fireRasChange(): boolean;
   interceptedNotifications(): InterceptedNotifications;
   /**
+   * The bench's raw COM list (bench/raw-com/raw-lists.h) on the calling JS thread, which joins
+   * the MTA once: `'naive'` reads the six getters per connection, `'getprops'` GetProperties.
+   * How many connections it read.
+   */
+  rawList(progId: string, mode: 'naive' | 'getprops'): number;
+  /** The bench's raw disconnect: the naive GUID walk, then Disconnect. Whether it succeeded. */
+  rawDisconnect(progId: string, guid: string): boolean;
+  /**
    * GetProcessHandleCount: the handles the process has open. Under Wine, whose
    * GetProcessHandleCount always answers 0, the same count from the system handle table.
    */

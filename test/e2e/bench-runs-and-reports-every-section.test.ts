@@ -6,7 +6,7 @@ import { workDir } from '../../wine/environment';
 
 // Keeps `npm run bench` working: the smoke size runs every section in seconds. It checks that
 // each section produced finite figures and the files were written, never what the figures are.
-describe('npm run bench, smoke-sized (Windows node.exe and raw-com.exe under Wine)', () => {
+describe('npm run bench, smoke-sized (Windows node.exe under Wine, the raw loops in it and raw-com.exe beside it)', () => {
   it('runs every section and writes a JSON and a Markdown file with figures in each', async () => {
     const results = await runBench({ smoke: true });
     const files = writeResults(results, join(workDir, 'bench-smoke'));
@@ -14,9 +14,12 @@ describe('npm run bench, smoke-sized (Windows node.exe and raw-com.exe under Win
     const finite = (x: number) => expect(Number.isFinite(x), String(x)).toBe(true);
 
     expect(json.overhead.rows.map((r) => r.n)).toEqual([1, 10]);
-    for (const r of json.overhead.rows) [r.netcon.list, r.netcon.disconnect, r.addon.list, r.raw.list, r.raw.getProps, r.raw.disconnect, r.ratio.list, r.ratio.getProps, r.ratio.disconnect].forEach(finite);
+    for (const r of json.overhead.rows) {
+      [r.netcon.list, r.netcon.disconnect, r.addon.list, r.raw.list, r.raw.getProps, r.raw.disconnect, r.ratio.list, r.ratio.getProps, r.ratio.disconnect].forEach(finite);
+      [r.runs.list.min, r.runs.list.max, r.runs.getProps.min, r.runs.disconnect.max].forEach(finite);
+    }
     expect(json.roundTrips.map((r) => r.roundTripUs)).toEqual([0, 20]);
-    for (const r of json.roundTrips) [r.netcon, r.naive, r.getProps, r.ratio.naive, r.ratio.getProps].forEach(finite);
+    for (const r of json.roundTrips) [r.netcon, r.naive, r.getProps, r.ratio.naive, r.ratio.getProps, r.runs.naive.min, r.runs.getProps.max].forEach(finite);
     [json.overhead.fit.list.netcon.perConnectionUs, json.overhead.fixedOverheadMs.list].forEach(finite);
     for (const h of [json.eventLoop.idle, json.eventLoop.slowDisconnect, json.eventLoop.lists]) {
       expect(h.samples).toBeGreaterThan(0);

@@ -22,6 +22,8 @@
 #include <string>
 #include <vector>
 
+#include "raw-lists.h"
+
 namespace {
 
 template <typename F>
@@ -587,6 +589,53 @@ napi_value InterceptedNotifications(napi_env env, napi_callback_info) {
   return out;
 }
 
+// The bench's raw side in netcon's own process (bench/run-bench.ts): the loops of
+// raw-com.exe, on the calling JS thread, which joins the MTA once and stays there, as a
+// program that lists again and again does. Synchronous: the bench times the call around it.
+bool JoinMtaOnce() {
+  static thread_local HRESULT joined = CoInitializeEx(nullptr, COINIT_MULTITHREADED);
+  return SUCCEEDED(joined);
+}
+
+// args: progId, then "naive" / "getprops" (rawList) or the GUID (rawDisconnect).
+bool RawArgs(napi_env env, napi_callback_info info, std::wstring& progId, std::wstring& second) {
+  size_t argc = 2;
+  napi_value args[2] = {};
+  NAPI(napi_get_cb_info)(env, info, &argc, args, nullptr, nullptr);
+  wchar_t text[2][256];
+  size_t length[2] = {};
+  for (int i = 0; i < 2; ++i) {
+    if (argc < 2 || NAPI(napi_get_value_string_utf16)(env, args[i], reinterpret_cast<char16_t*>(text[i]), 256, &length[i]) != napi_ok) {
+      NAPI(napi_throw_type_error)(env, nullptr, "expected two strings");
+      return false;
+    }
+  }
+  if (!JoinMtaOnce()) {
+    NAPI(napi_throw_error)(env, nullptr, "CoInitializeEx(COINIT_MULTITHREADED) failed on this thread");
+    return false;
+  }
+  progId.assign(text[0], length[0]);
+  second.assign(text[1], length[1]);
+  return true;
+}
+
+// rawList(progId, 'naive' | 'getprops'): how many connections the loop read.
+napi_value RawList(napi_env env, napi_callback_info info) {
+  std::wstring progId, mode;
+  if (!RawArgs(env, info, progId, mode)) return nullptr;
+  size_t listed = mode == L"getprops" ? raw_com::ListWithGetProperties(progId.c_str()) : raw_com::List(progId.c_str());
+  return Number(env, static_cast<double>(listed));
+}
+
+// rawDisconnect(progId, guid): whether the walk found the connection and Disconnect succeeded.
+napi_value RawDisconnect(napi_env env, napi_callback_info info) {
+  std::wstring progId, guid;
+  if (!RawArgs(env, info, progId, guid)) return nullptr;
+  napi_value out = nullptr;
+  NAPI(napi_get_boolean)(env, raw_com::Disconnect(progId.c_str(), guid), &out);
+  return out;
+}
+
 void Export(napi_env env, napi_value exports, const char* name, napi_callback callback) {
   napi_value fn = nullptr;
   NAPI(napi_create_function)(env, name, NAPI_AUTO_LENGTH, callback, nullptr, &fn);
@@ -613,5 +662,7 @@ NAPI_MODULE_INIT() {
   Export(env, exports, "fireInterfaceChange", FireInterfaceChange);
   Export(env, exports, "fireRasChange", FireRasChange);
   Export(env, exports, "interceptedNotifications", InterceptedNotifications);
+  Export(env, exports, "rawList", RawList);
+  Export(env, exports, "rawDisconnect", RawDisconnect);
   return exports;
 }
