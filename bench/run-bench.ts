@@ -113,7 +113,9 @@ export async function runBench(options: BenchOptions = {}) {
       addon: { list: median(s.addon) },
       raw: { list: median(s.rawList), getProps: median(s.rawGetProps), disconnect: median(s.rawDisconnect) },
     };
-    const ratio = { list: m.netcon.list / m.raw.list, getProps: m.netcon.list / m.raw.getProps, disconnect: m.netcon.disconnect / m.raw.disconnect };
+    // Each run's ratio compares two sides timed side by side; a ratio of pooled medians would
+    // mix one run's fast spell with another's slow one. The median run's ratio, then.
+    const ratio = { list: median(s.runRatios.map((r) => r.list)), getProps: median(s.runRatios.map((r) => r.getProps)), disconnect: median(s.runRatios.map((r) => r.disconnect)) };
     const runs = { list: spread(s.runRatios.map((r) => r.list)), getProps: spread(s.runRatios.map((r) => r.getProps)), disconnect: spread(s.runRatios.map((r) => r.disconnect)) };
     return { n, reps: s.list.length, ...m, ratio, runs };
   });
@@ -154,7 +156,7 @@ export async function runBench(options: BenchOptions = {}) {
       roundTripUs: us,
       reps: pooled.netcon.length,
       ...m,
-      ratio: { naive: m.netcon / m.naive, getProps: m.netcon / m.getProps },
+      ratio: { naive: median(runRatios.map((r) => r.naive)), getProps: median(runRatios.map((r) => r.getProps)) },
       runs: { naive: spread(runRatios.map((r) => r.naive)), getProps: spread(runRatios.map((r) => r.getProps)) },
     });
   }
@@ -274,7 +276,7 @@ export function toMarkdown(r: BenchResults): string {
     '',
     '## 1. netcon against the raw COM calls, in one process',
     '',
-    `Both sides in the same node.exe, alternating call by call in an order that rotates; pooled over ${r.meta.runs} runs, each a new node.exe (ratio: of the pooled medians; runs: the lowest and highest ratio of one run). Raw COM list: the naive loop (NetConnectionProps and the six getters per connection); raw GetProperties: one GetProperties per connection, as netcon reads.`,
+    `Both sides in the same node.exe, alternating call by call in an order that rotates; pooled over ${r.meta.runs} runs, each a new node.exe (times: medians of the pooled samples; ratio: netcon/raw of the median run, each run's ratio taken from its own medians; runs: the lowest and highest run). Raw COM list: the naive loop (NetConnectionProps and the six getters per connection); raw GetProperties: one GetProperties per connection, as netcon reads.`,
     '',
     '| N | calls timed | listConnections() | addon list() | raw COM list | ratio | runs | raw GetProperties list | ratio | runs | disconnect() | raw COM disconnect | ratio | runs |',
     '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
