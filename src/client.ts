@@ -9,7 +9,6 @@ import {
   CallTimeoutError,
   ComError,
   ComSecurityTooLateError,
-  ConnectionNameTakenError,
   ConnectionNotFoundError,
   ConnectionNotShareableError,
   NetConAbortError,
@@ -26,7 +25,7 @@ import { HRESULTS, errorFromHResult, outcomeOf, successCodeName } from './hresul
 import { abortedStop, limits, within, type CallOptions, type Limits, type Stop } from './limits';
 import type { NativeActionResult, NativeFailure, NativeRefusal, NativeSharingChange } from './native';
 import { SHARING_TYPES, planShare, toConnectionSharing, type ConnectionSharing, type RenameResult, type ShareResult, type SharingResult } from './sharing';
-import { describeTarget, selectConnection, type Target } from './target';
+import { describeTarget, refuseTakenName, selectConnection, type Target } from './target';
 import {
   optionsObject,
   parseCallOptions,
@@ -496,9 +495,7 @@ export function createClientWith(
     const targetText = describeTarget(parsed);
     const connections = await list(backend, bounds, { operation: 'rename', target: targetText });
     const connection = selectConnection(connections, parsed);
-    // Ignoring case, as Windows compares names (and as name targets match).
-    const taken = connections.find((c) => c.id !== connection.id && c.name.toUpperCase() === name.toUpperCase());
-    if (taken) throw new ConnectionNameTakenError(name, { id: taken.id, name: taken.name });
+    refuseTakenName(connections, name, connection.id);
     const context = { operation: 'rename' as const, target: targetText, connection: { id: connection.id, name: connection.name } };
     const result = await within(bounds, (hook) => backend.rename(progId, connection.id, name, hook), (why) => stoppedError(why, bounds, context, true));
     const renamed = found(result, context).connection;

@@ -5,7 +5,6 @@
 import type { AbandonHook, Backend } from './backend';
 import { toNetConnection, type CharacteristicFlag, type NetConnection } from './connection';
 import {
-  ConnectionNameTakenError,
   ConnectionNotDuplicableError,
   ConnectionNotFoundError,
   ConnectionNotRemovableError,
@@ -16,7 +15,7 @@ import {
 import type { Limits } from './limits';
 import type { NativeActionResult, NativeDuplicateResult, NativeFailure, NativeRefusal } from './native';
 import type { NamedConnection } from './sharing';
-import { describeTarget, selectConnection } from './target';
+import { describeTarget, refuseTakenName, selectConnection } from './target';
 import { optionsObject, parseNewName, parseTarget } from './validate';
 
 /** What deleteConnection resolves with. */
@@ -62,9 +61,8 @@ export function entryOperations(calls: EntryCalls) {
     if (!connection.characteristics.flags.includes(flag)) {
       throw operation === 'delete' ? new ConnectionNotRemovableError(ref) : new ConnectionNotDuplicableError(ref);
     }
-    // Ignoring case, as Windows compares names; the source's own name is taken too.
-    const taken = operation === 'duplicate' ? connections.find((c) => c.name.toUpperCase() === name.toUpperCase()) : undefined;
-    if (taken) throw new ConnectionNameTakenError(name, { id: taken.id, name: taken.name });
+    // The source's own name is taken too: no connection is excepted.
+    if (operation === 'duplicate') refuseTakenName(connections, name);
     const context: EntryContext = { operation, target: targetText, connection: ref };
     return { backend, bounds, context, name };
   }

@@ -1,7 +1,7 @@
 // What a caller may name a connection by, and picking the one connection a name or GUID
 // refers to (validate.ts turns what was passed into a GUID or a name).
 import type { NetConnection } from './connection';
-import { AmbiguousConnectionError, ConnectionNotFoundError } from './errors';
+import { AmbiguousConnectionError, ConnectionNameTakenError, ConnectionNotFoundError } from './errors';
 import type { ParsedTarget } from './validate';
 
 /**
@@ -35,4 +35,13 @@ export function selectConnection<C extends Pick<NetConnection, 'id' | 'name'>>(c
   if (matches.length === 0) throw new ConnectionNotFoundError(describeTarget(target));
   if (matches.length > 1) throw new AmbiguousConnectionError(describeTarget(target), matches.map((c) => c.id));
   return matches[0];
+}
+
+/**
+ * Throws ERR_CONNECTION_NAME_TAKEN if a connection other than the one with id `except` is
+ * called `name`, compared ignoring case as Windows compares names (and as name targets match).
+ */
+export function refuseTakenName(connections: readonly Pick<NetConnection, 'id' | 'name'>[], name: string, except?: string): void {
+  const taken = connections.find((c) => c.id !== except && c.name.toUpperCase() === name.toUpperCase());
+  if (taken) throw new ConnectionNameTakenError(name, { id: taken.id, name: taken.name });
 }
