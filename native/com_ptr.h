@@ -8,6 +8,12 @@
 
 #include <string>
 
+// Spelled out so that linking does not depend on which import library carries it.
+inline constexpr IID kIidEnumVariant = {0x00020404, 0x0000, 0x0000, {0xC0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46}};
+
+// A server that says S_OK but hands back NULL would otherwise crash us on the next call.
+inline HRESULT NullOutIsFailure(HRESULT hr, const void* out) { return SUCCEEDED(hr) && !out ? E_POINTER : hr; }
+
 template <typename T>
 class ComPtr {
  public:

@@ -9,14 +9,10 @@
 namespace {
 
 // Spelled out for the reason netcon_com.cc gives: linking must not depend on an import library.
-constexpr IID kIidEnumVariant = {0x00020404, 0x0000, 0x0000, {0xC0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46}};
 constexpr IID kIidNetSharingPortMapping = {0xC08956B1, 0x1CD3, 0x11D1, {0xB1, 0xC5, 0x00, 0x80, 0x5F, 0xC1, 0x27, 0x0E}};
 
 constexpr Acted kDone = {S_OK, ""};
 constexpr Acted kAbandoned = {E_ABORT, "abandoned"};
-
-// A server that says S_OK but hands back NULL would otherwise crash us on the next call.
-HRESULT NullOutIsFailure(HRESULT hr, const void* out) { return SUCCEEDED(hr) && !out ? E_POINTER : hr; }
 
 // The one place where ports cross into and out of Windows. Microsoft's documentation does not
 // say which byte order AddPortMapping's USHORTs and get_ExternalPort/get_InternalPort's LONGs
