@@ -534,35 +534,15 @@ class PortMapping : public Dispatch<INetSharingPortMapping> {
   const MappingKey key_;
 };
 
-// The mappings of one connection, as an automation collection hands them out: VT_DISPATCH
-// items, from a snapshot of the keys taken when the enumerator was made.
-class PortMappingEnum : public Object<IEnumVARIANT> {
+// An IEnumVARIANT over a snapshot of the items taken when it was made: a reload or a
+// Disconnect meanwhile changes what the items report, not how many there are. Its place is
+// guarded: one enumerator may be shared by threads. Derived makes each item's VARIANT in Next.
+template <typename Derived, typename Item>
+class SnapshotEnum : public Object<IEnumVARIANT> {
  public:
-  PortMappingEnum(std::vector<MappingKey> keys, size_t next)
-      : Object("PortMappingEnum"), keys_(std::move(keys)), next_(next) {}
-
-  HRESULT STDMETHODCALLTYPE Next(ULONG celt, VARIANT* items, ULONG* fetched) override {
-    CheckAlive("PortMappings.Next");
-    ScriptedCall call("PortMappings.Next", keys_.empty() ? nullptr : &keys_[0].conn);
-    if (fetched) *fetched = 0;
-    if (!items && celt > 0) return call.Return(E_POINTER);
-    if (FAILED(call.scripted())) return call.Return(call.scripted());
-    std::vector<MappingKey> taken;
-    AcquireSRWLockExclusive(&lock_);
-    while (taken.size() < celt && next_ < keys_.size()) taken.push_back(keys_[next_++]);
-    ReleaseSRWLockExclusive(&lock_);
-    for (size_t i = 0; i < taken.size(); ++i) {
-      VariantInit(&items[i]);
-      items[i].vt = VT_DISPATCH;
-      items[i].pdispVal = static_cast<INetSharingPortMapping*>(new PortMapping(taken[i]));
-    }
-    if (fetched) *fetched = static_cast<ULONG>(taken.size());
-    HRESULT natural = taken.size() == celt ? S_OK : S_FALSE;
-    return call.Return(call.scripted() != S_OK ? call.scripted() : natural);
-  }
   HRESULT STDMETHODCALLTYPE Skip(ULONG celt) override {
     AcquireSRWLockExclusive(&lock_);
-    size_t left = keys_.size() - next_;
+    size_t left = items_.size() - next_;
     bool all = celt <= left;
     next_ += all ? celt : left;
     ReleaseSRWLockExclusive(&lock_);
@@ -579,23 +559,65 @@ class PortMappingEnum : public Object<IEnumVARIANT> {
     AcquireSRWLockShared(&lock_);
     size_t next = next_;
     ReleaseSRWLockShared(&lock_);
-    *out = new PortMappingEnum(keys_, next);
+    *out = new Derived(items_, next);
     return S_OK;
   }
 
- private:
+ protected:
+  SnapshotEnum(const char* cls, std::vector<Item> items, size_t next) : Object(cls), items_(std::move(items)), next_(next) {}
+
+  // Up to celt items from where the walk is, and whether the walk is then at its end. The
+  // caller builds their VARIANTs outside the lock: each constructor writes to the log.
+  std::vector<Item> Take(ULONG celt, bool* last) {
+    std::vector<Item> taken;
+    AcquireSRWLockExclusive(&lock_);
+    while (taken.size() < celt && next_ < items_.size()) taken.push_back(items_[next_++]);
+    *last = next_ == items_.size();
+    ReleaseSRWLockExclusive(&lock_);
+    return taken;
+  }
+
   void* Answer(REFIID iid) override {
     if (IsEqualIID(iid, IID_IUnknown) || IsEqualIID(iid, IID_IEnumVARIANT)) return static_cast<IEnumVARIANT*>(this);
     return nullptr;
   }
+
+  const std::vector<Item> items_;
+
+ private:
+  SRWLOCK lock_ = SRWLOCK_INIT;
+  size_t next_;
+};
+
+// The mappings of one connection, as an automation collection hands them out: VT_DISPATCH
+// items, from a snapshot of the keys taken when the enumerator was made.
+class PortMappingEnum : public SnapshotEnum<PortMappingEnum, MappingKey> {
+ public:
+  PortMappingEnum(std::vector<MappingKey> keys, size_t next) : SnapshotEnum("PortMappingEnum", std::move(keys), next) {}
+
+  HRESULT STDMETHODCALLTYPE Next(ULONG celt, VARIANT* items, ULONG* fetched) override {
+    CheckAlive("PortMappings.Next");
+    ScriptedCall call("PortMappings.Next", Conn());
+    if (fetched) *fetched = 0;
+    if (!items && celt > 0) return call.Return(E_POINTER);
+    if (FAILED(call.scripted())) return call.Return(call.scripted());
+    bool last = false;
+    std::vector<MappingKey> taken = Take(celt, &last);
+    for (size_t i = 0; i < taken.size(); ++i) {
+      VariantInit(&items[i]);
+      items[i].vt = VT_DISPATCH;
+      items[i].pdispVal = static_cast<INetSharingPortMapping*>(new PortMapping(taken[i]));
+    }
+    if (fetched) *fetched = static_cast<ULONG>(taken.size());
+    HRESULT natural = taken.size() == celt ? S_OK : S_FALSE;
+    return call.Return(call.scripted() != S_OK ? call.scripted() : natural);
+  }
+
+ private:
   const char* ScriptableQuery(REFIID iid) const override {
     return IsEqualIID(iid, IID_IEnumVARIANT) ? "PortMappings.QueryInterface(IEnumVARIANT)" : nullptr;
   }
-  const ConnId* Conn() const override { return keys_.empty() ? nullptr : &keys_[0].conn; }
-
-  const std::vector<MappingKey> keys_;
-  SRWLOCK lock_ = SRWLOCK_INIT;
-  size_t next_;
+  const ConnId* Conn() const override { return items_.empty() ? nullptr : &items_[0].conn; }
 };
 
 class PortMappingCollection : public Dispatch<INetSharingPortMappingCollection> {
@@ -687,11 +709,11 @@ HRESULT STDMETHODCALLTYPE SharingConfig::RemovePortMapping(INetSharingPortMappin
   return call.Return(FAILED(hr) ? hr : call.scripted());
 }
 
-// Walks a snapshot of the items taken when it was made: a reload or a Disconnect meanwhile
-// changes what the items report, not how many there are.
-class Enum : public Object<IEnumVARIANT> {
+// Every connection of the machine, as EnumEveryConnection's collection hands them out (and the
+// broken items a config can ask for).
+class Enum : public SnapshotEnum<Enum, EnumItem> {
  public:
-  Enum(std::vector<EnumItem> items, size_t next) : Object("Enum"), items_(std::move(items)), next_(next) {}
+  Enum(std::vector<EnumItem> items, size_t next) : SnapshotEnum("Enum", std::move(items), next) {}
 
   HRESULT STDMETHODCALLTYPE Next(ULONG celt, VARIANT* items, ULONG* fetched) override {
     CheckAlive("Next");
@@ -700,13 +722,8 @@ class Enum : public Object<IEnumVARIANT> {
     if (!items && celt > 0) return call.Return(E_POINTER);
     if (FAILED(call.scripted())) return call.Return(call.scripted());
 
-    std::vector<EnumItem> taken;
-    AcquireSRWLockExclusive(&lock_);
-    while (taken.size() < celt && next_ < items_.size()) taken.push_back(items_[next_++]);
-    bool last = next_ == items_.size();
-    ReleaseSRWLockExclusive(&lock_);
-
-    // Built outside the lock because each constructor writes to the log.
+    bool last = false;
+    std::vector<EnumItem> taken = Take(celt, &last);
     for (size_t i = 0; i < taken.size(); ++i) {
       VariantInit(&items[i]);
       switch (taken[i].kind) {
@@ -734,44 +751,10 @@ class Enum : public Object<IEnumVARIANT> {
     return call.Return(call.scripted() != S_OK ? call.scripted() : natural);
   }
 
-  HRESULT STDMETHODCALLTYPE Skip(ULONG celt) override {
-    AcquireSRWLockExclusive(&lock_);
-    size_t left = items_.size() - next_;
-    bool all = celt <= left;
-    next_ += all ? celt : left;
-    ReleaseSRWLockExclusive(&lock_);
-    return all ? S_OK : S_FALSE;
-  }
-
-  HRESULT STDMETHODCALLTYPE Reset() override {
-    AcquireSRWLockExclusive(&lock_);
-    next_ = 0;
-    ReleaseSRWLockExclusive(&lock_);
-    return S_OK;
-  }
-
-  HRESULT STDMETHODCALLTYPE Clone(IEnumVARIANT** out) override {
-    if (!out) return E_POINTER;
-    AcquireSRWLockShared(&lock_);
-    size_t next = next_;
-    ReleaseSRWLockShared(&lock_);
-    *out = new Enum(items_, next);
-    return S_OK;
-  }
-
  private:
-  void* Answer(REFIID iid) override {
-    if (IsEqualIID(iid, IID_IUnknown) || IsEqualIID(iid, IID_IEnumVARIANT))
-      return static_cast<IEnumVARIANT*>(this);
-    return nullptr;
-  }
   const char* ScriptableQuery(REFIID iid) const override {
     return IsEqualIID(iid, IID_IEnumVARIANT) ? "QueryInterface(IEnumVARIANT)" : nullptr;
   }
-
-  const std::vector<EnumItem> items_;
-  SRWLOCK lock_ = SRWLOCK_INIT;  // guards next_: one enumerator may be shared by threads
-  size_t next_;
 };
 
 class Collection : public Dispatch<INetSharingEveryConnectionCollection> {
