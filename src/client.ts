@@ -20,11 +20,11 @@ import {
   type NetConError,
   type ShareStep,
 } from './errors';
-import { canonicalGuid } from './guid';
-import { HRESULTS, errorFromHResult, outcomeOf, successCodeName } from './hresults';
+import { asListed } from './guid';
+import { errorFromHResult, outcomeOf, successCodeName } from './hresults';
 import { abortedStop, limits, within, type CallOptions, type Limits, type Stop } from './limits';
 import type { NativeActionResult, NativeFailure, NativeRefusal, NativeSharingChange } from './native';
-import { SHARING_TYPES, planShare, toConnectionSharing, type ConnectionSharing, type RenameResult, type ShareResult, type SharingResult } from './sharing';
+import { SHARING_TYPES, notShareableError, planShare, toConnectionSharing, type ConnectionSharing, type RenameResult, type ShareResult, type SharingResult } from './sharing';
 import { describeTarget, refuseTakenName, selectConnection, type Target } from './target';
 import {
   optionsObject,
@@ -275,11 +275,6 @@ interface CallContext {
   readonly restoreErrors?: readonly Error[];
 }
 
-// A connection the addon reported, its id upper-cased as listConnections() reports ids.
-function asListed<C extends { id: string }>(connection: C): C {
-  return { ...connection, id: canonicalGuid(connection.id) ?? connection.id };
-}
-
 function toError(failure: NativeFailure | NativeRefusal, progId: string, context: CallContext): NetConError {
   if ('refused' in failure) return new TooManyHungCallsError(context.operation, failure.stuck, context.target);
   return errorFromHResult(failure.hresult, {
@@ -410,9 +405,8 @@ export function createClientWith(
       (why) => stoppedError(why, bounds, context, true),
     );
     // A connection Windows gives no sharing configuration: the same answer as a read gives.
-    if (!result.ok && 'step' in result && result.step === 'INetSharingConfigurationForINetConnection' && result.hresult === HRESULTS.E_NOINTERFACE.hresult) {
-      throw new ConnectionNotShareableError(result.connection ? asListed(result.connection) : context.connection);
-    }
+    const notShareable = notShareableError(result, context.connection);
+    if (notShareable) throw notShareable;
     return found(result, context).connection;
   }
 

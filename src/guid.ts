@@ -16,3 +16,8 @@ export function canonicalGuid(text: string): string | undefined {
   const body = braced ? text.slice(1, -1) : text;
   return GUID_BODY.test(body) ? `{${body.toUpperCase()}}` : undefined;
 }
+
+/** A connection the addon reported, its id canonical as listConnections() reports ids (kept as answered when it is no GUID). */
+export function asListed<C extends { id: string }>(connection: C): C {
+  return { ...connection, id: canonicalGuid(connection.id) ?? connection.id };
+}

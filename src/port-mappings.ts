@@ -4,12 +4,12 @@
 // only a label (two may share one).
 import type { Backend } from './backend';
 import type { NetConnection } from './connection';
-import { ConnectionNotFoundError, ConnectionNotShareableError, NetConInvalidArgTypeError, NetConInvalidArgValueError, type ComOperation, type ConnectionRef, type NetConError } from './errors';
-import { HRESULTS } from './hresults';
+import { ConnectionNotFoundError, NetConInvalidArgTypeError, NetConInvalidArgValueError, type ComOperation, type ConnectionRef, type NetConError } from './errors';
 import { within, type CallOptions, type Limits, type Stop } from './limits';
 import type { NativeFailure, NativeNewPortMapping, NativePortMapping, NativePortMappingChange, NativePortMappingResult, NativeRefusal } from './native';
 import { AmbiguousPortMappingError, ConnectionNotSharedAsPublicError, PortMappingExistsError, PortMappingNotFoundError, type PortMappingRef } from './port-mapping-errors';
-import { canonicalGuid } from './guid';
+import { asListed } from './guid';
+import { notShareableError } from './sharing';
 import { describeTarget, selectConnection, type Target } from './target';
 import { optionsObject, parseTarget, readProperty, type ParsedTarget } from './validate';
 
@@ -249,8 +249,6 @@ type Found = Extract<NativePortMappingResult, { found: true }>;
 
 /** The port-mapping methods of a client. */
 export function portMappingMethods(ctx: PortMappingContext): PortMappingMethods {
-  const asListed = (c: { id: string; name: string }): { id: string; name: string } => ({ id: canonicalGuid(c.id) ?? c.id, name: c.name });
-
   // The connection's GUID: as given, or from a list for a name.
   async function resolve(backend: Backend, bounds: Limits, parsed: ParsedTarget, operation: ComOperation): Promise<{ guid: string; ref?: ConnectionRef }> {
     if (parsed.kind === 'guid') return { guid: parsed.guid };
@@ -261,13 +259,7 @@ export function portMappingMethods(ctx: PortMappingContext): PortMappingMethods 
   // An answer with its connection, or the typed error: a connection gone is not found, one
   // Windows gives no sharing configuration cannot have mappings.
   function found(result: NativePortMappingResult, context: { operation: ComOperation; target: string; connection?: ConnectionRef }): Found {
-    if (!result.ok) {
-      if ('step' in result && result.step === 'INetSharingConfigurationForINetConnection' && result.hresult === HRESULTS.E_NOINTERFACE.hresult) {
-        const connection = result.connection ? { ...result.connection, id: canonicalGuid(result.connection.id) ?? result.connection.id } : context.connection;
-        throw new ConnectionNotShareableError(connection ?? { id: context.target });
-      }
-      throw ctx.toError(result, context);
-    }
+    if (!result.ok) throw notShareableError(result, context.connection ?? { id: context.target }) ?? ctx.toError(result, context);
     if (!result.found) throw new ConnectionNotFoundError(context.target);
     return result;
   }

@@ -1,8 +1,9 @@
 // Internet Connection Sharing as netcon shows it, and the plan shareConnection() follows:
 // which connections to change, in which order, and how to put them back.
-import type { ConnectionRef, ShareStep } from './errors';
-import { canonicalGuid } from './guid';
-import type { NativeSharing, NativeSharingChange } from './native';
+import { ConnectionNotShareableError, type ConnectionRef, type ShareStep } from './errors';
+import { asListed, canonicalGuid } from './guid';
+import { HRESULTS } from './hresults';
+import type { NativeFailure, NativeSharing, NativeSharingChange } from './native';
 import type { SharingRole } from './validate';
 
 export type { SharingRole } from './validate';
@@ -99,4 +100,17 @@ export function planShare(before: readonly ConnectionSharing[], publicSide: Conn
   if (!inRole(publicSide)) changes.push({ step: 'enable-public', connection: ref(publicSide), change: SHARING_TYPES.public, undo: 'off' });
   if (!inRole(privateSide)) changes.push({ step: 'enable-private', connection: ref(privateSide), change: SHARING_TYPES.private, undo: 'off' });
   return changes;
+}
+
+/**
+ * ConnectionNotShareableError when Windows gave the connection no sharing configuration
+ * (E_NOINTERFACE from INetSharingConfigurationForINetConnection), for the connection the
+ * failure names or else `fallback`; undefined for any other answer. Reads and changes of
+ * sharing and of port mappings all meet it first.
+ */
+export function notShareableError(result: { ok: boolean }, fallback: ConnectionRef): ConnectionNotShareableError | undefined {
+  if (result.ok || !('step' in result)) return undefined;
+  const failure = result as NativeFailure;
+  if (failure.step !== 'INetSharingConfigurationForINetConnection' || failure.hresult !== HRESULTS.E_NOINTERFACE.hresult) return undefined;
+  return new ConnectionNotShareableError(failure.connection ? asListed(failure.connection) : fallback);
 }
