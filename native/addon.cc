@@ -256,9 +256,10 @@ PortMappingOutcome RunChangePortMapping(const Args& a) {
   return ChangePortMapping(a[0], a[1], Decimal(a[2]), Decimal(a[3]), change);
 }
 
+// The action's answer, with the connection's sharing and the mappings read.
 Napi::Value PortMappingsToJs(Napi::Env env, const PortMappingOutcome& outcome) {
-  if (!outcome.ok) return FailureToJs(env, outcome.failure);
-  if (!outcome.found) return ObjectOf(env, {{"ok", Napi::Boolean::New(env, true)}, {"found", Napi::Boolean::New(env, false)}});
+  Napi::Value answer = ActionToJs(env, outcome);
+  if (!outcome.ok || !outcome.found) return answer;
   Napi::Array mappings = Napi::Array::New(env, outcome.mappings.size());
   for (size_t i = 0; i < outcome.mappings.size(); ++i) {
     const RawPortMapping& m = outcome.mappings[i];
@@ -271,14 +272,12 @@ Napi::Value PortMappingsToJs(Napi::Env env, const PortMappingOutcome& outcome) {
                                                           {"targetIPAddress", ToJs(env, m.targetIPAddress)},
                                                           {"enabled", Napi::Boolean::New(env, m.enabled)}}));
   }
-  return ObjectOf(env, {{"ok", Napi::Boolean::New(env, true)},
-                        {"found", Napi::Boolean::New(env, true)},
-                        {"hresult", Napi::Number::New(env, static_cast<uint32_t>(outcome.hr))},
-                        {"connection", ObjectOf(env, {{"id", ToJs(env, outcome.id)}, {"name", ToJs(env, outcome.name)}})},
-                        {"sharingEnabled", Napi::Boolean::New(env, outcome.sharingEnabled)},
-                        {"sharingType", Napi::Number::New(env, outcome.sharingType)},
-                        {"mappingFound", Napi::Boolean::New(env, outcome.mappingFound)},
-                        {"mappings", mappings}});
+  Napi::Object result = answer.As<Napi::Object>();
+  result.Set("sharingEnabled", outcome.sharingEnabled);
+  result.Set("sharingType", Napi::Number::New(env, outcome.sharingType));
+  result.Set("mappingFound", outcome.mappingFound);
+  result.Set("mappings", mappings);
+  return result;
 }
 AdaptersOutcome RunAdapters(const Args&) { return ReadAdapters(); }
 
