@@ -16,7 +16,8 @@
               "AdditionalOptions": ["/std:c++17", "/guard:cf", "/sdl", "/W4"]
             },
             "VCLinkerTool": {
-              "AdditionalOptions": ["/guard:cf", "/DYNAMICBASE", "/NXCOMPAT"]
+              "AdditionalOptions": ["/guard:cf", "/DYNAMICBASE", "/NXCOMPAT"],
+              "DelayLoadDLLs": ["iphlpapi.dll", "rasapi32.dll"]
             }
           }
         }]

@@ -22,7 +22,8 @@ describe('an addon built with the arm64 prebuild\'s Zig toolchain, for x64', () 
         list: await module.exports.list('HNetCfg.HNetShare', 1).then((r) => ({ ...(r as object), fields: Array.from((r as { fields: Float64Array }).fields) })),
         disconnect: await module.exports.disconnect('HNetCfg.HNetShare', input.vpn, 2),
         diagnose: await module.exports.diagnose('HNetCfg.HNetShare', 3),
-        // iphlpapi and rasapi32, linked by Zig (the arm64 build makes its own rasapi32 import library).
+        // iphlpapi and rasapi32, delay-loaded by lld (the arm64 build makes its own rasapi32 import library).
+        adapters: await (module.exports.adapters as unknown as (id: number) => Promise<{ ok: boolean; adapters?: unknown[] }>)(4).then((r) => ({ ok: r.ok, count: r.adapters?.length })),
         subscribe: (module.exports.subscribe as unknown as (fn: () => void) => unknown)(() => {}),
         unsubscribe: (module.exports.unsubscribe as unknown as () => unknown)(),
       };
@@ -37,6 +38,7 @@ describe('an addon built with the arm64 prebuild\'s Zig toolchain, for x64', () 
     expect(value.disconnect).toMatchObject({ ok: true, found: true, hresult: 0 });
     // doctor's reads, compiled by Zig: the registry, the service manager, the token.
     expect(value.diagnose).toMatchObject({ ok: true, binaryArch: 'x64', clsid: CLSID_NetSharingManager, serverKind: 'InprocServer32', threadingModel: 'Both' });
+    expect(value.adapters).toEqual({ ok: true, count: expect.any(Number) });
     expect(value.subscribe).toEqual({ ipInterface: 0, ras: expect.any(Number) });
     expect(live).toEqual({});
   });

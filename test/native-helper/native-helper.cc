@@ -6,6 +6,7 @@
 #include <objbase.h>
 #include <ole2.h>
 #include <sddl.h>
+#include <delayimp.h>
 
 // Every Node-API function is resolved at run time from the executable that loaded us
 // (node.exe or a renamed host), so no import library or delay-load hook is needed and
@@ -274,26 +275,70 @@ napi_value ProcessUserSid(napi_env env, napi_callback_info) {
   return String(env, sid.c_str());
 }
 
-// Points `module`'s import of `function` (by name, from any DLL) at `replacement`.
+bool PatchSlot(ULONG_PTR* slot, void* replacement) {
+  DWORD old;
+  if (!VirtualProtect(slot, sizeof(void*), PAGE_READWRITE, &old)) return false;
+  *slot = reinterpret_cast<ULONG_PTR>(replacement);
+  VirtualProtect(slot, sizeof(void*), old, &old);
+  return true;
+}
+
+// Whether a name table (import lookup or delay-import name table) has `function`, and where.
+bool FindInNameTable(BYTE* base, IMAGE_THUNK_DATA* names, const char* function, size_t* index) {
+  for (size_t i = 0; names[i].u1.AddressOfData; ++i) {
+    if (IMAGE_SNAP_BY_ORDINAL(names[i].u1.Ordinal)) continue;
+    auto* byName = reinterpret_cast<IMAGE_IMPORT_BY_NAME*>(base + names[i].u1.AddressOfData);
+    if (strcmp(reinterpret_cast<const char*>(byName->Name), function) == 0) {
+      *index = i;
+      return true;
+    }
+  }
+  return false;
+}
+
+// netcon delay-loads iphlpapi.dll and rasapi32.dll (CMakeLists.txt). lld lists their
+// descriptors in the Delay Import directory; GNU ld leaves that directory empty, so the image
+// is searched for what a descriptor must hold, as test/package/pe.ts does in the file:
+// attributes 1 (RVAs), then the RVA of a DLL's name, then RVAs of its handle, slots and names.
+std::vector<ImgDelayDescr*> DelayDescriptors(BYTE* base, IMAGE_NT_HEADERS* nt) {
+  std::vector<ImgDelayDescr*> found;
+  const DWORD size = nt->OptionalHeader.SizeOfImage;
+  const IMAGE_DATA_DIRECTORY& dir = nt->OptionalHeader.DataDirectory[IMAGE_DIRECTORY_ENTRY_DELAY_IMPORT];
+  if (dir.VirtualAddress) {
+    for (auto* d = reinterpret_cast<ImgDelayDescr*>(base + dir.VirtualAddress); d->rvaDLLName; ++d) found.push_back(d);
+    return found;
+  }
+  auto inside = [&](DWORD rva) { return rva != 0 && rva < size; };
+  for (DWORD at = 0; at + sizeof(ImgDelayDescr) <= size; at += 4) {
+    auto* d = reinterpret_cast<ImgDelayDescr*>(base + at);
+    if (d->grAttrs != 1 || !inside(d->rvaDLLName) || !inside(d->rvaHmod) || !inside(d->rvaIAT) || !inside(d->rvaINT)) continue;
+    const char* name = reinterpret_cast<const char*>(base + d->rvaDLLName);
+    size_t length = strnlen(name, MAX_PATH);
+    if (length > 4 && length < MAX_PATH && (_stricmp(name + length - 4, ".dll") == 0 || _stricmp(name + length - 4, ".exe") == 0))
+      found.push_back(d);
+  }
+  return found;
+}
+
+// Points `module`'s import of `function` (by name, from any DLL, imported plainly or
+// delay-loaded, before or after its first call) at `replacement`.
 bool PatchImport(HMODULE module, const char* function, void* replacement) {
   auto* base = reinterpret_cast<BYTE*>(module);
   auto* dos = reinterpret_cast<IMAGE_DOS_HEADER*>(base);
   auto* nt = reinterpret_cast<IMAGE_NT_HEADERS*>(base + dos->e_lfanew);
   const IMAGE_DATA_DIRECTORY& dir = nt->OptionalHeader.DataDirectory[IMAGE_DIRECTORY_ENTRY_IMPORT];
-  if (!dir.VirtualAddress) return false;
-  for (auto* desc = reinterpret_cast<IMAGE_IMPORT_DESCRIPTOR*>(base + dir.VirtualAddress); desc->Name; ++desc) {
-    auto* names = reinterpret_cast<IMAGE_THUNK_DATA*>(base + (desc->OriginalFirstThunk ? desc->OriginalFirstThunk : desc->FirstThunk));
-    auto* slots = reinterpret_cast<IMAGE_THUNK_DATA*>(base + desc->FirstThunk);
-    for (; names->u1.AddressOfData; ++names, ++slots) {
-      if (IMAGE_SNAP_BY_ORDINAL(names->u1.Ordinal)) continue;
-      auto* byName = reinterpret_cast<IMAGE_IMPORT_BY_NAME*>(base + names->u1.AddressOfData);
-      if (strcmp(reinterpret_cast<const char*>(byName->Name), function) != 0) continue;
-      DWORD old;
-      if (!VirtualProtect(&slots->u1.Function, sizeof(void*), PAGE_READWRITE, &old)) return false;
-      slots->u1.Function = reinterpret_cast<ULONG_PTR>(replacement);
-      VirtualProtect(&slots->u1.Function, sizeof(void*), old, &old);
-      return true;
+  size_t index = 0;
+  if (dir.VirtualAddress) {
+    for (auto* desc = reinterpret_cast<IMAGE_IMPORT_DESCRIPTOR*>(base + dir.VirtualAddress); desc->Name; ++desc) {
+      auto* names = reinterpret_cast<IMAGE_THUNK_DATA*>(base + (desc->OriginalFirstThunk ? desc->OriginalFirstThunk : desc->FirstThunk));
+      auto* slots = reinterpret_cast<IMAGE_THUNK_DATA*>(base + desc->FirstThunk);
+      if (FindInNameTable(base, names, function, &index)) return PatchSlot(&slots[index].u1.Function, replacement);
     }
+  }
+  for (ImgDelayDescr* d : DelayDescriptors(base, nt)) {
+    auto* names = reinterpret_cast<IMAGE_THUNK_DATA*>(base + d->rvaINT);
+    auto* slots = reinterpret_cast<IMAGE_THUNK_DATA*>(base + d->rvaIAT);
+    if (FindInNameTable(base, names, function, &index)) return PatchSlot(&slots[index].u1.Function, replacement);
   }
   return false;
 }

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { TARGETS, TEST_BUILDS, prebuildPath, testBuildPath } from '../../scripts/targets.mjs';
+import { DELAY_LOADED } from './delay-loaded';
 import { delayImportSlotOffsets, unfilledImportSlots } from './pe';
 
 const root = join(__dirname, '..', '..');
@@ -27,6 +28,14 @@ describe.each(binaries)('%s', (_label, file) => {
     const bytes = readFileSync(file);
     expect(delayImportSlotOffsets(bytes, 'node.exe').length).toBeGreaterThan(0);
     expect(unfilledImportSlots(bytes, 'node.exe')).toEqual([]);
+  });
+
+  // The same thunks serve the Windows DLLs netcon delay-loads: a zero slot there would kill
+  // the process at the first watch() or details list instead.
+  it.each(DELAY_LOADED)('calls $dll through delay-import slots that hold rebased thunk addresses', ({ dll, functions }) => {
+    const bytes = readFileSync(file);
+    expect(delayImportSlotOffsets(bytes, dll)).toHaveLength(functions.length);
+    expect(unfilledImportSlots(bytes, dll)).toEqual([]);
   });
 
   it('fails the check once those slots are zeroed, as the ia32 prebuild shipped', () => {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { TARGETS, TEST_BUILDS, prebuildPath, testBuildPath } from '../../scripts/targets.mjs';
+import { DELAY_LOADED } from './delay-loaded';
 import { type ImportedDll, delayImportFoundByName, readPe } from './pe';
 import { WINDOWS_FLOOR, WINDOWS_IMPORTS, WINDOWS_VERSIONS, type WindowsImport, isNewer } from './windows-import-floor';
 
@@ -32,11 +33,14 @@ const nodeApiFunctions = new Set([...symbols[`v${nodeApiVersion}`].js_native_api
 function importsOf(file: string) {
   const bytes = readFileSync(file);
   const pe = readPe(bytes);
-  const all = [...pe.imports, ...pe.delayImports];
+  // GNU ld leaves the Delay Import directory empty; pe.ts finds dlltool's descriptors by name.
+  const delayed = pe.delayImports.length
+    ? pe.delayImports
+    : DELAY_LOADED.map(({ dll }) => delayImportFoundByName(bytes, dll)).filter((found): found is ImportedDll => found !== undefined);
+  const all = [...pe.imports, ...delayed];
   const isNode = (dll: ImportedDll) => dll.dll.toLowerCase() === 'node.exe';
   return {
     windows: all.filter((dll) => !isNode(dll)).flatMap(({ dll, functions }) => functions.map((name) => key(dll, name))),
-    // GNU ld leaves the Delay Import directory empty; pe.ts finds dlltool's descriptor instead.
     nodeApi: all.find(isNode) ?? delayImportFoundByName(bytes, 'node.exe'),
   };
 }

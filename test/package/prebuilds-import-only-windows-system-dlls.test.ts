@@ -6,17 +6,22 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { TARGETS, TEST_BUILDS, prebuildPath, testBuildPath } from '../../scripts/targets.mjs';
-import { readPe } from './pe';
+import { DELAY_LOADED } from './delay-loaded';
+import { delayImportFoundByName, readPe } from './pe';
 
 const root = join(__dirname, '..', '..');
 
 const SYSTEM_DLL = /^(kernel32|ole32|oleaut32|advapi32|iphlpapi|rasapi32|user32|msvcrt|ucrtbase|api-ms-win-[a-z0-9-]+)\.dll$/i;
 
-const binaries = [
-  ...Object.entries(TARGETS).map(([arch, target]) => [`prebuilds/win32-${arch}`, prebuildPath(root, arch), target] as const),
-  // The x64 twin of the arm64 toolchain, which the Wine suite runs in place of arm64.
-  ...Object.entries(TEST_BUILDS).map(([name, target]) => [`build/test-binaries/${name}`, testBuildPath(root, name), target] as const),
-];
+// NETCON_SOURCE_BUILD=1: the Windows workflow's MSVC build from binding.gyp (x64), the one
+// users without a prebuild get, instead of the cross-built binaries.
+const binaries: (readonly [string, string, { machine: number; delayImportDirectory: boolean }])[] = process.env.NETCON_SOURCE_BUILD
+  ? [['build/Release (MSVC)', join(root, 'build', 'Release', 'netcon.node'), { machine: 0x8664, delayImportDirectory: true }]]
+  : [
+      ...Object.entries(TARGETS).map(([arch, target]) => [`prebuilds/win32-${arch}`, prebuildPath(root, arch), target] as const),
+      // The x64 twin of the arm64 toolchain, which the Wine suite runs in place of arm64.
+      ...Object.entries(TEST_BUILDS).map(([name, target]) => [`build/test-binaries/${name}`, testBuildPath(root, name), target] as const),
+    ];
 
 describe.each(binaries)('%s', (_name, file, target) => {
   const pe = () => readPe(readFileSync(file));
@@ -41,6 +46,13 @@ describe.each(binaries)('%s', (_name, file, target) => {
     expect(imports.filter((dll) => dll.toLowerCase() === 'node.exe')).toEqual([]);
     // Where the linker records it, node.exe must be there: without it Node-API would be unresolved.
     if (target.delayImportDirectory) expect(delayImports.map((dll) => dll.toLowerCase())).toContain('node.exe');
+  });
+
+  // Only watch() and details call them: an app that only lists never loads IP Helper or RAS.
+  it.each(DELAY_LOADED)('delay-loads $dll, with exactly the functions cmake/delayload/ names, and does not import it', ({ dll, functions }) => {
+    const bytes = readFileSync(file);
+    expect(readPe(bytes).imports.filter((imported) => imported.dll.toLowerCase() === dll)).toEqual([]);
+    expect(delayImportFoundByName(bytes, dll)?.functions.sort()).toEqual([...functions].sort());
   });
 });
 

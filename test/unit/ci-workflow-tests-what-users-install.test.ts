@@ -15,6 +15,7 @@ interface Step {
   if?: string;
   with?: Record<string, unknown>;
   shell?: string;
+  env?: Record<string, string>;
 }
 interface Job {
   needs?: string | string[];
@@ -54,6 +55,8 @@ describe('the Windows jobs test what users install', () => {
     const source = jobs['windows-source'];
     expect(source.needs).toBeUndefined();
     expect(runs(source)).toMatch(/^test -f build\/Release\/netcon\.node$/m);
+    const peCheck = source.steps.find((s) => /prebuilds-import-only-windows-system-dlls/.test(s.run ?? ''));
+    expect(peCheck?.env).toEqual({ NETCON_SOURCE_BUILD: '1' });
     expect(runs(source)).toMatch(/^npm test$/m);
   });
 
