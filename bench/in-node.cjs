@@ -248,4 +248,37 @@ async function detailsCost(netcon, addon, configure, { sizes, warmup, reps }) {
   return rows;
 }
 
-module.exports = { connections, median, alternate, overhead, listsAgainstRaw, eventLoop, concurrency, allocation, spawnCost, detailsCost };
+// Run by each new node.exe of firstCall: its own figures, on stdout as JSON.
+const FIRST_CALL = `
+const loaded = () => process.report.getReport().sharedObjects.map((file) => file.split(/[\\\\/]/).pop().toLowerCase());
+const before = new Set(loaded());
+const t0 = performance.now();
+const netcon = require(process.argv[1]);
+netcon.listConnections().then((list) => {
+  const ms = performance.now() - t0;
+  process.stdout.write(JSON.stringify({ ms, count: list.length, added: loaded().filter((file) => !before.has(file)) }));
+});`;
+
+/**
+ * What a new process pays before its first list: require('netcon') and the first
+ * listConnections(), timed inside a new node.exe (its own start-up is not counted), and the
+ * DLLs those two brought into the process (process.report). With more than one package root
+ * (a baseline build beside this one), the roots take turns in an order that alternates.
+ */
+function firstCall(roots, { reps }) {
+  const samples = roots.map((root) => ({ root, ms: [], count: 0, added: [] }));
+  for (let i = 0; i < reps; i++) {
+    const order = i % 2 ? [...samples].reverse() : samples;
+    for (const sample of order) {
+      const run = spawnSync(process.execPath, ['-e', FIRST_CALL, sample.root], { encoding: 'utf8', windowsHide: true });
+      if (run.status !== 0) throw new Error(`first call with ${sample.root}: exit code ${run.status}: ${run.stderr}`);
+      const figures = JSON.parse(run.stdout);
+      sample.ms.push(figures.ms);
+      sample.count = figures.count;
+      sample.added = figures.added.sort();
+    }
+  }
+  return samples.map(({ root, ms, count, added }) => ({ root, reps, medianMs: median(ms), minMs: Math.min(...ms), maxMs: Math.max(...ms), count, added }));
+}
+
+module.exports = { connections, median, alternate, overhead, listsAgainstRaw, eventLoop, concurrency, allocation, spawnCost, detailsCost, firstCall };

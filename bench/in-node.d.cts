@@ -52,3 +52,15 @@ export function detailsCost(
   configure: Configure,
   plan: { sizes: number[]; warmup: number; reps: number },
 ): Promise<{ n: number; adapters: number; joined: number; plain: number[]; detailed: number[] }[]>;
+export interface FirstCall {
+  root: string;
+  reps: number;
+  medianMs: number;
+  minMs: number;
+  maxMs: number;
+  /** Connections the first list returned. */
+  count: number;
+  /** The DLLs require() and the first list loaded, by file name, lower case. */
+  added: string[];
+}
+export function firstCall(roots: string[], plan: { reps: number }): FirstCall[];

@@ -20,6 +20,8 @@ export interface BenchOptions {
   /** Tiny sizes and few repetitions: proves the bench works, in seconds. */
   smoke?: boolean;
   node?: NodeLine;
+  /** A package folder with another build (bench.mjs --baseline), timed beside this one in section 7. */
+  baselineRoot?: string;
 }
 
 /** Everything per size; times are milliseconds. */
@@ -41,6 +43,7 @@ const FULL = {
   allocationOps: 1000,
   spawn: { warmup: 3, reps: 10 },
   details: { sizes: [3, 100], warmup: 5, reps: 50 },
+  firstCall: { reps: 20 },
 };
 const SMOKE: typeof FULL = {
   sizes: [
@@ -56,6 +59,7 @@ const SMOKE: typeof FULL = {
   allocationOps: 20,
   spawn: { warmup: 1, reps: 2 },
   details: { sizes: [3], warmup: 1, reps: 3 },
+  firstCall: { reps: 2 },
 };
 
 /** What netcon's top-level functions reach: HNetShare (the fake, under Wine) or the fake's ProgID (natively). */
@@ -211,6 +215,18 @@ export async function runBench(options: BenchOptions = {}) {
 
   const details = await detailsSection(plan.details, run.node);
 
+  // 7. A new process's first list: require() and listConnections(), and the DLLs they load.
+  const firstCall = (
+    await inWine(
+      run,
+      async (_netcon, t, input) => {
+        t.configure({ connections: input.machine });
+        return (t.require(input.module) as typeof InNode).firstCall([t.entry().packageRoot, ...input.baseline], input.plan);
+      },
+      { module: inNodeModule, machine, baseline: options.baselineRoot ? [windowsPath(options.baselineRoot)] : [], plan: plan.firstCall },
+    )
+  ).value;
+
   return {
     meta: {
       date: new Date().toISOString(),
@@ -227,6 +243,7 @@ export async function runBench(options: BenchOptions = {}) {
     memory,
     spawn,
     details,
+    firstCall,
   };
 }
 
@@ -343,6 +360,14 @@ export function toMarkdown(r: BenchResults): string {
     ...r.spawn.children.map((x) => `| \`${x.label}\` | ${f(x.medianMs, 1)} | ${f(x.ratio, 0)} |`),
     '',
     ...detailsMarkdown(r.details),
+    '## 7. A new process\'s first list',
+    '',
+    `require('netcon') and the first listConnections() of ${machine.length}, timed inside a new node.exe (not its start-up), ${r.firstCall[0]?.reps} processes${r.firstCall.length > 1 ? ', the builds taking turns' : ''}; the DLLs the two brought into the process.`,
+    '',
+    '| build | median ms | lowest–highest | DLLs loaded |',
+    '|---|---:|---:|---|',
+    ...r.firstCall.map((x, i) => `| ${i === 0 ? 'this one' : `baseline (${x.root})`} | ${f(x.medianMs, 1)} | ${f(x.minMs, 1)}–${f(x.maxMs, 1)} | ${x.added.join(', ')} |`),
+    '',
   ];
   return lines.join('\n');
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runBench, writeResults } from '../../bench/run-bench';
+import { machine } from '../../wine/connections';
 import { workDir } from '../../wine/environment';
 
 // Keeps `npm run bench` working: the smoke size runs every section in seconds. It checks that
@@ -33,8 +34,11 @@ describe('npm run bench, smoke-sized (Windows node.exe under Wine, the raw loops
     json.spawn.children.forEach((c) => finite(c.ratio));
     expect(json.details.map((d) => d.n)).toEqual([3]);
     json.details.forEach((d) => [d.plainMs, d.detailsMs, d.addedMs].forEach(finite));
+    expect(json.firstCall).toHaveLength(1);
+    expect(json.firstCall[0]).toMatchObject({ reps: 2, count: machine.length, added: expect.arrayContaining(['netcon.napi.node']) });
+    [json.firstCall[0].medianMs, json.firstCall[0].maxMs].forEach(finite);
 
     const md = readFileSync(files.md, 'utf8');
-    for (const heading of ['## 1.', '## 1b.', '## 2.', '## 3.', '## 4.', '## 5.', '## 6.']) expect(md).toContain(heading);
+    for (const heading of ['## 1.', '## 1b.', '## 2.', '## 3.', '## 4.', '## 5.', '## 6.', '## 7.']) expect(md).toContain(heading);
   });
 });
