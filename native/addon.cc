@@ -38,9 +38,6 @@
 
 namespace {
 
-// id, name and device name lengths, status, media type, characteristics: see ListToJs.
-constexpr size_t kFieldsPerConnection = 6;
-
 Napi::String ToJs(Napi::Env env, const std::wstring& s) {
   static_assert(sizeof(wchar_t) == sizeof(char16_t), "Windows wide strings are UTF-16");
   return Napi::String::New(env, reinterpret_cast<const char16_t*>(s.data()), s.size());
@@ -83,26 +80,14 @@ Napi::Object FailureToJs(Napi::Env env, const ComFailure& failure) {
 Napi::Value ListToJs(Napi::Env env, const ListOutcome& outcome) {
   if (!outcome.ok) return FailureToJs(env, outcome.failure);
   // This runs on the JS thread, where each Node-API call costs microseconds (bench/): a
-  // list of 1,000 built as objects took most of its time here. So every connection goes
-  // into one string (id, name, device name back to back) and one Float64Array (per
-  // connection: the three lengths, status, media type, characteristics): three Node-API
-  // values whatever the count. src/addon.ts (decodeList) cuts them back into objects.
-  std::u16string text;
-  std::vector<double> fields;
-  fields.reserve(outcome.connections.size() * kFieldsPerConnection);
-  for (const RawConnection& raw : outcome.connections) {
-    for (const std::wstring* s : {&raw.id, &raw.name, &raw.deviceName}) {
-      text.append(s->begin(), s->end());
-      fields.push_back(static_cast<double>(s->size()));
-    }
-    fields.push_back(raw.status);
-    fields.push_back(raw.mediaType);
-    fields.push_back(raw.characteristics);
-  }
+  // list of 1,000 built as objects took most of its time here. So the COM thread packs the
+  // list into one string and one array of numbers (netcon_com.h, ListOutcome): three
+  // Node-API values whatever the count. src/addon.ts (decodeList) cuts them back into objects.
+  const std::vector<double>& fields = outcome.fields;
   Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(env, fields.size() * sizeof(double));
   if (!fields.empty()) std::memcpy(buffer.Data(), fields.data(), fields.size() * sizeof(double));
   return ObjectOf(env, {{"ok", Napi::Boolean::New(env, true)},
-                     {"text", Napi::String::New(env, text)},
+                     {"text", ToJs(env, outcome.text)},
                      {"fields", Napi::Float64Array::New(env, fields.size(), buffer, 0)}});
 }
 

@@ -155,9 +155,12 @@ HRESULT ReadProperties(INetConnection* connection, RawConnection& raw) {
   HRESULT hr = connection->GetProperties(props.put());
   if (FAILED(hr = NullOutIsFailure(hr, props.get()))) return hr;
   const NETCON_PROPERTIES& p = *props.get();
-  raw.id = GuidText(p.guidId);
-  raw.name = p.pszwName ? p.pszwName : L"";
-  raw.deviceName = p.pszwDeviceName ? p.pszwDeviceName : L"";
+  // assign() keeps a reused RawConnection's buffers (ListConnections reads every connection
+  // into one): no allocation per connection.
+  wchar_t guid[39];
+  raw.id.assign(guid, StringFromGUID2(p.guidId, guid, 39) ? 38 : 0);
+  raw.name.assign(p.pszwName ? p.pszwName : L"");
+  raw.deviceName.assign(p.pszwDeviceName ? p.pszwDeviceName : L"");
   raw.status = static_cast<int32_t>(p.Status);
   raw.mediaType = static_cast<int32_t>(p.MediaType);
   raw.characteristics = p.dwCharacter;
@@ -208,6 +211,10 @@ Read ReadWithGetters(INetSharingManager* manager, INetConnection* connection, Fi
 
 Read ReadConnection(INetSharingManager* manager, INetConnection* connection, Fields fields, RawConnection& raw,
                     ComFailure& failure) {
+  // A reused raw must not lend the last connection's id and name to this one's failure.
+  raw.id.clear();
+  raw.name.clear();
+  raw.deviceName.clear();
   HRESULT hr = ReadProperties(connection, raw);
   if (hr == E_NOTIMPL || hr == E_NOINTERFACE) return ReadWithGetters(manager, connection, fields, raw, failure);
   Reader reader(failure);
@@ -243,11 +250,17 @@ ListOutcome ListConnections(const std::wstring& progId) {
   ListOutcome out;
   ComPtr<INetSharingManager> manager;
   if (!CreateManager(progId, manager, out.failure)) return out;
+  RawConnection raw;
   out.ok = ForEachConnection(manager.get(), out.failure, [&](INetConnection* connection) {
-    RawConnection raw;
     switch (ReadConnection(manager.get(), connection, Fields::All, raw, out.failure)) {
       case Read::Ok:
-        out.connections.push_back(std::move(raw));
+        for (const std::wstring* s : {&raw.id, &raw.name, &raw.deviceName}) {
+          out.text.append(*s);
+          out.fields.push_back(static_cast<double>(s->size()));
+        }
+        out.fields.push_back(raw.status);
+        out.fields.push_back(raw.mediaType);
+        out.fields.push_back(raw.characteristics);
         return Walk::Next;
       case Read::Vanished:  // gone by the time the list returns: not listed
         return Walk::Next;

@@ -31,9 +31,15 @@ struct RawConnection {
   uint32_t characteristics = 0;
 };
 
+// The list as src/addon.ts (decodeList) reads it: every connection's id, name and device name
+// back to back in `text`, and per connection six numbers in `fields` (the three lengths,
+// status, media type, characteristics). Packed on the COM thread as each connection
+// is read, so that a list of 1,000 grows two buffers instead of allocating three strings a
+// connection, and the JS thread only hands the two buffers to V8 (bench/ section 1 measured both).
 struct ListOutcome {
   bool ok = false;
-  std::vector<RawConnection> connections;
+  std::wstring text;
+  std::vector<double> fields;
   ComFailure failure;
 };
 
