@@ -4,6 +4,7 @@
 
 #include <objbase.h>
 
+#include <atomic>
 #include <deque>
 #include <list>
 #include <utility>
@@ -36,7 +37,9 @@ void CALLBACK CancelTick(void* threadId, BOOLEAN) {
 struct Thread {
   DWORD id = 0;
   uint64_t ticket = 0;  // the job it runs; 0 when it has none
-  bool stuck = false;
+  // Written under the pool's lock; read without it by the thread itself (Wanted), which a
+  // list asks after every connection.
+  std::atomic<bool> stuck{false};
   HANDLE cancelTimer = nullptr;
 };
 
@@ -100,10 +103,10 @@ class Pool {
   // On the thread itself. DeleteTimerQueueTimer waits for a tick in progress, so once this
   // returns no cancel can reach the thread's next call.
   bool Wanted(Thread* self) {
+    if (!self->stuck.load(std::memory_order_acquire)) return true;
     HANDLE cancelTimer;
     {
       Lock lock(lock_);
-      if (!self->stuck) return true;
       cancelTimer = std::exchange(self->cancelTimer, nullptr);
     }
     if (cancelTimer) DeleteTimerQueueTimer(nullptr, cancelTimer, INVALID_HANDLE_VALUE);
@@ -139,7 +142,7 @@ class Pool {
 
       lock.relock();
       HANDLE cancelTimer = std::exchange(self->cancelTimer, nullptr);
-      bool abandoned = std::exchange(self->stuck, false);
+      bool abandoned = self->stuck.exchange(false);
       self->ticket = 0;
       if (abandoned) {
         --stuck_;
