@@ -78,7 +78,11 @@ export const NCCF_BLUETOOTH_MASK = 0xf0000;
 /** NCCF_LAN_MASK: a 4-bit sub-field, not a flag. */
 export const NCCF_LAN_MASK = 0xf00000;
 
-const DOCUMENTED_BITS = CHARACTERISTIC_FLAGS.reduce((bits, flag) => bits | flag.bit, NCCF_BLUETOOTH_MASK | NCCF_LAN_MASK);
+const FLAG_BITS = CHARACTERISTIC_FLAGS.reduce((bits, flag) => bits | flag.bit, 0);
+const DOCUMENTED_BITS = FLAG_BITS | NCCF_BLUETOOTH_MASK | NCCF_LAN_MASK;
+/** Each flag's name at its bit's number (31 - Math.clz32(bit)). */
+const FLAG_NAMES: CharacteristicFlag[] = [];
+for (const flag of CHARACTERISTIC_FLAGS) FLAG_NAMES[31 - Math.clz32(flag.bit)] = flag.name;
 
 /** A connection's NETCON_CHARACTERISTIC_FLAGS, decoded without losing anything. */
 export interface Characteristics {
@@ -141,9 +145,10 @@ export function decodeMediaType(code: number): MediaType {
  */
 export function decodeCharacteristics(mask: number): Characteristics {
   const value = mask >>> 0;
-  // A plain loop, not filter().map(): this runs once per listed connection.
+  // Only the set bits, lowest first: this runs once per listed connection, and a loop over
+  // all 19 flags was most of what mapping a list of 1,000 cost (bench/ section 1).
   const flags: CharacteristicFlag[] = [];
-  for (const flag of CHARACTERISTIC_FLAGS) if ((value & flag.bit) !== 0) flags.push(flag.name);
+  for (let rest = value & FLAG_BITS; rest !== 0; rest &= rest - 1) flags.push(FLAG_NAMES[31 - Math.clz32(rest & -rest)]);
   return {
     value,
     flags,

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 import {
@@ -136,6 +137,16 @@ describe('characteristics', () => {
 
   it('decodes zero as nothing set', () => {
     expect(decodeCharacteristics(0)).toEqual({ value: 0, flags: [], bluetooth: 0, lan: 0, unknown: 0 });
+  });
+
+  it('names, for any 32-bit mask, exactly the flags whose bit is set, in bit order', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -0x80000000, max: 0xffffffff }), (mask) => {
+        const value = mask >>> 0;
+        expect(decodeCharacteristics(mask).flags).toEqual(CHARACTERISTIC_FLAGS.filter((f) => (value & f.bit) !== 0).map((f) => f.name));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 
