@@ -83,11 +83,11 @@ Napi::Value ListToJs(Napi::Env env, const ListOutcome& outcome) {
   // list of 1,000 built as objects took most of its time here. So the COM thread packs the
   // list into one string and one array of numbers (netcon_com.h, ListOutcome): three
   // Node-API values whatever the count. src/addon.ts (decodeList) cuts them back into objects.
-  const std::vector<double>& fields = outcome.fields;
+  const std::vector<double>& fields = outcome.list->fields;
   Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(env, fields.size() * sizeof(double));
   if (!fields.empty()) std::memcpy(buffer.Data(), fields.data(), fields.size() * sizeof(double));
   return ObjectOf(env, {{"ok", Napi::Boolean::New(env, true)},
-                     {"text", ToJs(env, outcome.text)},
+                     {"text", ToJs(env, outcome.list->text)},
                      {"fields", Napi::Float64Array::New(env, fields.size(), buffer, 0)}});
 }
 

@@ -247,27 +247,51 @@ std::wstring GuidText(const GUID& guid) {
   return StringFromGUID2(guid, text, 39) ? std::wstring(text) : std::wstring();
 }
 
+namespace {
+
+std::atomic<ListBuffers*> gSpareList{nullptr};  // never freed: the process's exit takes it
+constexpr size_t kKeptListBytes = 1 << 20;
+
+ListBuffersPtr TakeListBuffers() {
+  ListBuffers* spare = gSpareList.exchange(nullptr);
+  return ListBuffersPtr(spare ? spare : new ListBuffers);
+}
+
+}  // namespace
+
+void KeepForNextList::operator()(ListBuffers* buffers) const noexcept {
+  if (buffers->text.capacity() * sizeof(wchar_t) + buffers->fields.capacity() * sizeof(double) > kKeptListBytes) {
+    delete buffers;
+    return;
+  }
+  buffers->text.clear();
+  buffers->fields.clear();
+  delete gSpareList.exchange(buffers);
+}
+
 ListOutcome ListConnections(const std::wstring& progId) {
   ListOutcome out;
   ComPtr<INetSharingManager> manager;
   if (!CreateManager(progId, manager, out.failure)) return out;
-  // Sized from the last list, with room for a few more connections: grown step by step, the
-  // buffers of a list of 1,000 touched about twice their size in new memory, which cost more
-  // than reading the connections did (bench/ section 1).
+  out.list = TakeListBuffers();
+  std::wstring& text = out.list->text;
+  std::vector<double>& fields = out.list->fields;
+  // Sized from the last list, with room for a few more connections: a list too long to be
+  // kept (KeepForNextList) is then not grown step by step.
   static std::atomic<size_t> lastText{0}, lastFields{0};
-  out.text.reserve(lastText.load(std::memory_order_relaxed) * 9 / 8);
-  out.fields.reserve(lastFields.load(std::memory_order_relaxed) * 9 / 8);
+  text.reserve(lastText.load(std::memory_order_relaxed) * 9 / 8);
+  fields.reserve(lastFields.load(std::memory_order_relaxed) * 9 / 8);
   RawConnection raw;
   out.ok = ForEachConnection(manager.get(), out.failure, [&](INetConnection* connection) {
     switch (ReadConnection(manager.get(), connection, Fields::All, raw, out.failure)) {
       case Read::Ok:
         for (const std::wstring* s : {&raw.id, &raw.name, &raw.deviceName}) {
-          out.text.append(*s);
-          out.fields.push_back(static_cast<double>(s->size()));
+          text.append(*s);
+          fields.push_back(static_cast<double>(s->size()));
         }
-        out.fields.push_back(raw.status);
-        out.fields.push_back(raw.mediaType);
-        out.fields.push_back(raw.characteristics);
+        fields.push_back(raw.status);
+        fields.push_back(raw.mediaType);
+        fields.push_back(raw.characteristics);
         return Walk::Next;
       case Read::Vanished:  // gone by the time the list returns: not listed
         return Walk::Next;
@@ -276,8 +300,8 @@ ListOutcome ListConnections(const std::wstring& progId) {
     }
   });
   if (out.ok) {
-    lastText.store(out.text.size(), std::memory_order_relaxed);
-    lastFields.store(out.fields.size(), std::memory_order_relaxed);
+    lastText.store(text.size(), std::memory_order_relaxed);
+    lastFields.store(fields.size(), std::memory_order_relaxed);
   }
   return out;
 }

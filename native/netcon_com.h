@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -34,12 +35,24 @@ struct RawConnection {
 // The list as src/addon.ts (decodeList) reads it: every connection's id, name and device name
 // back to back in `text`, and per connection six numbers in `fields` (the three lengths,
 // status, media type, characteristics). Packed on the COM thread as each connection
-// is read, so that a list of 1,000 grows two buffers instead of allocating three strings a
+// is read, so that a list of 1,000 fills two buffers instead of allocating three strings a
 // connection, and the JS thread only hands the two buffers to V8 (bench/ section 1 measured both).
-struct ListOutcome {
-  bool ok = false;
+struct ListBuffers {
   std::wstring text;
   std::vector<double> fields;
+};
+
+// Keeps a finished list's buffers (up to about 4,000 connections' worth) for the next list
+// instead of freeing them: under Wine, memory the heap had given back and took again cost a
+// list of 1,000 more than reading the connections did (bench/ section 1c).
+struct KeepForNextList {
+  void operator()(ListBuffers* buffers) const noexcept;
+};
+using ListBuffersPtr = std::unique_ptr<ListBuffers, KeepForNextList>;
+
+struct ListOutcome {
+  bool ok = false;
+  ListBuffersPtr list;  // set whenever ok
   ComFailure failure;
 };
 

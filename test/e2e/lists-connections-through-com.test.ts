@@ -45,6 +45,34 @@ describe('listConnections under Wine through the real COM runtime', () => {
     expect(value[0]).toMatchObject({ status: 'unknown', statusCode: 16, mediaType: 'unknown', mediaTypeCode: 10 });
   });
 
+  // netcon keeps a finished list's buffers for the next one (native/netcon_com.h): nothing of
+  // a longer list may show in a shorter one, nor one list in another made at the same time.
+  it('returns exactly the connections of each list: after a longer one, a very long one and at the same time', async () => {
+    const many = Array.from({ length: 5000 }, (_, i) => ({ id: `{${i.toString(16).toUpperCase().padStart(8, '0')}-0000-4000-8000-000000000000}`, name: `Connection ${i}` }));
+    const { value, live } = await inWine({ fake: { connections: machine }, fakeLog: 'tally' }, async (netcon, t, input) => {
+      const ids = (list: { id: string }[]) => list.map((c) => c.id);
+      const first = ids(await netcon.listConnections());
+      const together = (await Promise.all([1, 2, 3, 4, 5, 6].map(() => netcon.listConnections()))).map(ids);
+      t.configure({ connections: [input.vpn] });
+      const shorter = await netcon.listConnections();
+      t.configure({ connections: input.many });
+      const long = ids(await netcon.listConnections());
+      t.configure({ connections: [] });
+      const none = await netcon.listConnections();
+      t.configure({ connections: input.machine });
+      return { first, together, shorter, long, none, again: ids(await netcon.listConnections()) };
+    }, { vpn, many, machine });
+    const machineIds = machine.map((c) => c.id.toUpperCase());
+    expect(value.first).toEqual(machineIds);
+    expect(value.together).toEqual(Array(6).fill(machineIds));
+    expect(value.shorter).toEqual([expect.objectContaining({ id: vpn.id, name: vpn.name, deviceName: 'WAN Miniport (IKEv2)' })]);
+    expect(value.shorter).toHaveLength(1);
+    expect(value.long).toEqual(many.map((c) => c.id));
+    expect(value.none).toEqual([]);
+    expect(value.again).toEqual(machineIds);
+    expect(live).toEqual({});
+  });
+
   it('returns an empty list when the machine has no connections', async () => {
     const { value, live } = await inWine({ fake: { connections: [] } }, async (netcon) => netcon.listConnections());
     expect(value).toEqual([]);
