@@ -37,6 +37,7 @@ const FULL = {
   warmup: 5,
   rounds: 3,
   roundTrips: { n: 1000, costsUs: [0, 20], warmup: 2, reps: 15 },
+  oneCpu: { n: 1000, warmup: 5, reps: 30 },
   eventLoop: { idleMs: 1000, delayMs: 2000, listN: 1000, listMs: 2000 },
   concurrency: { n: 10, levels: [1, 4, 16, 64], ops: 2000 },
   soak: { cycles: 10000, warmup: 1000 },
@@ -53,6 +54,7 @@ const SMOKE: typeof FULL = {
   warmup: 1,
   rounds: 1,
   roundTrips: { n: 10, costsUs: [0, 20], warmup: 1, reps: 2 },
+  oneCpu: { n: 10, warmup: 1, reps: 2 },
   eventLoop: { idleMs: 50, delayMs: 50, listN: 10, listMs: 50 },
   concurrency: { n: 10, levels: [1, 4, 16, 64], ops: 64 },
   soak: { cycles: 20, warmup: 5 },
@@ -137,15 +139,15 @@ export async function runBench(options: BenchOptions = {}) {
   // 1b. Where each getter is a call into the service: the fake charges a round trip for every
   // INetConnection call and getter. netcon against the naive loop and the GetProperties loop,
   // in one node.exe per run, as in section 1.
-  const roundTrips = [];
-  for (const us of plan.roundTrips.costsUs) {
-    const conns = inNode.connections(plan.roundTrips.n);
-    const { warmup, reps } = plan.roundTrips;
+  // 1c. The same three lists at 0 µs on one CPU: this machine's two cores take turns being
+  // the slow one, and netcon's list runs on another thread than the raw loops.
+  const againstRaw = async ({ n, warmup, reps }: { n: number; warmup: number; reps: number }, us: number, cpu?: number) => {
+    const conns = inNode.connections(n);
     const pooled = { netcon: [] as number[], naive: [] as number[], getProps: [] as number[] };
     const runRatios: { naive: number; getProps: number }[] = [];
     for (let round = 0; round < plan.rounds; round++) {
       const { value } = await inWine(
-        { ...run, fakeLog: 'none', fake: { connections: conns, roundTripUs: us } },
+        { ...run, fakeLog: 'none', fake: { connections: conns, roundTripUs: us }, cpu },
         async (netcon, t, input) => (t.require(input.module) as typeof InNode).listsAgainstRaw(netcon, t.nativeHelper(), input.progId, input),
         { module: inNodeModule, progId, warmup, reps },
       );
@@ -155,15 +157,18 @@ export async function runBench(options: BenchOptions = {}) {
       runRatios.push({ naive: median(value.netcon) / median(value.naive), getProps: median(value.netcon) / median(value.getProps) });
     }
     const m = { netcon: median(pooled.netcon), naive: median(pooled.naive), getProps: median(pooled.getProps) };
-    roundTrips.push({
-      n: plan.roundTrips.n,
+    return {
+      n,
       roundTripUs: us,
       reps: pooled.netcon.length,
       ...m,
       ratio: { naive: median(runRatios.map((r) => r.naive)), getProps: median(runRatios.map((r) => r.getProps)) },
       runs: { naive: spread(runRatios.map((r) => r.naive)), getProps: spread(runRatios.map((r) => r.getProps)) },
-    });
-  }
+    };
+  };
+  const roundTrips = [];
+  for (const us of plan.roundTrips.costsUs) roundTrips.push(await againstRaw(plan.roundTrips, us));
+  const oneCpu = { pinned: !native, ...(await againstRaw(plan.oneCpu, 0, native ? undefined : 0)) };
 
   // 2.–3. Event loop and throughput, one node.exe each.
   const eventLoop = (
@@ -238,6 +243,7 @@ export async function runBench(options: BenchOptions = {}) {
     },
     overhead,
     roundTrips,
+    oneCpu,
     eventLoop,
     concurrency,
     memory,
@@ -322,6 +328,16 @@ export function toMarkdown(r: BenchResults): string {
     ...r.roundTrips.map(
       (x) => `| ${x.roundTripUs} µs | ${x.reps} | ${f(x.netcon, 3)} | ${f(x.naive, 3)} | ${f(x.ratio.naive)} | ${range(x.runs.naive)} | ${f(x.getProps, 3)} | ${f(x.ratio.getProps)} | ${range(x.runs.getProps)} |`,
     ),
+    '',
+    `## 1c. On one CPU: N = ${r.oneCpu.n.toLocaleString('en-US')}, no round-trip cost`,
+    '',
+    r.oneCpu.pinned
+      ? `As 1b, with node.exe and all its threads on one CPU (taskset), so that netcon's thread and the raw loops run on the same core; ${r.meta.runs} runs.`
+      : `As 1b; natively the bench does not pin node.exe to one CPU, so this repeats 1b at 0 µs; ${r.meta.runs} runs.`,
+    '',
+    '| calls timed | listConnections() | naive loop | ratio | runs | GetProperties loop | ratio | runs |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|',
+    `| ${r.oneCpu.reps} | ${f(r.oneCpu.netcon, 3)} | ${f(r.oneCpu.naive, 3)} | ${f(r.oneCpu.ratio.naive)} | ${range(r.oneCpu.runs.naive)} | ${f(r.oneCpu.getProps, 3)} | ${f(r.oneCpu.ratio.getProps)} | ${range(r.oneCpu.runs.getProps)} |`,
     '',
     '## 2. Event-loop delay (monitorEventLoopDelay, resolution 1 ms: figures include that 1 ms)',
     '',

@@ -310,6 +310,12 @@ export interface WineRun {
   wineDebug?: string;
   /** More environment for node.exe (scriptInWine's stand-ins read theirs from it). */
   env?: Record<string, string>;
+  /**
+   * Under Wine, runs node.exe and every thread it starts on this one CPU (taskset): the bench
+   * compares two threads' work that way, where this machine's cores run at different speeds
+   * from one minute to the next. Ignored natively.
+   */
+  cpu?: number;
 }
 
 const TIMEOUT_MS = 60_000;
@@ -344,7 +350,7 @@ function launch(run: WineRun, dir: string, config: string, log: string, args: st
   // Under Wine through a shell only to redirect: Wine fails with EBADF writing to a pipe.
   // `exec` keeps one process, so a signal sent to it reaches Wine and node.exe (a SIGINT
   // arrives as Ctrl+C).
-  const loader = wineLoader().map((word) => `"${word}"`).join(' ');
+  const loader = [...(run.cpu === undefined ? [] : ['taskset', '-c', String(run.cpu)]), ...wineLoader()].map((word) => `"${word}"`).join(' ');
   const [file, argv] = native ? [exe, args] : ['sh', ['-c', `exec ${loader} "$0" "$@" >"${stdout}" 2>"${stderr}"`, exe, ...args]];
   const read = (f: string) => (existsSync(f) ? readFileSync(f, 'utf8') : '');
   const piped = { stdout: '', stderr: '' };

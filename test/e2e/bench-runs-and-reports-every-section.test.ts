@@ -21,6 +21,8 @@ describe('npm run bench, smoke-sized (Windows node.exe under Wine, the raw loops
     }
     expect(json.roundTrips.map((r) => r.roundTripUs)).toEqual([0, 20]);
     for (const r of json.roundTrips) [r.netcon, r.naive, r.getProps, r.ratio.naive, r.ratio.getProps, r.runs.naive.min, r.runs.getProps.max].forEach(finite);
+    expect(json.oneCpu).toMatchObject({ n: 10, roundTripUs: 0, pinned: true });
+    [json.oneCpu.netcon, json.oneCpu.naive, json.oneCpu.getProps, json.oneCpu.ratio.getProps, json.oneCpu.runs.getProps.max].forEach(finite);
     [json.overhead.fit.list.netcon.perConnectionUs, json.overhead.fixedOverheadMs.list].forEach(finite);
     for (const h of [json.eventLoop.idle, json.eventLoop.slowDisconnect, json.eventLoop.lists]) {
       expect(h.samples).toBeGreaterThan(0);
@@ -39,6 +41,6 @@ describe('npm run bench, smoke-sized (Windows node.exe under Wine, the raw loops
     [json.firstCall[0].medianMs, json.firstCall[0].maxMs].forEach(finite);
 
     const md = readFileSync(files.md, 'utf8');
-    for (const heading of ['## 1.', '## 1b.', '## 2.', '## 3.', '## 4.', '## 5.', '## 6.', '## 7.']) expect(md).toContain(heading);
+    for (const heading of ['## 1.', '## 1b.', '## 1c.', '## 2.', '## 3.', '## 4.', '## 5.', '## 6.', '## 7.']) expect(md).toContain(heading);
   });
 });
