@@ -156,10 +156,9 @@ HRESULT ReadProperties(INetConnection* connection, RawConnection& raw) {
   HRESULT hr = connection->GetProperties(props.put());
   if (FAILED(hr = NullOutIsFailure(hr, props.get()))) return hr;
   const NETCON_PROPERTIES& p = *props.get();
-  // assign() keeps a reused RawConnection's buffers (ListConnections reads every connection
+  // Written into a reused RawConnection's buffers (ListConnections reads every connection
   // into one): no allocation per connection.
-  wchar_t guid[39];
-  raw.id.assign(guid, StringFromGUID2(p.guidId, guid, 39) ? 38 : 0);
+  GuidText(p.guidId, raw.id);
   raw.name.assign(p.pszwName ? p.pszwName : L"");
   raw.deviceName.assign(p.pszwDeviceName ? p.pszwDeviceName : L"");
   raw.status = static_cast<int32_t>(p.Status);
@@ -242,9 +241,15 @@ HRESULT ResolveClsid(const std::wstring& progId, CLSID* clsid) {
   return S_OK;
 }
 
-std::wstring GuidText(const GUID& guid) {
+void GuidText(const GUID& guid, std::wstring& out) {
   wchar_t text[39];
-  return StringFromGUID2(guid, text, 39) ? std::wstring(text) : std::wstring();
+  out.assign(text, StringFromGUID2(guid, text, 39) ? 38 : 0);
+}
+
+std::wstring GuidText(const GUID& guid) {
+  std::wstring text;
+  GuidText(guid, text);
+  return text;
 }
 
 namespace {

@@ -137,8 +137,10 @@ SecurityOutcome InitializeComSecurity();
 // whose ProgID key is gone, its documented CLSID. diagnose.cc reports the same resolution.
 HRESULT ResolveClsid(const std::wstring& progId, CLSID* clsid);
 
-// `{XXXXXXXX-…}` upper case, or "" if it cannot be written.
+// `{XXXXXXXX-…}` upper case, or "" if it cannot be written. The second form writes into
+// `out`, keeping its buffer (a list reads every connection into one RawConnection).
 std::wstring GuidText(const GUID& guid);
+void GuidText(const GUID& guid, std::wstring& out);
 
 // The system's text for an HRESULT (FormatMessage), or "" when Windows has none.
 std::wstring SystemMessage(HRESULT hr);
